@@ -1,0 +1,22 @@
+/**
+ * `npm run bench` runs every benchmark; `npm run bench -- domain` (or any name below) runs one.
+ * Benchmarks print their figures and whether each target is met; tests never assert wall-clock time.
+ */
+import * as domain from './domain';
+
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain };
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(name in benchmarks));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}\n`);
+    process.exit(2);
+  }
+  for (const name of asked.length > 0 ? asked : Object.keys(benchmarks)) {
+    console.log(`\n== ${name} ==`);
+    await benchmarks[name]!.run();
+  }
+}
+
+void main();

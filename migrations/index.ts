@@ -1,0 +1,19 @@
+import type { Knex } from 'knex';
+import * as ledger from './20261122_001_ledger';
+import * as collection from './20261122_002_collection';
+
+/** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
+const migrations: Record<string, Knex.Migration> = {
+  '20261122_001_ledger': ledger,
+  '20261122_002_collection': collection,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return migration;
+  },
+};

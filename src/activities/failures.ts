@@ -1,0 +1,63 @@
+// How activities fail. Temporal retries any error by default; these are the ones a retry cannot fix, so they
+// are non-retryable ApplicationFailures whose `type` the workflow can branch on.
+import { ApplicationFailure } from '@temporalio/common';
+import { isCents, type Cents } from '../domain/money';
+import {
+  PaymentDeclined,
+  PaymentProviderUnavailable,
+  PaymentRequestRejected,
+  type PaymentProvider,
+  type PaymentProviders,
+} from '../payments/payment-provider';
+
+export type FailureType =
+  | 'InvalidInput'
+  | 'UnknownTeam'
+  | 'UnknownInvoice'
+  | 'UnknownPayment'
+  | 'InvoiceClosed'
+  | 'IdempotencyConflict'
+  | 'LedgerConflict'
+  | 'PaymentDeclined'
+  | 'PaymentRequestRejected'
+  | 'PaymentProviderUnavailable'
+  | 'PaymentProviderNotConfigured';
+
+export function nonRetryable(type: FailureType, message: string, details?: Record<string, unknown>): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
+}
+
+/** Amounts come from the domain as integer cents; anything else is a bug in the caller, not worth a retry. */
+export function requireCents(value: unknown, what: string, sign: 'positive' | 'non-negative' | 'any' = 'any'): Cents {
+  const ok = isCents(value) && (sign === 'any' || (sign === 'positive' ? value > 0 : value >= 0));
+  if (!ok) throw nonRetryable('InvalidInput', `${what} must be ${sign === 'any' ? '' : `${sign} `}integer cents, got ${String(value)}`);
+  return value as Cents;
+}
+
+export function providerFor(payments: PaymentProvider | PaymentProviders, name: string): PaymentProvider {
+  const provider = 'charge' in payments ? (payments.name === name ? payments : undefined) : payments[name as keyof PaymentProviders];
+  if (!provider) throw nonRetryable('PaymentProviderNotConfigured', `no payment provider "${name}" is configured`);
+  return provider;
+}
+
+/**
+ * A provider's error as the activity's failure. A decline is final for this attempt (dunning makes the next
+ * one, under a new key); an unavailable provider is retried by Temporal under the same key.
+ */
+export function paymentFailure(error: unknown, context: Record<string, unknown>): Error {
+  if (error instanceof PaymentDeclined) {
+    return nonRetryable('PaymentDeclined', error.message, { code: error.code, ...context });
+  }
+  if (error instanceof PaymentRequestRejected) {
+    return nonRetryable('PaymentRequestRejected', error.message, { code: error.code, ...context });
+  }
+  if (error instanceof PaymentProviderUnavailable) {
+    return ApplicationFailure.create({ type: 'PaymentProviderUnavailable', message: error.message, nonRetryable: false, details: [context] });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function requireText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw nonRetryable('InvalidInput', `${what} must be a non-empty string`);
+  return value;
+}

@@ -1,0 +1,41 @@
+// The billing engine's side effects, as Temporal activities. Workflows import only the type:
+//   const billing = proxyActivities<BillingActivities>({ ... });
+// Every input and output is plain JSON; every write is idempotent under a key the caller builds from business
+// facts (team, period start, kind), enforced by the ledger's unique constraints.
+import { auditActivities } from './audit';
+import { balanceActivities } from './balance';
+import { collectionActivities } from './collection';
+import { creditActivities } from './credits';
+import type { BillingDependencies } from './dependencies';
+import { invoiceActivities } from './invoices';
+import { notificationActivities } from './notifications';
+import { refundActivities } from './refunds';
+import { teamActivities } from './teams';
+
+export function createBillingActivities(dependencies: BillingDependencies) {
+  return {
+    ...teamActivities(dependencies),
+    ...invoiceActivities(dependencies),
+    ...collectionActivities(dependencies),
+    ...balanceActivities(dependencies),
+    ...creditActivities(dependencies),
+    ...notificationActivities(dependencies),
+    ...auditActivities(dependencies),
+    ...refundActivities(dependencies),
+  };
+}
+
+export type BillingActivities = ReturnType<typeof createBillingActivities>;
+
+export type { BillingDependencies } from './dependencies';
+export type { FailureType } from './failures';
+export type { InvoiceStatus } from './ledger-rows';
+export type { EnsureTeamInput, TeamRecord } from './teams';
+export type { CloseInvoiceInput, InvoiceLineInput, InvoiceSummary, IssueInvoiceInput } from './invoices';
+export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethodRef } from './collection';
+export type { SettledInvoice } from './settlement';
+export type { BalanceCredit, CreditTeamBalanceInput, LedgerSummary } from './balance';
+export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
+export type { RecordNotificationInput } from './notifications';
+export type { RecordAuditInput } from './audit';
+export type { PaymentRefund, RefundPaymentInput } from './refunds';

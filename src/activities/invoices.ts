@@ -1,0 +1,146 @@
+import type { Day, Instant } from '../domain/calendar';
+import type { InvoiceReason, LineKind } from '../domain/invoice';
+import { sumCents, type Cents } from '../domain/money';
+import type { BillingDependencies } from './dependencies';
+import { nonRetryable, requireCents, requireText } from './failures';
+import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from './ledger-rows';
+import { availableSources, planColumns, planPayment } from './payment-sources';
+import { lockTeam } from './teams';
+
+export interface InvoiceLineInput {
+  kind: LineKind;
+  description: string;
+  /** Rounded once by the domain; may be negative (unused time). */
+  amount: Cents;
+  quantity?: number;
+  periodStart?: Day;
+  periodEnd?: Day;
+}
+
+export interface IssueInvoiceInput {
+  /** Business facts, e.g. `team-1:2026-06-20:renewal`: the same key is the same invoice. */
+  key: string;
+  teamId: string;
+  reason: InvoiceReason;
+  issuedOn: Day;
+  dueOn?: Day;
+  periodStart?: Day;
+  periodEnd?: Day;
+  lines: InvoiceLineInput[];
+  workflowId: string;
+  runId: string;
+  /** When the plan is made: grants expired at this instant are not planned on. */
+  at: Instant;
+}
+
+/** An invoice and how it is (to be) paid: total = balanceApplied + creditsApplied + charged. */
+export interface InvoiceSummary {
+  invoiceId: string;
+  total: Cents;
+  balanceApplied: Cents;
+  creditsApplied: Cents;
+  charged: Cents;
+  status: InvoiceStatus;
+}
+
+export interface CloseInvoiceInput {
+  invoiceId: string;
+  at: Instant;
+}
+
+export function invoiceActivities({ db }: BillingDependencies) {
+  return {
+    /**
+     * Writes an open invoice and its lines, with the plan of how it will be paid (section 4) from what the team
+     * has now. The plan holds that balance and those credits for this invoice until it is paid, failed or void.
+     */
+    async issueInvoice(input: IssueInvoiceInput): Promise<InvoiceSummary> {
+      requireText(input.key, 'key');
+      if (input.lines.length === 0) throw nonRetryable('InvalidInput', `invoice ${input.key} has no lines`);
+      const total = sumCents(input.lines.map((line, i) => requireCents(line.amount, `line ${i + 1} amount`)));
+      if (total < 0) {
+        throw nonRetryable('InvalidInput', `invoice ${input.key} totals ${total}: money owed to the team goes to its balance (creditTeamBalance)`);
+      }
+      return db.transaction(async (trx) => {
+        await lockTeam(trx, input.teamId);
+        const plan = planPayment(total, await availableSources(trx, input.teamId), input.at);
+        const { row, created } = await insertOnce<InvoiceRow>(trx, 'invoices', {
+          id: newId('inv'),
+          team_id: input.teamId,
+          idempotency_key: input.key,
+          reason: input.reason,
+          status: 'open',
+          issued_on: input.issuedOn,
+          due_on: input.dueOn ?? null,
+          period_start: input.periodStart ?? null,
+          period_end: input.periodEnd ?? null,
+          total,
+          ...planColumns(plan),
+          workflow_id: input.workflowId,
+          run_id: input.runId,
+        }, ['team_id', 'reason', 'total']);
+        if (created) {
+          await trx('invoice_lines').insert(input.lines.map((line, i) => ({
+            invoice_id: row.id,
+            position: i + 1,
+            kind: line.kind,
+            description: line.description,
+            amount: line.amount,
+            quantity: line.quantity ?? null,
+            period_start: line.periodStart ?? null,
+            period_end: line.periodEnd ?? null,
+          })));
+        }
+        return invoiceSummary(row);
+      });
+    },
+
+    /** After the last dunning retry: the invoice is failed and nothing is taken from the balance or credits. */
+    failInvoice: (input: CloseInvoiceInput) => closeUnpaid(db, input, 'failed'),
+
+    /** An invoice-first order unpaid at its due date: void, and the order never starts. */
+    voidInvoice: (input: CloseInvoiceInput) => closeUnpaid(db, input, 'void'),
+  };
+}
+
+async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, status: 'failed' | 'void'): Promise<InvoiceSummary> {
+  return db.transaction(async (trx) => {
+    const invoice = await lockInvoice(trx, invoiceId);
+    if (invoice.status === status) return invoiceSummary(invoice);
+    if (invoice.status !== 'open') throw invoiceClosed(invoice, `cannot mark it ${status}`);
+    const [row] = (await trx('invoices')
+      .where({ id: invoiceId })
+      .update({ status, closed_at: at, updated_at: trx.fn.now() })
+      .returning('*')) as InvoiceRow[];
+    return invoiceSummary(row as InvoiceRow);
+  });
+}
+
+export async function lockInvoice(trx: DbOrTrx, invoiceId: string): Promise<InvoiceRow> {
+  const invoice = (await trx('invoices').where({ id: invoiceId }).forUpdate().first()) as InvoiceRow | undefined;
+  if (!invoice) throw nonRetryable('UnknownInvoice', `no invoice ${invoiceId}`, { invoiceId });
+  return invoice;
+}
+
+/** Locks the team, then the invoice: the order every writer of a team's money takes them in. */
+export async function lockInvoiceAndTeam(trx: DbOrTrx, invoiceId: string): Promise<InvoiceRow> {
+  const invoice = (await trx('invoices').where({ id: invoiceId }).first('team_id')) as Pick<InvoiceRow, 'team_id'> | undefined;
+  if (!invoice) throw nonRetryable('UnknownInvoice', `no invoice ${invoiceId}`, { invoiceId });
+  await lockTeam(trx, invoice.team_id);
+  return lockInvoice(trx, invoiceId);
+}
+
+export function invoiceClosed(invoice: InvoiceRow, why: string, details: Record<string, unknown> = {}): Error {
+  return nonRetryable('InvoiceClosed', `invoice ${invoice.id} is ${invoice.status}: ${why}`, { invoiceId: invoice.id, status: invoice.status, ...details });
+}
+
+export function invoiceSummary(row: InvoiceRow): InvoiceSummary {
+  return {
+    invoiceId: row.id,
+    total: row.total,
+    balanceApplied: row.balance_applied,
+    creditsApplied: row.credits_applied,
+    charged: row.charged,
+    status: row.status,
+  };
+}

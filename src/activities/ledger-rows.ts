@@ -1,0 +1,101 @@
+// The ledger's rows as activities read them (bigint as number, date as 'YYYY-MM-DD', timestamptz as Date),
+// and the one way activities write money: insert under the idempotency key, or read what the key holds.
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { instantFromEpochMs, type Day, type Instant } from '../domain/calendar';
+import type { CreditUse } from '../domain/credits';
+import type { Cents } from '../domain/money';
+import { nonRetryable } from './failures';
+
+export type DbOrTrx = Knex | Knex.Transaction;
+
+export type InvoiceStatus = 'open' | 'paid' | 'failed' | 'void';
+
+export interface InvoiceRow {
+  id: string;
+  team_id: string;
+  idempotency_key: string;
+  reason: string;
+  status: InvoiceStatus;
+  issued_on: Day;
+  due_on: Day | null;
+  period_start: Day | null;
+  period_end: Day | null;
+  total: Cents;
+  balance_applied: Cents;
+  credits_applied: Cents;
+  charged: Cents;
+  planned_credit_uses: CreditUse[];
+  charge_key: string | null;
+  closed_at: Date | null;
+}
+
+export interface PaymentRow {
+  id: string;
+  team_id: string;
+  invoice_id: string | null;
+  idempotency_key: string;
+  provider: string;
+  provider_payment_id: string;
+  method: 'card' | 'bank_transfer';
+  amount: Cents;
+  status: 'succeeded' | 'partially_refunded' | 'refunded';
+  refunded_amount: Cents;
+  paid_at: Date;
+}
+
+/** A fresh row id; the idempotency key, not the id, is what makes a write happen once. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('hex')}`;
+}
+
+/** A timestamptz as the domain's Instant ('YYYY-MM-DDTHH:MM:SSZ'). */
+export function instantOf(value: Date | string): Instant {
+  return instantFromEpochMs(new Date(value).getTime());
+}
+
+function sameFact(stored: unknown, given: unknown): boolean {
+  if (stored instanceof Date) return typeof given === 'string' && stored.getTime() === new Date(given).getTime();
+  return stored === given;
+}
+
+/**
+ * Inserts `row` unless its idempotency key is taken; either way returns the stored row. A key reused for other
+ * facts (the `facts` columns differ) is a caller's bug and fails instead of answering for the wrong thing.
+ */
+export async function insertOnce<Row extends object>(
+  db: DbOrTrx,
+  table: string,
+  row: Record<string, unknown> & { idempotency_key: string },
+  facts: readonly string[],
+): Promise<{ row: Row; created: boolean }> {
+  const [inserted] = await db(table)
+    .insert(row)
+    .onConflict('idempotency_key')
+    .ignore()
+    .returning('*')
+    .catch((error: unknown) => {
+      throw missingReference(error, table, row);
+    });
+  if (inserted) return { row: inserted as Row, created: true };
+  const stored = (await db(table).where({ idempotency_key: row.idempotency_key }).first()) as Record<string, unknown> | undefined;
+  if (!stored) throw new Error(`${table} row ${row.idempotency_key} conflicted but cannot be read`); // retryable
+  for (const column of facts) {
+    if (!sameFact(stored[column], row[column])) {
+      throw nonRetryable('IdempotencyConflict', `${table} key ${row.idempotency_key} was used with another ${column}`, {
+        table, key: row.idempotency_key, column,
+      });
+    }
+  }
+  return { row: stored as Row, created: false };
+}
+
+/** A row that names a team (or invoice) the ledger does not have: a retry cannot fix it. */
+function missingReference(error: unknown, table: string, row: Record<string, unknown>): unknown {
+  const pg = error as { code?: string; constraint?: string };
+  if (pg.code !== '23503') return error; // foreign_key_violation
+  const unknownTeam = pg.constraint?.includes('team_id') ?? false;
+  return nonRetryable(unknownTeam ? 'UnknownTeam' : 'InvalidInput', `${table} row ${String(row.idempotency_key)} refers to a missing row (${pg.constraint ?? 'foreign key'})`, {
+    table, key: row.idempotency_key, constraint: pg.constraint,
+  });
+}

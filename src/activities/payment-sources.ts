@@ -1,0 +1,95 @@
+// What pays an invoice besides the card (section 4): the team balance and its credit grants. An open invoice
+// holds on to the balance and credits its plan names, so another invoice of the team plans only what is left.
+import { dayOf, type Moment } from '../domain/calendar';
+import { usableGrants, type CreditGrant, type CreditUse } from '../domain/credits';
+import type { Cents } from '../domain/money';
+import { applyPayment } from '../domain/payment-application';
+import { instantOf, type DbOrTrx, type InvoiceRow } from './ledger-rows';
+
+export interface PaymentSources {
+  balance: Cents;
+  grants: CreditGrant[];
+}
+
+export interface PaymentPlan {
+  balanceApplied: Cents;
+  creditsApplied: Cents;
+  creditUses: CreditUse[];
+  charged: Cents;
+}
+
+/** The team balance: the sum of its balance transactions. */
+export async function teamBalance(db: DbOrTrx, teamId: string): Promise<Cents> {
+  const row = (await db('balance_transactions').where({ team_id: teamId }).sum({ balance: 'amount' }).first()) as { balance: string | null } | undefined;
+  return Number(row?.balance ?? 0); // numeric arrives as a string
+}
+
+interface GrantRow {
+  id: string;
+  remaining: Cents;
+  acquired_at: Date;
+  expires_at: Date;
+}
+
+/** The team's grants with credits left, as the domain sees them (expired ones included; the domain skips them). */
+export async function teamGrants(db: DbOrTrx, teamId: string): Promise<CreditGrant[]> {
+  const rows = (await db('credit_grants').where({ team_id: teamId }).where('remaining', '>', 0).orderBy('id')) as GrantRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    amount: row.remaining,
+    acquiredOn: dayOf(instantOf(row.acquired_at)),
+    expiresAt: instantOf(row.expires_at),
+  }));
+}
+
+/** The balance and grants an invoice may plan on: the ledger's, less what the team's other open invoices planned. */
+export async function availableSources(db: DbOrTrx, teamId: string, exceptInvoiceId?: string): Promise<PaymentSources> {
+  const open = (await db('invoices')
+    .where({ team_id: teamId, status: 'open' })
+    .modify((query) => {
+      if (exceptInvoiceId) query.whereNot({ id: exceptInvoiceId });
+    })
+    .select('balance_applied', 'planned_credit_uses')) as Pick<InvoiceRow, 'balance_applied' | 'planned_credit_uses'>[];
+  const held = new Map<string, Cents>();
+  let heldBalance = 0;
+  for (const invoice of open) {
+    heldBalance += invoice.balance_applied;
+    for (const use of invoice.planned_credit_uses) held.set(use.grantId, (held.get(use.grantId) ?? 0) + use.amount);
+  }
+  const balance = Math.max(0, (await teamBalance(db, teamId)) - heldBalance);
+  const grants = (await teamGrants(db, teamId))
+    .map((grant) => ({ ...grant, amount: Math.max(0, grant.amount - (held.get(grant.id) ?? 0)) }))
+    .filter((grant) => grant.amount > 0);
+  return { balance, grants };
+}
+
+export function planPayment(total: Cents, sources: PaymentSources, at: Moment): PaymentPlan {
+  const payment = applyPayment({ total, balance: sources.balance, grants: sources.grants, now: at });
+  return { balanceApplied: payment.balanceApplied, creditsApplied: payment.creditsApplied, creditUses: payment.creditUses, charged: payment.charged };
+}
+
+/** Whether the sources still pay what the plan says, each planned grant still usable at `at`. */
+export function planIsCovered(plan: PaymentPlan, sources: PaymentSources, at: Moment): boolean {
+  if (sources.balance < plan.balanceApplied) return false;
+  const usable = new Map(usableGrants(sources.grants, at).map((grant) => [grant.id, grant.amount]));
+  return plan.creditUses.every((use) => (usable.get(use.grantId) ?? 0) >= use.amount);
+}
+
+export function planOf(invoice: InvoiceRow): PaymentPlan {
+  return {
+    balanceApplied: invoice.balance_applied,
+    creditsApplied: invoice.credits_applied,
+    creditUses: invoice.planned_credit_uses,
+    charged: invoice.charged,
+  };
+}
+
+/** The invoice columns that store a plan. */
+export function planColumns(plan: PaymentPlan): Pick<InvoiceRow, 'balance_applied' | 'credits_applied' | 'charged'> & { planned_credit_uses: string } {
+  return {
+    balance_applied: plan.balanceApplied,
+    credits_applied: plan.creditsApplied,
+    charged: plan.charged,
+    planned_credit_uses: JSON.stringify(plan.creditUses), // jsonb: node-postgres would send an array as a Postgres array
+  };
+}

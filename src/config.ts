@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+/** Every setting the engine reads, from the environment; unset ones take the embedded defaults. */
+const schema = z.object({
+  /** `all` runs the worker and the API in one process (npm start); Docker runs them apart. */
+  SEATBILL_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1).default(resolve(__dirname, '..', '.data')),
+  DATABASE_URL: z.string().url().optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Where operators open the Temporal UI; used to build links to a workflow's history. */
+  TEMPORAL_UI_URL: z.string().url().optional(),
+  TASK_QUEUE: z.string().min(1).default('billing'),
+  PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  BILLING_SERVICE_TOKEN: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Reads and validates the environment; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const config = parsed.data;
+  if (config.PAYMENT_PROVIDER === 'stripe' && !config.STRIPE_SECRET_KEY) {
+    throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
+  }
+  return config;
+}

@@ -1,0 +1,30 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { resolveTestServer } from './test-server-binary';
+import { say } from './provision-log';
+
+let runtimeInstalled = false;
+
+/**
+ * A time-skipping Temporal environment on the Java test server the project provisioned (see
+ * src/infra/test-server-binary.ts); the SDK's own download only where Java and Maven are missing.
+ * Time skipping is global to one environment: tests of one environment run serially.
+ * The only place that chooses the server, so moving to the real server's time skipping is a one-file change.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const server = await resolveTestServer();
+  const started = Date.now();
+  try {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: server ? { type: 'existing-path', path: server.path } : { type: 'cached-download' } },
+    });
+    say('Temporal test server', `started ${server?.version ?? 'the SDK download'} in ${Date.now() - started} ms`);
+    return env;
+  } catch (error) {
+    throw new Error(`the Temporal time-skipping test server did not start (${server?.path ?? 'SDK download'}): ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { PaymentProvider } from './payment-provider';
+import { createSandboxProvider } from './sandbox-provider';
+import { createStripeClient } from './stripe-client';
+import { createStripeProvider } from './stripe-provider';
+
+export * from './payment-provider';
+export { createSandboxProvider, type SandboxProvider } from './sandbox-provider';
+export { createStripeProvider, chargeOutcome, providerError } from './stripe-provider';
+
+/** The provider PAYMENT_PROVIDER names: the sandbox (default, in the ledger database) or Stripe. */
+export function createPaymentProvider(config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_SECRET_KEY'>, db: Db): PaymentProvider {
+  if (config.PAYMENT_PROVIDER === 'sandbox') return createSandboxProvider({ db });
+  if (!config.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
+  return createStripeProvider({ stripe: createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) });
+}

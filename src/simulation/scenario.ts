@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { compareDays, isDay, type Day } from '../domain';
+
+/** The scenario format of shared/spec/simulation.md: a team's timeline of UTC calendar days. */
+const day = z.string().refine(isDay, { message: 'must be a calendar day YYYY-MM-DD' });
+const count = z.number().int().positive().max(100_000);
+const cents = z.number().int().positive().max(1_000_000_000);
+const plan = z.enum(['free', 'basic', 'professional', 'enterprise']);
+const paidPlan = z.enum(['basic', 'professional', 'enterprise']);
+const interval = z.enum(['month', 'year']);
+const on = { on: day };
+
+const event = z.discriminatedUnion('action', [
+  z.strictObject({ ...on, action: z.literal('startTrial'), plan: paidPlan, interval }),
+  z.strictObject({ ...on, action: z.literal('subscribe'), plan: paidPlan, interval }),
+  z.strictObject({ ...on, action: z.literal('addMembers'), count }),
+  z.strictObject({ ...on, action: z.literal('removeMembers'), count }),
+  z
+    .strictObject({ ...on, action: z.literal('changePlan'), plan: plan.optional(), interval: interval.optional() })
+    .refine((e) => e.plan !== undefined || e.interval !== undefined, { message: 'changePlan needs a plan, an interval or both', path: ['plan'] }),
+  z.strictObject({ ...on, action: z.literal('withdrawPendingChange') }),
+  z.strictObject({ ...on, action: z.literal('cancel') }),
+  z.strictObject({ ...on, action: z.literal('grantCredits'), amount: cents }),
+  z.strictObject({ ...on, action: z.literal('failPayments'), count }),
+  z
+    .strictObject({ ...on, action: z.literal('buySeats'), plan: paidPlan, seats: count, invoiceFirst: z.boolean().optional(), payOn: day.optional() })
+    .refine((e) => e.payOn === undefined || e.invoiceFirst === true, { message: 'payOn goes with invoiceFirst: true', path: ['payOn'] }),
+  z.strictObject({ ...on, action: z.literal('addSeats'), count }),
+  z.strictObject({ ...on, action: z.literal('requestRefund') }),
+]);
+
+export const scenarioSchema = z
+  .strictObject({
+    start: day,
+    until: day,
+    team: z.strictObject({
+      members: z.number().int().min(0).max(100_000),
+      country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US or DE').default('US'),
+      credits: z.number().int().min(0).max(1_000_000_000).default(0),
+      balance: z.number().int().min(0).max(1_000_000_000).default(0),
+    }),
+    events: z.array(event).max(10_000).default([]),
+  })
+  .superRefine((scenario, ctx) => {
+    if (compareDays(scenario.start, scenario.until) >= 0) {
+      ctx.addIssue({ code: 'custom', path: ['until'], message: `must be after start (${scenario.start})` });
+    }
+    scenario.events.forEach((e, i) => {
+      if (compareDays(e.on, scenario.start) < 0 || compareDays(e.on, scenario.until) >= 0) {
+        ctx.addIssue({ code: 'custom', path: ['events', i, 'on'], message: `must lie in [start, until): ${scenario.start} to ${scenario.until}` });
+      }
+      const previous = scenario.events[i - 1];
+      if (previous && compareDays(e.on, previous.on) < 0) {
+        ctx.addIssue({ code: 'custom', path: ['events', i, 'on'], message: `is before the previous event's day ${previous.on}: events are listed in date order` });
+      }
+      if (e.action === 'buySeats' && e.payOn && compareDays(e.payOn, e.on) < 0) {
+        ctx.addIssue({ code: 'custom', path: ['events', i, 'payOn'], message: `is before the order day ${e.on}` });
+      }
+    });
+  });
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioEvent = Scenario['events'][number];
+
+export interface ScenarioProblem {
+  field: string;
+  message: string;
+}
+
+/** `events[3].count`: the field a problem is about, in the form a person finds it in their JSON. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)), '') || '(scenario)';
+}
+
+export type ParsedScenario = { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] };
+
+export function parseScenario(input: unknown): ParsedScenario {
+  const parsed = scenarioSchema.safeParse(input);
+  if (parsed.success) return { ok: true, scenario: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({
+      field: fieldName(issue.path),
+      message: issue.code === 'invalid_union' && issue.path.at(-1) === 'action' ? 'unknown action' : issue.message,
+    })),
+  };
+}
+
+export type { Day };

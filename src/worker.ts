@@ -1,0 +1,23 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+
+/** Where the worker finds its workflows: one file per workflow, re-exported by src/workflows/index.ts. */
+export const workflowsPath = require.resolve('./workflows');
+
+/** A worker for the billing task queue, running the given activities (built by their factories). */
+export async function createBillingWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: WorkerOptions['activities'];
+  bundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath }),
+    // Let in-flight activities finish before a shutdown completes.
+    shutdownGraceTime: '30 seconds',
+  });
+}

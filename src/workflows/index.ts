@@ -1,0 +1,2 @@
+// Every workflow of the engine, one per file; the worker bundles this module.
+export * from './team-subscription';

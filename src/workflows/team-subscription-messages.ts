@@ -1,0 +1,140 @@
+// What the outside world may say to, and ask of, a team's subscription workflow. Updates for requests whose
+// caller needs an answer (each has a validator, so a refused request leaves no trace in history), a signal for
+// facts that arrive on their own, queries for reads. Types only, plus the message definitions: the API and the
+// simulation runner import this file without pulling in workflow code.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PaymentMethodRef } from '../activities';
+import type { Cents, Day, Interval, InvoiceLine, InvoiceReason, PaidPlan, PendingChange, Period, Plan } from '../domain';
+import type { TeamState } from './team/state';
+
+export type { PaymentMethodRef } from '../activities';
+export type { TeamState } from './team/state';
+
+/** One workflow per team, for as long as the team exists. */
+export function teamWorkflowId(teamId: string): string {
+  return `team:${teamId}`;
+}
+
+/** The Temporal UI's one-line summary of the workflow (start option `staticSummary`). */
+export function teamWorkflowSummary(teamId: string): string {
+  return `Subscription lifecycle of team ${teamId}`;
+}
+
+export interface TeamSubscriptionInput {
+  teamId: string;
+  /** Written to the ledger's team record when the workflow first starts. */
+  team: { name: string; billingCountry: string; organizationId?: string };
+  /** Members when the team is created. */
+  members: number;
+  /** A card, if the team has one when it is created. */
+  paymentMethod?: PaymentMethodRef;
+  /**
+   * Added to workflow time to get the business calendar's "now" (ms). 0 in production; a simulation starts the
+   * workflow with `epochMs(scenario.start) − serverNow` so that the workflow's "today" is the scenario's start.
+   */
+  clockOffsetMs?: number;
+  /** The state carried over by continue-as-new; absent on the first run. */
+  carried?: TeamState;
+}
+
+export interface PlanSelection {
+  plan: PaidPlan;
+  interval: Interval;
+}
+
+/** `plan` and/or `interval`; plan `free` cancels. */
+export interface PlanChangeRequest {
+  plan?: Plan;
+  interval?: Interval;
+}
+
+export type SubscriptionStatus = 'trialing' | 'active' | 'past_due' | 'free';
+
+/** An invoice as written to the ledger, and how it was paid (status `open` while a declined charge is retried). */
+export interface ChargedInvoice {
+  invoiceId: string;
+  key: string;
+  on: Day;
+  reason: InvoiceReason;
+  lines: InvoiceLine[];
+  total: Cents;
+  balanceApplied: Cents;
+  creditsApplied: Cents;
+  charged: Cents;
+  status: 'open' | 'paid' | 'failed' | 'void';
+}
+
+export interface TrialStarted {
+  plan: PaidPlan;
+  interval: Interval;
+  trialEnd: Day;
+}
+
+export type PlanChangeResult =
+  /** During a trial the trial's plan is switched; nothing is charged until trial end. */
+  | { timing: 'trial'; plan: PaidPlan; interval: Interval; trialEnd: Day }
+  /** Applied now: a new period (new anchor) charged by `invoice`; any pending change is cleared. */
+  | { timing: 'immediate'; invoice: ChargedInvoice; period: Period; pendingChange: null }
+  /** Nothing now; `pendingChange` takes effect on its `effectiveOn` day, until then it can be replaced or withdrawn. */
+  | { timing: 'deferred'; pendingChange: PendingChange }
+  /** Tier up now (charged by `invoice`), and the interval switch at the new term's end. */
+  | { timing: 'split'; invoice: ChargedInvoice; period: Period; pendingChange: PendingChange };
+
+export interface MemberCount {
+  members: number;
+  /** On Free with more members than Free allows. */
+  restricted: boolean;
+}
+
+/** What the `state` query answers: everything an API or a simulation report needs. */
+export interface TeamSubscriptionView {
+  teamId: string;
+  /** The business calendar's day (workflow time + clock offset). */
+  today: Day;
+  plan: Plan;
+  interval: Interval;
+  status: SubscriptionStatus;
+  members: number;
+  /** The seat system is not run by this workflow. */
+  seats: null;
+  restricted: boolean;
+  /** The paid period (monthly) or term (annual); null on Free and during a trial. */
+  period: Period | null;
+  /** When the current period, or the trial, ends. */
+  periodEnd: Day | null;
+  anchorDay: number | null;
+  trial: { start: Day; end: Day } | null;
+  hadTrial: boolean;
+  pendingChange: PendingChange | null;
+  dunning: { invoiceId: string; firstFailure: Day; failedRetries: number; nextTryOn: Day } | null;
+  hasPaymentMethod: boolean;
+  /** The next day something is scheduled (trial end, renewal, review, retry, reminder). */
+  nextEventOn: Day | null;
+  /** A request or a scheduled event is being processed right now. */
+  busy: boolean;
+}
+
+/** The next charge, computed by the same domain functions that will make it. */
+export interface UpcomingInvoice {
+  on: Day;
+  reason: InvoiceReason;
+  lines: InvoiceLine[];
+  total: Cents;
+  /** Removed members' refunds that go to the team balance that day, before the invoice is paid. */
+  refundsToBalance: InvoiceLine[];
+}
+
+export const startTrialUpdate = defineUpdate<TrialStarted, [PlanSelection]>('startTrial');
+export const subscribeUpdate = defineUpdate<ChargedInvoice, [PlanSelection]>('subscribe');
+export const changePlanUpdate = defineUpdate<PlanChangeResult, [PlanChangeRequest]>('changePlan');
+export const withdrawPendingChangeUpdate = defineUpdate<PendingChange, []>('withdrawPendingChange');
+export const cancelUpdate = defineUpdate<PendingChange, []>('cancel');
+export const addMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('addMembers');
+export const removeMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('removeMembers');
+export const setPaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: true }, [PaymentMethodRef]>('setPaymentMethod');
+
+/** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
+export const paymentConfirmedSignal = defineSignal<[{ invoiceId: string }]>('paymentConfirmed');
+
+export const stateQuery = defineQuery<TeamSubscriptionView>('state');
+export const upcomingInvoiceQuery = defineQuery<UpcomingInvoice | null>('upcomingInvoice');

@@ -1,0 +1,46 @@
+// One durable workflow per team (ID `team:<teamId>`), started when the team is created and running for as long
+// as the team exists. Each run lasts one billing period: when a new period starts it waits for its handlers to
+// finish and continues as new with its state as plain JSON, so no run's history grows without bound.
+// The workflow only wires messages to the TeamSubscription state class, as in temporalio/samples-typescript
+// message-passing/safe-message-handlers.
+import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { BusinessClock } from './team/clock';
+import { newTeamState } from './team/state';
+import { TeamSubscription } from './team/subscription';
+import {
+  addMembersUpdate,
+  cancelUpdate,
+  changePlanUpdate,
+  paymentConfirmedSignal,
+  removeMembersUpdate,
+  setPaymentMethodUpdate,
+  startTrialUpdate,
+  stateQuery,
+  subscribeUpdate,
+  upcomingInvoiceQuery,
+  withdrawPendingChangeUpdate,
+  type TeamSubscriptionInput,
+} from './team-subscription-messages';
+
+export * from './team-subscription-messages';
+
+export async function teamSubscription(input: TeamSubscriptionInput): Promise<void> {
+  const team = new TeamSubscription(input.carried ?? newTeamState(input), new BusinessClock(input.clockOffsetMs ?? 0));
+
+  setHandler(startTrialUpdate, (selection) => team.startTrial(selection), { validator: (selection) => team.validateStartTrial(selection) });
+  setHandler(subscribeUpdate, (selection) => team.subscribe(selection), { validator: (selection) => team.validateSubscribe(selection) });
+  setHandler(changePlanUpdate, (change) => team.changePlan(change), { validator: (change) => team.validateChangePlan(change) });
+  setHandler(withdrawPendingChangeUpdate, () => team.withdrawPendingChange(), { validator: () => team.validateWithdrawPendingChange() });
+  setHandler(cancelUpdate, () => team.cancel(), { validator: () => team.validateCancel() });
+  setHandler(addMembersUpdate, (input) => team.addMembers(input), { validator: (input) => team.validateAddMembers(input) });
+  setHandler(removeMembersUpdate, (input) => team.removeMembers(input), { validator: (input) => team.validateRemoveMembers(input) });
+  setHandler(setPaymentMethodUpdate, (method) => team.setPaymentMethod(method), { validator: (method) => team.validatePaymentMethod(method) });
+  setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
+  setHandler(stateQuery, () => team.view());
+  setHandler(upcomingInvoiceQuery, () => team.upcomingInvoice());
+
+  await team.open(input.carried ? undefined : input.team);
+  await team.runUntilNewPeriod();
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof teamSubscription>({ ...input, carried: team.snapshot() });
+}

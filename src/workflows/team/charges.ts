@@ -1,0 +1,102 @@
+// Every amount the workflow charges or refunds, computed from the state by the domain's functions. The
+// upcoming-invoice preview calls these same functions, so the preview is what will be charged.
+import {
+  buildInvoice,
+  memberChangeLines,
+  memberReviewInvoice,
+  renewalInvoice,
+  trialEndInvoice,
+  type Day,
+  type Interval,
+  type Invoice,
+  type InvoiceLine,
+  type MemberChangeResult,
+  type MemberReviewResult,
+  type PaidPlan,
+  type Period,
+  type PeriodStart,
+  type RenewalResult,
+} from '../../domain';
+import type { UpcomingInvoice } from '../team-subscription-messages';
+import type { TeamState } from './state';
+
+export interface PaidSubscription {
+  plan: PaidPlan;
+  interval: Interval;
+  period: Period;
+  anchorDay: number;
+}
+
+/** The paid period the state is in; throws when there is none (a bug: callers check the status first). */
+export function paidSubscription(state: TeamState): PaidSubscription {
+  if (state.plan === 'free' || !state.period || state.anchorDay === null) {
+    throw new Error(`team ${state.teamId} has no paid period (status ${state.status})`);
+  }
+  return { plan: state.plan, interval: state.interval, period: state.period, anchorDay: state.anchorDay };
+}
+
+/** Trial end: the first period, price × members on that day (trial member changes are not prorated). */
+export function trialEndCharge(state: TeamState): PeriodStart {
+  if (!state.trial || state.plan === 'free') throw new Error(`team ${state.teamId} is not trialing a paid plan`);
+  return trialEndInvoice({ plan: state.plan, interval: state.interval, members: state.members, trialStart: state.trial.start });
+}
+
+/** The next period's price × members (a pending change applies), plus the closing period's member changes. */
+export function renewalCharge(state: TeamState): RenewalResult & { next: { plan: PaidPlan; interval: Interval } } {
+  const current = paidSubscription(state);
+  const pending = state.pendingChange;
+  const next = pending && pending.plan !== 'free' ? { plan: pending.plan, interval: pending.interval } : { plan: current.plan, interval: current.interval };
+  const renewal = renewalInvoice({
+    closing: { plan: current.plan, interval: current.interval, period: current.period },
+    next,
+    members: state.members,
+    anchorDay: current.anchorDay,
+    memberChanges: state.memberChanges,
+  });
+  return { ...renewal, next };
+}
+
+/** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */
+export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResult {
+  const { plan, period } = paidSubscription(state);
+  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges });
+}
+
+/**
+ * Member changes not billed yet, prorated over the current period to its end (price × count × daysLeft ÷
+ * daysInPeriod): billed before an immediate plan change replaces the period, or when a canceled period ends.
+ */
+export function unbilledMemberLines(state: TeamState): MemberChangeResult {
+  const { plan, interval, period } = paidSubscription(state);
+  return memberChangeLines({ plan, interval, period, changes: state.memberChanges });
+}
+
+/** A canceled subscription's last invoice: its unbilled member additions (null when there are none). */
+export function cancellationCharge(state: TeamState, on: Day): { invoice: Invoice | null; refunds: InvoiceLine[]; refundTotal: number } {
+  const lines = unbilledMemberLines(state);
+  const invoice = lines.charges.length > 0 ? buildInvoice(on, 'member_review', lines.charges) : null;
+  return { invoice, refunds: lines.refunds, refundTotal: lines.refundTotal };
+}
+
+/** What the next scheduled charge will be, line by line. */
+export function upcomingInvoice(state: TeamState): UpcomingInvoice | null {
+  if (state.trial) {
+    if (state.pendingChange?.plan === 'free') return null; // canceled during the trial: nothing is charged
+    return preview(trialEndCharge(state).invoice, []);
+  }
+  if (!state.period) return null;
+  if (state.nextReviewOn && state.memberChanges.length > 0) {
+    const review = memberReviewCharge(state, state.nextReviewOn);
+    return preview(review.invoice ?? buildInvoice(state.nextReviewOn, 'member_review', []), review.refunds);
+  }
+  if (state.pendingChange?.plan === 'free') {
+    const last = cancellationCharge(state, state.period.end);
+    return last.invoice ? preview(last.invoice, last.refunds) : null;
+  }
+  const renewal = renewalCharge(state);
+  return preview(renewal.invoice, renewal.refunds);
+}
+
+function preview(invoice: Invoice, refunds: InvoiceLine[]): UpcomingInvoice {
+  return { on: invoice.on, reason: invoice.reason, lines: invoice.lines, total: invoice.total, refundsToBalance: refunds };
+}

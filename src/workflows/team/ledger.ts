@@ -1,0 +1,94 @@
+// The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
+// key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
+// replayed workflow or the next run after continue-as-new writes each row once.
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { BillingActivities, InvoiceSummary, PaymentMethodRef } from '../../activities';
+import type { Cents, Day, Invoice, Period } from '../../domain';
+import type { ChargedInvoice } from '../team-subscription-messages';
+import type { BusinessClock } from './clock';
+
+const billing = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '1 minute',
+  // A provider outage or a lost connection is retried under the same keys until it works; a decline is not
+  // retried here (the activity fails it as non-retryable): dunning makes the next attempt days later.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Notices for the team's admins and billing managers. */
+export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'downgraded_to_free';
+
+/** How one collection attempt ended: paid (with how), or declined by the card's issuer. */
+export type Collection = { paid: InvoiceSummary; declined?: undefined } | { paid?: undefined; declined: { code: string | null } };
+
+export class TeamLedger {
+  constructor(
+    private readonly teamId: string,
+    private readonly clock: BusinessClock,
+  ) {}
+
+  /** `team-1:renewal:2026-06-20`: the invoice of one business fact. */
+  invoiceKey(invoice: Invoice, detail?: string): string {
+    return [this.teamId, invoice.reason, invoice.on, detail].filter((part) => part !== undefined).join(':');
+  }
+
+  async ensureTeam(team: { name: string; billingCountry: string; organizationId?: string }): Promise<void> {
+    await billing.ensureTeam({ teamId: this.teamId, ...team });
+  }
+
+  /** Writes the invoice, then collects it: balance, then credits, then the card (attempt 1). */
+  async charge(key: string, invoice: Invoice, paymentMethod: PaymentMethodRef, period?: Period): Promise<ChargedInvoice> {
+    const issued = await billing.issueInvoice({
+      key,
+      teamId: this.teamId,
+      reason: invoice.reason,
+      issuedOn: invoice.on,
+      ...(period ? { periodStart: period.start, periodEnd: period.end } : {}),
+      lines: invoice.lines,
+      workflowId: workflowInfo().workflowId,
+      runId: workflowInfo().runId, // evidence for support only, never part of a key
+      at: this.clock.now(),
+    });
+    const charged: ChargedInvoice = { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
+    if (issued.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
+    const collection = await this.collect(issued.invoiceId, 1, paymentMethod);
+    return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
+  }
+
+  /** One collection attempt of an open invoice; each attempt is its own charge key at the provider. */
+  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef): Promise<Collection> {
+    try {
+      return { paid: await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at: this.clock.now() }) };
+    } catch (error) {
+      const declined = declineOf(error);
+      if (!declined) throw error;
+      return { declined };
+    }
+  }
+
+  async failInvoice(invoiceId: string): Promise<void> {
+    await billing.failInvoice({ invoiceId, at: this.clock.now() });
+  }
+
+  /** Removed members' refunds go to the team balance, used first by the next payment. */
+  async creditBalance(key: string, amount: Cents, on: Day): Promise<void> {
+    if (amount <= 0) return;
+    await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
+  }
+
+  async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {
+    await billing.recordNotification({ key: `${key}:${kind}`, teamId: this.teamId, kind, on, payload });
+  }
+}
+
+function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'total' | 'balanceApplied' | 'creditsApplied' | 'charged' | 'status'> {
+  const { invoiceId, total, balanceApplied, creditsApplied, charged, status } = summary;
+  return { invoiceId, total, balanceApplied, creditsApplied, charged, status };
+}
+
+/** A card decline: `ActivityFailure` caused by the activity's non-retryable `PaymentDeclined`. */
+function declineOf(error: unknown): { code: string | null } | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'PaymentDeclined') return null;
+  const [details] = error.cause.details ?? [];
+  const code = (details as { code?: unknown } | undefined)?.code;
+  return { code: typeof code === 'string' ? code : null };
+}

@@ -1,0 +1,37 @@
+// What the engine has scheduled for a team, read from its state: each event's day is a field of the state, and
+// running the event moves that field on, so an event that ran is no longer due.
+import type { Day } from '../../domain';
+import type { TeamState } from './state';
+
+export type ScheduledEventKind = 'payment_retry' | 'trial_end' | 'member_review' | 'renewal_reminder' | 'renewal';
+
+export interface ScheduledEvent {
+  kind: ScheduledEventKind;
+  on: Day;
+}
+
+/** Every scheduled event, in the order events of one day run: a retry settles the old invoice before new ones. */
+export function scheduledEvents(state: TeamState): ScheduledEvent[] {
+  const events: ScheduledEvent[] = [];
+  if (state.dunning) events.push({ kind: 'payment_retry', on: state.dunning.nextTryOn });
+  if (state.trial) events.push({ kind: 'trial_end', on: state.trial.end });
+  if (state.nextReviewOn) events.push({ kind: 'member_review', on: state.nextReviewOn });
+  if (state.reminderOn) events.push({ kind: 'renewal_reminder', on: state.reminderOn });
+  if (state.period) events.push({ kind: 'renewal', on: state.period.end });
+  return events;
+}
+
+/** The earliest event due on or before `today`; of one day's events, the first in the order above. */
+export function dueEvent(state: TeamState, today: Day): ScheduledEvent | null {
+  let due: ScheduledEvent | null = null;
+  for (const event of scheduledEvents(state)) {
+    if (event.on <= today && (due === null || event.on < due.on)) due = event;
+  }
+  return due;
+}
+
+export function nextEventOn(state: TeamState): Day | null {
+  let next: Day | null = null;
+  for (const event of scheduledEvents(state)) if (next === null || event.on < next) next = event.on;
+  return next;
+}

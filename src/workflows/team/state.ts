@@ -1,0 +1,108 @@
+// A team's subscription as plain JSON: it is carried across continue-as-new as is, so no Map, no Date.
+import type { PaymentMethodRef } from '../../activities';
+import {
+  isRestricted,
+  memberReviewDays,
+  renewalReminderDay,
+  type Cents,
+  type Day,
+  type Interval,
+  type MemberChange,
+  type PendingChange,
+  type Period,
+  type Plan,
+} from '../../domain';
+import type { SubscriptionStatus, TeamSubscriptionInput } from '../team-subscription-messages';
+
+export interface Dunning {
+  invoiceId: string;
+  invoiceKey: string;
+  total: Cents;
+  /** Retries are scheduled from it: +1, +3, +5, +7 days. */
+  firstFailure: Day;
+  failedRetries: number;
+  nextTryOn: Day;
+}
+
+export interface TeamState {
+  teamId: string;
+  /** The plan whose features the team has now (the trial's plan while trialing). */
+  plan: Plan;
+  interval: Interval;
+  status: SubscriptionStatus;
+  members: number;
+  paymentMethod: PaymentMethodRef | null;
+  /** One trial per team, ever. */
+  hadTrial: boolean;
+  trial: { start: Day; end: Day } | null;
+  /** The paid period (monthly) or term (annual); null on Free and during a trial. */
+  period: Period | null;
+  /** Day of month the paid periods end on (clamped); set at each new anchor. */
+  anchorDay: number | null;
+  /** A deferred change (tier down, annual → monthly, cancel), replaceable or withdrawable until it takes effect. */
+  pendingChange: PendingChange | null;
+  /** Member changes not billed yet: monthly, those of this period; annual, those since the last monthly review. */
+  memberChanges: MemberChange[];
+  /** Annual terms: the next monthly review of member changes. */
+  nextReviewOn: Day | null;
+  /** Annual terms: when the renewal reminder goes out; null once sent. */
+  reminderOn: Day | null;
+  /** A declined charge being retried. */
+  dunning: Dunning | null;
+}
+
+export function newTeamState(input: TeamSubscriptionInput): TeamState {
+  return {
+    teamId: input.teamId,
+    plan: 'free',
+    interval: 'month',
+    status: 'free',
+    members: input.members,
+    paymentMethod: input.paymentMethod ?? null,
+    hadTrial: false,
+    trial: null,
+    period: null,
+    anchorDay: null,
+    pendingChange: null,
+    memberChanges: [],
+    nextReviewOn: null,
+    reminderOn: null,
+    dunning: null,
+  };
+}
+
+export function restricted(state: TeamState, today: Day): boolean {
+  return isRestricted(state.plan, state.members, today);
+}
+
+/** A new paid period (or term) and its anchor; annual terms get their monthly reviews and reminder scheduled. */
+export function startPeriod(state: TeamState, period: Period, anchorDay: number): void {
+  state.period = period;
+  state.anchorDay = anchorDay;
+  state.memberChanges = [];
+  state.trial = null;
+  state.nextReviewOn = state.interval === 'year' ? (memberReviewDays(period, anchorDay)[0] ?? null) : null;
+  state.reminderOn = state.interval === 'year' ? renewalReminderDay(period) : null;
+}
+
+/** The monthly review after `reviewed` within the term, or null when the next review is the renewal. */
+export function reviewAfter(state: TeamState, reviewed: Day): Day | null {
+  if (!state.period || state.anchorDay === null) return null;
+  return memberReviewDays(state.period, state.anchorDay).find((day) => day > reviewed) ?? null;
+}
+
+/** Back to Free: no period, nothing pending, nothing scheduled. */
+export function dropToFree(state: TeamState): void {
+  Object.assign(state, {
+    plan: 'free',
+    status: 'free',
+    trial: null,
+    period: null,
+    anchorDay: null,
+    pendingChange: null,
+    memberChanges: [],
+    nextReviewOn: null,
+    reminderOn: null,
+    dunning: null,
+  } satisfies Partial<TeamState>);
+}

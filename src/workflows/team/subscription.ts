@@ -1,0 +1,411 @@
+// A team's subscription lifecycle: the requests it accepts and the events it has scheduled, one at a time.
+// Amounts come from ./charges (the domain's functions); money moves only through ./ledger (activities).
+import { condition, workflowInfo } from '@temporalio/workflow';
+import {
+  afterFailedAttempt,
+  buildInvoice,
+  planChange,
+  subscribeInvoice,
+  trialEnd,
+  type Day,
+  type Invoice,
+  type PendingChange,
+  type Period,
+} from '../../domain';
+import type {
+  ChargedInvoice,
+  MemberCount,
+  PaymentMethodRef,
+  PlanChangeRequest,
+  PlanChangeResult,
+  PlanSelection,
+  TeamSubscriptionView,
+  TrialStarted,
+  UpcomingInvoice,
+} from '../team-subscription-messages';
+import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
+import type { BusinessClock } from './clock';
+import { TeamLedger } from './ledger';
+import { OperatorView } from './operator-view';
+import * as requests from './requests';
+import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
+import { dropToFree, restricted, reviewAfter, startPeriod, type TeamState } from './state';
+
+export class TeamSubscription {
+  private readonly ledger: TeamLedger;
+  private readonly operatorView = new OperatorView();
+  /** One request or scheduled event at a time: each reads the state, awaits activities, then writes the state. */
+  private busy = false;
+  /** Bumped by every request, so the waiting main loop re-reads the schedule. */
+  private changes = 0;
+  /** A new period (and anchor) started in this run: time to continue-as-new. */
+  private newPeriodStarted = false;
+
+  constructor(
+    private readonly state: TeamState,
+    private readonly clock: BusinessClock,
+  ) {
+    this.ledger = new TeamLedger(state.teamId, clock);
+  }
+
+  /** The state to carry into the next run. */
+  snapshot(): TeamState {
+    return this.state;
+  }
+
+  // ---- the run ---------------------------------------------------------------------------------------------
+
+  /** First run only: the team's ledger record. Requests wait for it. */
+  async open(team?: { name: string; billingCountry: string; organizationId?: string }): Promise<void> {
+    await this.exclusive(async () => {
+      if (team) await this.ledger.ensureTeam(team);
+      await this.runDueEvents();
+    });
+  }
+
+  /** Runs scheduled events as they fall due, until a new period starts or the server suggests continue-as-new. */
+  async runUntilNewPeriod(): Promise<void> {
+    for (;;) {
+      await this.exclusive(() => this.runDueEvents());
+      if (this.newPeriodStarted || workflowInfo().continueAsNewSuggested) return;
+      const seen = this.changes;
+      const next = nextEventOn(this.state);
+      const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
+      if (next === null) await condition(woken);
+      else await condition(woken, this.clock.msUntil(next));
+    }
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !this.busy);
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+      this.changes += 1;
+      this.operatorView.publish(this.state, this.clock.today());
+    }
+  }
+
+  /** What is scheduled up to today happens first, in day order, before any request of the day. */
+  private async runDueEvents(): Promise<void> {
+    for (let event = dueEvent(this.state, this.clock.today()); event; event = dueEvent(this.state, this.clock.today())) {
+      await this.runEvent(event);
+    }
+  }
+
+  private runEvent({ kind, on }: ScheduledEvent): Promise<void> {
+    switch (kind) {
+      case 'payment_retry':
+        return this.retryPayment(on);
+      case 'trial_end':
+        return this.endTrial(on);
+      case 'member_review':
+        return this.reviewMembers(on);
+      case 'renewal_reminder':
+        return this.remindRenewal(on);
+      case 'renewal':
+        return this.renew(on);
+    }
+  }
+
+  // ---- scheduled events ------------------------------------------------------------------------------------
+
+  /** Trial end (start + 14 days): the first period is charged and anchored today, or Free if canceled. */
+  private async endTrial(on: Day): Promise<void> {
+    if (this.state.pendingChange?.plan === 'free') return this.downgradeToFree(on, 'canceled'); // nothing charged
+    const first = trialEndCharge(this.state);
+    this.state.status = 'active';
+    startPeriod(this.state, first.period, first.anchorDay);
+    this.newPeriodStarted = true;
+    await this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+  }
+
+  /** Period end: the next period (a pending change applies now) plus the closing period's member changes. */
+  private async renew(on: Day): Promise<void> {
+    if (this.state.pendingChange?.plan === 'free') return this.endCanceledPeriod(on);
+    const renewal = renewalCharge(this.state);
+    const key = this.ledger.invoiceKey(renewal.invoice);
+    // Removed members' refunds go to the balance first, so this very invoice uses them (M2).
+    await this.ledger.creditBalance(key, renewal.refundTotal, on);
+    Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
+    startPeriod(this.state, renewal.period, paidSubscription(this.state).anchorDay);
+    this.newPeriodStarted = true;
+    await this.charge(key, renewal.invoice, renewal.period);
+  }
+
+  /** A canceled subscription ends: Free from today, and its unbilled member changes settled. */
+  private async endCanceledPeriod(on: Day): Promise<void> {
+    const last = cancellationCharge(this.state, on);
+    await this.downgradeToFree(on, 'canceled');
+    const key = `${this.state.teamId}:period_end:${on}`;
+    await this.ledger.creditBalance(key, last.refundTotal, on);
+    if (last.invoice) await this.charge(key, last.invoice);
+  }
+
+  /** Annual terms, on each anchor day: adds charged, removals refunded to the balance, over the rest of the term. */
+  private async reviewMembers(on: Day): Promise<void> {
+    const review = memberReviewCharge(this.state, on);
+    this.state.memberChanges = [];
+    this.state.nextReviewOn = reviewAfter(this.state, on);
+    const key = `${this.state.teamId}:member_review:${on}`;
+    await this.ledger.creditBalance(key, review.refundTotal, on);
+    if (review.invoice) await this.charge(key, review.invoice);
+  }
+
+  /** Annual terms: a notice on term end − 30 days. */
+  private async remindRenewal(on: Day): Promise<void> {
+    const { plan, interval, period } = paidSubscription(this.state);
+    this.state.reminderOn = null;
+    await this.ledger.notify('renewal_reminder', on, `${this.state.teamId}:term:${period.end}`, { termEnd: period.end, plan, interval });
+  }
+
+  /** Dunning: retries 1, 3, 5 and 7 days after the first failure; after the last one, Free that day. */
+  private async retryPayment(on: Day): Promise<void> {
+    const dunning = this.state.dunning;
+    if (!dunning) return;
+    const attempt = dunning.failedRetries + 2; // attempt 1 was the first failure
+    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod());
+    if (collection.paid) return this.paymentSettled(); // anchor unchanged
+    dunning.failedRetries += 1;
+    const next = afterFailedAttempt(dunning.firstFailure, dunning.failedRetries);
+    if (next.next === 'retry') dunning.nextTryOn = next.on;
+    await this.ledger.notify('payment_failed', on, `${dunning.invoiceKey}:attempt:${attempt}`, {
+      invoiceId: dunning.invoiceId, total: dunning.total, attempt, code: collection.declined.code, nextTryOn: next.next === 'retry' ? next.on : null,
+    });
+    if (next.next === 'retry') return;
+    this.state.dunning = null;
+    await this.ledger.failInvoice(dunning.invoiceId);
+    if (this.state.plan !== 'free') await this.downgradeToFree(on, 'payment_failed');
+  }
+
+  private paymentSettled(): void {
+    this.state.dunning = null;
+    if (this.state.plan !== 'free') this.state.status = 'active';
+  }
+
+  private async downgradeToFree(on: Day, reason: 'canceled' | 'payment_failed'): Promise<void> {
+    dropToFree(this.state);
+    this.newPeriodStarted = true;
+    await this.ledger.notify('downgraded_to_free', on, `${this.state.teamId}:${on}`, {
+      reason, members: this.state.members, restricted: restricted(this.state, on),
+    });
+  }
+
+  /** Issues and collects an invoice; a decline makes the team past due and starts dunning. */
+  private async charge(key: string, invoice: Invoice, period?: Period): Promise<ChargedInvoice> {
+    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period);
+    if (charged.status !== 'open') return charged;
+    const firstFailure = invoice.on;
+    const next = afterFailedAttempt(firstFailure, 0);
+    this.state.dunning = { invoiceId: charged.invoiceId, invoiceKey: key, total: charged.total, firstFailure, failedRetries: 0, nextTryOn: next.on };
+    if (this.state.plan !== 'free') this.state.status = 'past_due';
+    await this.ledger.notify('payment_failed', firstFailure, `${key}:attempt:1`, { invoiceId: charged.invoiceId, total: charged.total, attempt: 1, nextTryOn: next.on });
+    return charged;
+  }
+
+  private paymentMethod(): PaymentMethodRef {
+    if (!this.state.paymentMethod) throw new Error(`team ${this.state.teamId} has a paid plan but no payment method`);
+    return this.state.paymentMethod;
+  }
+
+  // ---- requests (updates) ----------------------------------------------------------------------------------
+
+  /** Runs the day's scheduled events, checks the request again against the resulting state, then acts. */
+  private request<T>(check: (today: Day) => void, act: (today: Day) => T | Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.runDueEvents();
+      const today = this.clock.today();
+      check(today);
+      return act(today);
+    });
+  }
+
+  validateStartTrial(selection: PlanSelection): void {
+    requests.checkStartTrial(this.state, this.clock.today(), selection);
+  }
+
+  startTrial(selection: PlanSelection): Promise<TrialStarted> {
+    return this.request(
+      (today) => requests.checkStartTrial(this.state, today, selection),
+      (today) => {
+        const trial = { start: today, end: trialEnd(today) }; // start + 14 days
+        Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
+        return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
+      },
+    );
+  }
+
+  validateSubscribe(selection: PlanSelection): void {
+    requests.checkSubscribe(this.state, this.clock.today(), selection);
+  }
+
+  /** Paid now, no trial: price × members for a period starting (and anchored) today. */
+  subscribe(selection: PlanSelection): Promise<ChargedInvoice> {
+    return this.request(
+      (today) => requests.checkSubscribe(this.state, today, selection),
+      async (today) => {
+        const first = subscribeInvoice({ ...selection, members: this.state.members, today });
+        Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
+        startPeriod(this.state, first.period, first.anchorDay);
+        this.newPeriodStarted = true;
+        return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+      },
+    );
+  }
+
+  validateChangePlan(change: PlanChangeRequest): void {
+    requests.checkPlanChange(this.state, this.clock.today(), change);
+  }
+
+  changePlan(change: PlanChangeRequest): Promise<PlanChangeResult> {
+    return this.request(
+      (today) => requests.checkPlanChange(this.state, today, change),
+      (today) => (this.state.trial ? this.changeTrialPlan(change) : this.changePaidPlan(change, today)),
+    );
+  }
+
+  /** During a trial the trial's plan is switched (nothing is charged before trial end); to Free cancels it. */
+  private changeTrialPlan(change: PlanChangeRequest): PlanChangeResult {
+    const trial = this.state.trial!;
+    const plan = change.plan ?? this.state.plan;
+    const interval = change.interval ?? this.state.interval;
+    if (plan === 'free') return { timing: 'deferred', pendingChange: this.cancelAt(trial.end) };
+    Object.assign(this.state, { plan, interval, pendingChange: null });
+    return { timing: 'trial', plan, interval, trialEnd: trial.end };
+  }
+
+  private async changePaidPlan(change: PlanChangeRequest, today: Day): Promise<PlanChangeResult> {
+    const { plan, interval, period } = paidSubscription(this.state);
+    const outcome = planChange({ current: { plan, interval, period, members: this.state.members }, to: change, today });
+    if (outcome.timing === 'none' || outcome.timing === 'invalid') throw new Error(`unchecked plan change: ${outcome.timing}`);
+    if (outcome.timing === 'deferred') {
+      this.state.pendingChange = outcome.pending; // replaces any earlier one
+      return { timing: 'deferred', pendingChange: outcome.pending };
+    }
+    // Immediate (or the immediate part of a split): new price × members − unused time of the old period, plus
+    // the old period's member changes, prorated to its end; a new period and anchor start today.
+    const members = unbilledMemberLines(this.state);
+    const invoice = buildInvoice(today, 'plan_change', [...outcome.invoice.lines, ...members.charges]);
+    const key = this.ledger.invoiceKey(invoice, `${outcome.plan}-${outcome.interval}`);
+    await this.ledger.creditBalance(key, members.refundTotal, today);
+    Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
+    startPeriod(this.state, outcome.period, outcome.anchorDay);
+    this.newPeriodStarted = true;
+    const charged = await this.charge(key, invoice, outcome.period);
+    return outcome.timing === 'immediate'
+      ? { timing: 'immediate', invoice: charged, period: outcome.period, pendingChange: null }
+      : { timing: 'split', invoice: charged, period: outcome.period, pendingChange: outcome.pending };
+  }
+
+  validateCancel(): void {
+    requests.checkCancel(this.state);
+  }
+
+  /** Canceling keeps the plan until the trial or the period ends; then Free, nothing more charged. */
+  cancel(): Promise<PendingChange> {
+    return this.request(
+      () => requests.checkCancel(this.state),
+      () => this.cancelAt(this.state.trial?.end ?? paidSubscription(this.state).period.end),
+    );
+  }
+
+  private cancelAt(effectiveOn: Day): PendingChange {
+    this.state.pendingChange = { plan: 'free', interval: this.state.interval, effectiveOn };
+    return this.state.pendingChange;
+  }
+
+  validateWithdrawPendingChange(): void {
+    requests.checkWithdrawPendingChange(this.state);
+  }
+
+  withdrawPendingChange(): Promise<PendingChange> {
+    return this.request(
+      () => requests.checkWithdrawPendingChange(this.state),
+      () => {
+        const withdrawn = this.state.pendingChange!;
+        this.state.pendingChange = null;
+        return withdrawn;
+      },
+    );
+  }
+
+  validateAddMembers(input: { count: number }): void {
+    requests.checkMemberCount(input);
+  }
+
+  addMembers(input: { count: number }): Promise<MemberCount> {
+    return this.request(() => requests.checkMemberCount(input), (today) => this.changeMembers(input.count, today));
+  }
+
+  validateRemoveMembers(input: { count: number }): void {
+    requests.checkRemoveMembers(this.state, input);
+  }
+
+  removeMembers(input: { count: number }): Promise<MemberCount> {
+    return this.request(() => requests.checkRemoveMembers(this.state, input), (today) => this.changeMembers(-input.count, today));
+  }
+
+  /**
+   * Paid periods record the change for the next review (monthly: the renewal; annual: the anchor day). A trial's
+   * changes are not prorated (trial end counts the members that day), and Free bills nothing.
+   */
+  private changeMembers(delta: number, today: Day): MemberCount {
+    this.state.members += delta;
+    if (this.state.period) {
+      const last = this.state.memberChanges.at(-1);
+      if (last?.on === today) last.delta += delta; // one entry per day keeps the carried state small
+      else this.state.memberChanges.push({ on: today, delta });
+    }
+    return { members: this.state.members, restricted: restricted(this.state, today) };
+  }
+
+  validatePaymentMethod(method: PaymentMethodRef): void {
+    requests.checkPaymentMethod(method);
+  }
+
+  /** The card on file; dunning's next retry uses it. */
+  setPaymentMethod(method: PaymentMethodRef): { hasPaymentMethod: true } {
+    this.state.paymentMethod = { ...method };
+    return { hasPaymentMethod: true };
+  }
+
+  // ---- signals and queries ---------------------------------------------------------------------------------
+
+  /** A payment made elsewhere (webhook, bank transfer) settled the invoice dunning is retrying. */
+  async paymentConfirmed({ invoiceId }: { invoiceId: string }): Promise<void> {
+    await this.exclusive(async () => {
+      if (this.state.dunning?.invoiceId === invoiceId) this.paymentSettled();
+    });
+  }
+
+  view(): TeamSubscriptionView {
+    const s = this.state;
+    const today = this.clock.today();
+    return {
+      teamId: s.teamId,
+      today,
+      plan: s.plan,
+      interval: s.interval,
+      status: s.status,
+      members: s.members,
+      seats: null,
+      restricted: restricted(s, today),
+      period: s.period,
+      periodEnd: s.period?.end ?? s.trial?.end ?? null,
+      anchorDay: s.anchorDay,
+      trial: s.trial,
+      hadTrial: s.hadTrial,
+      pendingChange: s.pendingChange,
+      dunning: s.dunning && { invoiceId: s.dunning.invoiceId, firstFailure: s.dunning.firstFailure, failedRetries: s.dunning.failedRetries, nextTryOn: s.dunning.nextTryOn },
+      hasPaymentMethod: s.paymentMethod !== null,
+      nextEventOn: nextEventOn(s),
+      busy: this.busy,
+    };
+  }
+
+  upcomingInvoice(): UpcomingInvoice | null {
+    return upcomingInvoice(this.state);
+  }
+}

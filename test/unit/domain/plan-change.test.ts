@@ -1,0 +1,75 @@
+import { classifyPlanChange, planChange, type Interval, type Plan, type Period } from '../../../src/domain';
+
+const on = '2026-05-25';
+
+describe('classifyPlanChange: the table of section 6', () => {
+  test.each<[string, Plan, Interval, { plan?: Plan; interval?: Interval }, unknown]>([
+    ['tier up, same interval (monthly)', 'basic', 'month', { plan: 'professional' }, { timing: 'immediate', rule: 'tier_up', to: { plan: 'professional', interval: 'month' } }],
+    ['tier up, same interval (annual)', 'basic', 'year', { plan: 'professional' }, { timing: 'immediate', rule: 'tier_up', to: { plan: 'professional', interval: 'year' } }],
+    ['monthly → annual', 'basic', 'month', { interval: 'year' }, { timing: 'immediate', rule: 'monthly_to_annual', to: { plan: 'basic', interval: 'year' } }],
+    ['tier down, same interval', 'professional', 'month', { plan: 'basic' }, { timing: 'deferred', rule: 'tier_down', to: { plan: 'basic', interval: 'month' } }],
+    ['tier down, same interval (annual)', 'professional', 'year', { plan: 'basic' }, { timing: 'deferred', rule: 'tier_down', to: { plan: 'basic', interval: 'year' } }],
+    ['annual → monthly', 'basic', 'year', { interval: 'month' }, { timing: 'deferred', rule: 'annual_to_monthly', to: { plan: 'basic', interval: 'month' } }],
+    ['cancel (to free)', 'professional', 'year', { plan: 'free' }, { timing: 'deferred', rule: 'cancel', to: { plan: 'free', interval: 'year' } }],
+    [
+      'tier up and annual → monthly at once',
+      'basic', 'year', { plan: 'professional', interval: 'month' },
+      { timing: 'split', rule: 'tier_up_and_annual_to_monthly', now: { plan: 'professional', interval: 'year' }, atPeriodEnd: { plan: 'professional', interval: 'month' } },
+    ],
+    ['tier down and monthly → annual at once', 'professional', 'month', { plan: 'basic', interval: 'year' }, { timing: 'immediate', rule: 'tier_down_and_monthly_to_annual', to: { plan: 'basic', interval: 'year' } }],
+    ['tier up and monthly → annual at once (both rows are now)', 'basic', 'month', { plan: 'professional', interval: 'year' }, { timing: 'immediate', rule: 'tier_up_and_monthly_to_annual', to: { plan: 'professional', interval: 'year' } }],
+    ['tier down and annual → monthly at once (both rows at term end)', 'professional', 'year', { plan: 'basic', interval: 'month' }, { timing: 'deferred', rule: 'tier_down_and_annual_to_monthly', to: { plan: 'basic', interval: 'month' } }],
+    ['no change', 'basic', 'month', { plan: 'basic' }, { timing: 'none' }],
+    ['no change (empty request)', 'basic', 'month', {}, { timing: 'none' }],
+  ])('%s', (_name, plan, interval, to, expected) => {
+    expect(classifyPlanChange({ plan, interval }, to, on)).toEqual(expected);
+  });
+
+  test('enterprise is sold by seats only', () => {
+    expect(classifyPlanChange({ plan: 'basic', interval: 'month' }, { plan: 'enterprise' }, on)).toMatchObject({ timing: 'invalid' });
+  });
+  test('a team on Free subscribes instead', () => {
+    expect(classifyPlanChange({ plan: 'free', interval: 'month' }, { plan: 'basic' }, on)).toMatchObject({ timing: 'invalid' });
+  });
+});
+
+describe('planChange outcomes', () => {
+  const may: Period = { start: '2026-05-20', end: '2026-06-20' };
+  const current = { plan: 'basic' as const, interval: 'month' as const, period: may, members: 10 };
+
+  test('immediate change on the first day of the period: the whole old period is unused', () => {
+    const c = planChange({ current, to: { plan: 'professional' }, today: '2026-05-20' });
+    if (c.timing !== 'immediate') throw new Error(c.timing);
+    expect(c.invoice.lines.map((l) => l.amount)).toEqual([24000, -12000]);
+    expect(c.invoice.total).toBe(12000);
+    expect(c.period).toEqual({ start: '2026-05-20', end: '2026-06-20' });
+    expect(c.anchorDay).toBe(20);
+  });
+
+  test('immediate change on the last day of the period: one day unused', () => {
+    const c = planChange({ current, to: { plan: 'professional' }, today: '2026-06-19' });
+    if (c.timing !== 'immediate') throw new Error(c.timing);
+    expect(c.invoice.lines.map((l) => [l.description, l.amount])).toEqual([
+      ['Professional, monthly, 10 members, Jun 19 – Jul 19', 24000],
+      ['Unused time on Basic, 10 members, Jun 19 – Jun 20', -387], // 12000 × 1/31 = 387.1
+    ]);
+  });
+
+  test('an immediate change on the 31st anchors the new period on the 31st', () => {
+    const c = planChange({ current: { ...current, period: { start: '2026-01-20', end: '2026-02-20' } }, to: { plan: 'professional' }, today: '2026-01-31' });
+    if (c.timing !== 'immediate') throw new Error(c.timing);
+    expect(c.period).toEqual({ start: '2026-01-31', end: '2026-02-28' });
+    expect(c.anchorDay).toBe(31);
+  });
+
+  test('an immediate change clears the pending change; a deferred one replaces it', () => {
+    expect(planChange({ current, to: { interval: 'year' }, today: '2026-05-25' })).toMatchObject({ timing: 'immediate', pending: null });
+    expect(planChange({ current, to: { plan: 'free' }, today: '2026-05-25' })).toEqual({
+      timing: 'deferred', rule: 'cancel', pending: { plan: 'free', interval: 'month', effectiveOn: '2026-06-20' },
+    });
+  });
+
+  test('a day outside the current period is refused', () => {
+    expect(() => planChange({ current, to: { plan: 'professional' }, today: '2026-06-20' })).toThrow(RangeError);
+  });
+});
