@@ -29,6 +29,8 @@ const event = z.discriminatedUnion('action', [
   z.strictObject({ ...on, action: z.literal('requestRefund') }),
 ]);
 
+const actions = event.options.map((option) => option.shape.action.value);
+
 export const scenarioSchema = z
   .strictObject({
     start: day,
@@ -81,7 +83,7 @@ export function parseScenario(input: unknown): ParsedScenario {
     ok: false,
     problems: parsed.error.issues.map((issue) => ({
       field: fieldName(issue.path),
-      message: issue.code === 'invalid_union' && issue.path.at(-1) === 'action' ? 'unknown action' : issue.message,
+      message: issue.code === 'invalid_union' && issue.path.at(-1) === 'action' ? `unknown action; known: ${actions.join(', ')}` : issue.message,
     })),
   };
 }

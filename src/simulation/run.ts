@@ -1,0 +1,152 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { addDays, compareDays, type Day } from '../domain';
+import {
+  addMembersUpdate,
+  cancelUpdate,
+  changePlanUpdate,
+  removeMembersUpdate,
+  startTrialUpdate,
+  subscribeUpdate,
+  withdrawPendingChangeUpdate,
+  type TeamSubscriptionView,
+} from '../workflows';
+import { type SimulatedTeam, SimulationEngine } from './engine';
+import { openIsolatedLedger } from './isolated-ledger';
+import { ledgerReport, type FinalState, type SimulationReport } from './report';
+import type { Scenario, ScenarioEvent, ScenarioProblem } from './scenario';
+
+/** The scenario asked for something the engine refuses (its validators) or does not offer: exit code 2, HTTP 400. */
+export class ScenarioRejected extends Error {
+  constructor(readonly problems: ScenarioProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  }
+}
+
+export interface SimulationOptions {
+  /** A Postgres server to hold the throwaway ledger database; an embedded one when absent. */
+  databaseUrl?: string;
+  progress?: (message: string) => void;
+}
+
+/**
+ * The sandbox card a simulated team has on file: a succeeding test card of its own, so that `failPayments`
+ * (which makes its next charges decline) touches no other team on the same engine.
+ */
+const cardOf = (teamId: string) => `pm_card_visa_${teamId}`;
+
+/**
+ * Runs a scenario through the real team workflow and activities on a time-skipping server, against a throwaway
+ * ledger and the sandbox provider, and reports every invoice, balance change and notice it produced.
+ * Each day: what the engine scheduled happens first (at midnight), then the scenario's events (at noon), in order.
+ */
+export async function runSimulation(scenario: Scenario, options: SimulationOptions = {}): Promise<SimulationReport> {
+  const ledger = await openIsolatedLedger(options.databaseUrl);
+  try {
+    const engine = await SimulationEngine.start({ db: ledger.db });
+    try {
+      return await simulate(engine, scenario, { teamId: 'simulated-team', progress: options.progress });
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await ledger.close();
+  }
+}
+
+/** Runs one scenario for one team on an engine that may run others too (each team keeps its own business calendar). */
+export async function simulate(
+  engine: SimulationEngine,
+  scenario: Scenario,
+  options: { teamId: string; progress?: (message: string) => void },
+): Promise<SimulationReport> {
+  const { teamId } = options;
+  const progress = options.progress ?? (() => undefined);
+  progress(`simulating ${scenario.start} to ${scenario.until}, ${scenario.events.length} events`);
+  const team = await engine.startTeam({
+    teamId,
+    start: scenario.start,
+    members: scenario.team.members,
+    billingCountry: scenario.team.country,
+    card: cardOf(teamId),
+    credits: scenario.team.credits,
+    balance: scenario.team.balance,
+  });
+  for (const [index, event] of scenario.events.entries()) {
+    await team.advanceTo(event.on);
+    await apply(engine, team, event, index);
+    await team.settled(event.on);
+  }
+  const lastDay = addDays(scenario.until, -1);
+  const view = await team.advanceTo(lastDay);
+  progress(`reached ${lastDay}`);
+  const summary = await engine.activities.teamLedgerSummary({ teamId, at: `${lastDay}T23:59:59.999Z` });
+  return { ...(await ledgerReport(engine.db, teamId)), final: finalState(view, summary) };
+}
+
+async function apply(engine: SimulationEngine, team: SimulatedTeam, event: ScenarioEvent, index: number): Promise<void> {
+  const handle = team.handle;
+  try {
+    switch (event.action) {
+      case 'startTrial':
+        await handle.executeUpdate(startTrialUpdate, { args: [{ plan: event.plan, interval: event.interval }] });
+        return;
+      case 'subscribe':
+        await handle.executeUpdate(subscribeUpdate, { args: [{ plan: event.plan, interval: event.interval }] });
+        return;
+      case 'addMembers':
+        await handle.executeUpdate(addMembersUpdate, { args: [{ count: event.count }] });
+        return;
+      case 'removeMembers':
+        await handle.executeUpdate(removeMembersUpdate, { args: [{ count: event.count }] });
+        return;
+      case 'changePlan':
+        await handle.executeUpdate(changePlanUpdate, { args: [{ ...(event.plan ? { plan: event.plan } : {}), ...(event.interval ? { interval: event.interval } : {}) }] });
+        return;
+      case 'withdrawPendingChange':
+        await handle.executeUpdate(withdrawPendingChangeUpdate, { args: [] });
+        return;
+      case 'cancel':
+        await handle.executeUpdate(cancelUpdate, { args: [] });
+        return;
+      case 'grantCredits':
+        await engine.activities.grantTeamCredits({
+          key: `${team.teamId}:granted-credits:${index}`, teamId: team.teamId, amount: event.amount, acquiredAt: `${event.on}T12:00:00.000Z`, source: 'simulation',
+        });
+        return;
+      case 'failPayments':
+        await engine.sandbox.declineNextCharges(cardOf(team.teamId), event.count);
+        return;
+      case 'buySeats':
+      case 'addSeats':
+      case 'requestRefund':
+        throw new ScenarioRejected([{ field: `events[${index}].action`, message: `${event.action} is not supported by this engine version yet` }]);
+    }
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new ScenarioRejected([{ field: `events[${index}]`, message: `the engine refused ${event.action} on ${event.on}: ${error.cause?.message ?? error.message}` }]);
+    }
+    throw error;
+  }
+}
+
+function finalState(view: TeamSubscriptionView, ledger: { balance: number; credits: number }): FinalState {
+  const free = view.plan === 'free';
+  return {
+    plan: view.plan,
+    interval: free ? null : view.interval,
+    status: view.status,
+    members: view.members,
+    seats: view.seats,
+    balance: ledger.balance,
+    credits: ledger.credits,
+    periodEnd: view.periodEnd,
+    pendingChange: view.pendingChange,
+    restricted: view.restricted,
+  };
+}
+
+export function simulatedDays(scenario: Scenario): number {
+  let days = 0;
+  for (let day: Day = scenario.start; compareDays(day, scenario.until) < 0; day = addDays(day, 1)) days += 1;
+  return days;
+}
