@@ -1,11 +1,17 @@
 import type { Knex } from 'knex';
 import * as ledger from './20261122_001_ledger';
 import * as collection from './20261122_002_collection';
+import * as api from './20261122_003_api';
+import * as credits from './20261122_004_credits';
+import * as invitations from './20261122_005_invitations';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
   '20261122_001_ledger': ledger,
   '20261122_002_collection': collection,
+  '20261122_003_api': api,
+  '20261122_004_credits': credits,
+  '20261122_005_invitations': invitations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -10,6 +10,7 @@ import { createDb, migrateToLatest } from './db/knex';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { registerSearchAttributes, searchAttributeArgs } from './infra/search-attributes';
 import { serviceToken } from './infra/service-token';
+import { ensureCreditExpirySchedule } from './infra/schedules';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { createLogger } from './logger';
 import { temporalRuntimeLogger } from './temporal-logger';
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
     stops.push({ name: 'temporal client', stop: () => connection.close() });
     if (config.TEMPORAL_ADDRESS) await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const expirySchedule = await ensureCreditExpirySchedule(temporal, { taskQueue: config.TASK_QUEUE });
+    logger.info({ scheduleId: expirySchedule.handle.scheduleId, created: expirySchedule.created }, 'credit expiry schedule in place');
 
     if (config.SEATBILL_ROLE !== 'api') {
       const nativeConnection = await NativeConnection.connect({ address: temporalAddress });

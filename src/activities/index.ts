@@ -6,7 +6,9 @@ import { auditActivities } from './audit';
 import { balanceActivities } from './balance';
 import { collectionActivities } from './collection';
 import { creditActivities } from './credits';
+import { creditExpiryActivities } from './credits-expiry';
 import type { BillingDependencies } from './dependencies';
+import { invitationActivities } from './invitations';
 import { invoiceActivities } from './invoices';
 import { notificationActivities } from './notifications';
 import { refundActivities } from './refunds';
@@ -19,9 +21,11 @@ export function createBillingActivities(dependencies: BillingDependencies) {
     ...collectionActivities(dependencies),
     ...balanceActivities(dependencies),
     ...creditActivities(dependencies),
+    ...creditExpiryActivities(dependencies),
     ...notificationActivities(dependencies),
     ...auditActivities(dependencies),
     ...refundActivities(dependencies),
+    ...invitationActivities(dependencies),
   };
 }
 
@@ -36,6 +40,8 @@ export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethod
 export type { SettledInvoice } from './settlement';
 export type { BalanceCredit, CreditTeamBalanceInput, LedgerSummary } from './balance';
 export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
+export type { ExpireDueCreditsInput } from './credits-expiry';
 export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
+export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

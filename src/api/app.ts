@@ -1,29 +1,78 @@
-import type { Client } from '@temporalio/client';
-import express, { type Express } from 'express';
-import type { Config } from '../config';
-import type { Db } from '../db/knex';
-import type { Logger } from '../logger';
+import express, { Router, type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import { serviceToken } from '../infra/service-token';
+import { createPaymentProvider } from '../payments';
+import { createStripeClient } from '../payments/stripe-client';
+import { apiContext, type ApiContext, type ApiDeps } from './context';
 import { healthRoutes } from './health';
+import { ledgerReads } from './ledger-reads';
+import { authenticate } from './middleware/auth';
 import { openApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
+import { billingHistoryRoutes } from './routes/billing-history';
+import { billingManagerRoutes } from './routes/billing-managers';
+import { invitationRoutes } from './routes/invitations';
+import { memberRoutes } from './routes/members';
+import { organizationRoutes } from './routes/organizations';
+import { paymentMethodRoutes } from './routes/payment-methods';
+import { apiCreditRoutes } from './routes/api-credits';
+import { creditRoutes } from './routes/credits';
+import { refundRoutes } from './routes/refunds';
+import { simulationRoutes } from './routes/simulations';
+import { stripeWebhookRoutes } from './routes/stripe-webhooks';
+import { subscriptionRoutes } from './routes/subscription';
+import { teamRoutes } from './routes/teams';
+import { userRoutes } from './routes/users';
+import { teamWorkflows } from './team-workflows';
+import { billingManagerInvitations } from '../invitations';
 
-export interface ApiDeps {
-  config: Config;
-  db: Db;
-  temporal: Client;
-  logger: Logger;
-}
+export type { ApiDeps } from './context';
 
 /** The HTTP API, built from the clients it is given: no globals, so tests build it on their own servers. */
-export function createApi(deps: ApiDeps): Express {
+export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext } } {
+  const { config, db } = deps;
+  const ctx = apiContext({
+    ...deps,
+    serviceToken: deps.serviceToken ?? serviceToken(config.DATA_DIR, config.BILLING_SERVICE_TOKEN).token,
+    payments: deps.payments ?? createPaymentProvider(config, db),
+    stripe: deps.stripe !== undefined ? deps.stripe : config.STRIPE_SECRET_KEY ? createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) : null,
+  });
+  const workflows = teamWorkflows(deps.temporal, config.TASK_QUEUE);
+  const ledger = ledgerReads(db);
+
+  const v1 = Router();
+  v1.use('/v1', authenticate(ctx));
+  for (const routes of [
+    organizationRoutes(ctx),
+    userRoutes(ctx),
+    teamRoutes(ctx, workflows),
+    memberRoutes(ctx, workflows),
+    subscriptionRoutes(ctx, workflows),
+    paymentMethodRoutes(ctx, workflows),
+    billingHistoryRoutes(ctx, ledger),
+    refundRoutes(ctx, ledger),
+    creditRoutes(ctx),
+    apiCreditRoutes(ctx),
+    simulationRoutes(ctx),
+    billingManagerRoutes(ctx),
+    invitationRoutes(ctx, billingManagerInvitations({ db, temporal: deps.temporal, taskQueue: config.TASK_QUEUE, directory: ctx.directory })),
+  ]) {
+    v1.use(routes);
+  }
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '100kb' }));
+  app.locals.api = ctx;
   app.use(healthRoutes(deps));
+  // Before the JSON parser: the signature is over the raw bytes.
+  app.use(stripeWebhookRoutes(ctx, workflows));
+  app.use(express.json({ limit: '100kb' }));
   app.get('/openapi.json', (req, res) => {
-    res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`));
+    res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`, ctx.operations));
   });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'seatbill API' }));
+  app.use(v1);
   app.use(notFound);
   app.use(problemHandler((error) => deps.logger.error({ err: error }, 'unhandled API error')));
-  return app;
+  return app as Express & { locals: { api: ApiContext } };
 }

@@ -1,6 +1,6 @@
 // Invitations (section 11): one email address, valid 7 days, accepted only by
 // a signed-in account with that email.
-import { epochMs, MS_PER_DAY, type Moment } from './calendar';
+import { epochMs, instantFromEpochMs, MS_PER_DAY, type Instant, type Moment } from './calendar';
 
 export const INVITATION_VALID_DAYS = 7;
 
@@ -15,4 +15,28 @@ export function checkInvitation(input: { email: string; sentAt: Moment; now: Mom
     return { ok: false, error: 'invalid_invitation', message: 'invalid invitation' };
   }
   return { ok: true };
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+/** The last moment an invitation sent at `sentAt` can be accepted is just before this one. */
+export function invitationExpiresAt(sentAt: Moment): Instant {
+  return instantFromEpochMs(epochMs(sentAt) + INVITATION_VALID_DAYS * MS_PER_DAY);
+}
+
+/**
+ * Whether `account` may accept the invitation now. Accepting again by the account that accepted it is the same
+ * acceptance (a retried request); a revoked invitation, or one another account accepted, is invalid for anyone.
+ */
+export function checkAcceptance(input: {
+  invitation: { status: InvitationStatus; email: string; sentAt: Moment; acceptedBy: string | null };
+  account: { userId: string; email: string } | null;
+  now: Moment;
+}): InvitationCheck {
+  const { invitation, account } = input;
+  if (invitation.status === 'accepted' && account !== null && invitation.acceptedBy === account.userId) return { ok: true };
+  if (invitation.status === 'accepted' || invitation.status === 'revoked') {
+    return { ok: false, error: 'invalid_invitation', message: 'invalid invitation' };
+  }
+  return checkInvitation({ email: invitation.email, sentAt: invitation.sentAt, now: input.now, accountEmail: account?.email ?? null });
 }

@@ -1,9 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { installQuietRuntime } from './quiet-runtime';
 import { resolveTestServer } from './test-server-binary';
 import { say } from './provision-log';
-
-let runtimeInstalled = false;
 
 /**
  * A time-skipping Temporal environment on the Java test server the project provisioned (see
@@ -12,11 +10,7 @@ let runtimeInstalled = false;
  * The only place that chooses the server, so moving to the real server's time skipping is a one-file change.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  if (!runtimeInstalled) {
-    // The Java test server does not advertise every capability the SDK core asks about; its warnings are noise here.
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime(); // in a process that already runs a worker (the API's simulations), its runtime serves
   const server = await resolveTestServer();
   const started = Date.now();
   try {

@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivities } from '../activities';
@@ -111,7 +111,7 @@ export class SimulatedTeam {
   constructor(
     private readonly engine: SimulationEngine,
     readonly teamId: string,
-    readonly handle: WorkflowHandle<typeof teamSubscription>,
+    readonly handle: WorkflowHandleWithFirstExecutionRunId<typeof teamSubscription>,
     readonly clockOffsetMs: number,
   ) {}
 

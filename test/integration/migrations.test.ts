@@ -1,3 +1,4 @@
+import { migrationSource } from '../../migrations';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const ledgerTables = [
@@ -19,14 +20,16 @@ async function tables(): Promise<string[]> {
 
 test('the ledger migrations go up, down and up again on real Postgres', async () => {
   const [, ran] = await testDb.db.migrate.latest();
-  expect(ran).toEqual(['20261122_001_ledger', '20261122_002_collection']);
-  expect((await tables()).sort()).toEqual([...ledgerTables].sort());
+  expect(ran).toEqual(await migrationSource.getMigrations([]));
+  expect(ran.slice(0, 2)).toEqual(['20261122_001_ledger', '20261122_002_collection']);
+  const afterUp = await tables();
+  expect(afterUp).toEqual(expect.arrayContaining(ledgerTables));
 
   await testDb.db.migrate.rollback(undefined, true);
   expect(await tables()).toEqual([]);
 
   await testDb.db.migrate.latest();
-  expect((await tables()).sort()).toEqual([...ledgerTables].sort());
+  expect((await tables()).sort()).toEqual(afterUp.sort());
 });
 
 test('a paid invoice whose payments do not add up to its total is refused by the database', async () => {

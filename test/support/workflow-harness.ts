@@ -1,32 +1,20 @@
-// Workflow tests with the real ledger: one time-skipping Temporal server, one embedded Postgres, one worker
-// running the real billing activities with the sandbox payment provider, and the workflows bundled once per
-// test file. Teams are driven on the business calendar: each team's workflow gets a clock offset so that its
-// "today" is the scenario's start day, and `advanceTo(day)` moves the server's clock to noon of that day.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Workflow tests with the real ledger: the simulation engine (one time-skipping Temporal server, one worker running
+// the real billing activities with the sandbox payment provider) on a throwaway embedded Postgres. Teams are driven
+// on the business calendar: each team's workflow gets a clock offset so that its "today" is the scenario's start
+// day, and `advanceTo(day)` moves the server's clock to noon of that day.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createBillingActivities, type BillingActivities } from '../../src/activities';
-import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
-import { epochMs, dayOf, instantFromEpochMs, MS_PER_DAY, type Cents, type Day } from '../../src/domain';
-import { registerSearchAttributes } from '../../src/infra/search-attributes';
+import type { Db } from '../../src/db/knex';
+import type { Cents, Day } from '../../src/domain';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
-import { createSandboxProvider, type SandboxProvider } from '../../src/payments/sandbox-provider';
-import {
-  stateQuery,
-  teamSubscription,
-  teamWorkflowId,
-  teamWorkflowSummary,
-  type TeamSubscriptionView,
-} from '../../src/workflows';
-import { TeamId } from '../../src/workflows/search-attributes';
-import { createTimeSkippingEnv } from './time-skipping';
-
-const NOON = MS_PER_DAY / 2;
-const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+import type { SandboxProvider } from '../../src/payments/sandbox-provider';
+import { SimulationEngine, type SimulatedTeam, type SimulatedTeamOptions } from '../../src/simulation/engine';
+import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
+import type { teamSubscription, TeamSubscriptionView } from '../../src/workflows';
 
 export interface HarnessOptions {
   /** Wraps the sandbox provider, e.g. to fail after a charge was accepted. */
@@ -56,147 +44,112 @@ export interface TeamLedgerRows {
   providerCharges: { key: string; amount: Cents; status: string }[];
 }
 
+/**
+ * The simulation engine (src/simulation/engine.ts) on a throwaway embedded Postgres, plus what tests read: the
+ * ledger rows of a team and the histories of its runs.
+ */
 export class WorkflowHarness {
-  readonly taskQueue = 'billing-test';
-  private worker!: Worker;
-  private running!: Promise<void>;
   private teams = 0;
 
   private constructor(
-    readonly env: TestWorkflowEnvironment,
-    readonly db: Db,
-    readonly sandbox: SandboxProvider,
-    readonly activities: BillingActivities,
-    readonly workflowBundle: WorkflowBundleWithSourceMap,
-    private readonly postgres: ChildProcess,
-    private readonly dir: string,
+    private readonly engine: SimulationEngine,
+    private readonly ledgerDb: IsolatedLedger,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<WorkflowHarness> {
-    const dir = mkdtempSync(join(tmpdir(), 'seatbill-wf-'));
-    chmodSync(dir, 0o755); // the postgres user must reach its data directory
-    const { postgres, url } = await startPostgres(join(dir, 'postgres'));
-    const db = createDb(url);
-    await migrateToLatest(db);
-    const sandbox = createSandboxProvider({ db });
-    const provider = options.wrapProvider ? options.wrapProvider(sandbox) : sandbox;
-    const activities = createBillingActivities({ db, payments: { sandbox: provider } });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundler });
-    const env = await createTimeSkippingEnv();
-    await registerSearchAttributes(env.connection, 'default');
-    const harness = new WorkflowHarness(env, db, sandbox, activities, workflowBundle, postgres, dir);
-    harness.worker = await Worker.create({ connection: env.nativeConnection, taskQueue: harness.taskQueue, workflowBundle, activities });
-    harness.running = harness.worker.run();
-    return harness;
+    const ledger = await openIsolatedLedger();
+    try {
+      return new WorkflowHarness(await SimulationEngine.start({ db: ledger.db, wrapProvider: options.wrapProvider }), ledger);
+    } catch (error) {
+      await ledger.close();
+      throw error;
+    }
+  }
+
+  get env(): TestWorkflowEnvironment {
+    return this.engine.env;
+  }
+
+  get db(): Db {
+    return this.engine.db;
+  }
+
+  get taskQueue(): string {
+    return this.engine.taskQueue;
+  }
+
+  get sandbox(): SandboxProvider {
+    return this.engine.sandbox;
   }
 
   async teardown(): Promise<void> {
-    this.worker?.shutdown();
-    await this.running?.catch(() => undefined);
-    await this.env?.teardown();
-    await this.db?.destroy();
-    await stopPostgres(this.postgres);
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.engine.close();
+    await this.ledgerDb.close();
   }
 
   /** Starts a team's workflow whose business "today" is `start` (at noon), with a working sandbox card by default. */
-  async startTeam(options: {
-    start: Day;
-    members: number;
-    teamId?: string;
-    /** A sandbox test card; null for none. */
-    card?: string | null;
-    /** Credits contributed to the team on `start`. */
-    credits?: Cents;
-  }): Promise<TeamUnderTest> {
-    const teamId = options.teamId ?? `team-${++this.teams}`;
-    const clockOffsetMs = epochMs(options.start) + NOON - (await this.env.currentTimeMs());
-    const card = options.card === undefined ? 'pm_card_visa' : options.card;
-    await this.activities.ensureTeam({ teamId, name: `Team ${teamId}`, billingCountry: 'US' });
-    if (options.credits) {
-      await this.activities.grantTeamCredits({
-        key: `${teamId}:credits:${options.start}`, teamId, amount: options.credits, acquiredAt: `${options.start}T12:00:00Z`, source: 'referral',
-      });
-    }
-    const handle = await this.env.client.workflow.start(teamSubscription, {
-      taskQueue: this.taskQueue,
-      workflowId: teamWorkflowId(teamId),
-      args: [{
-        teamId,
-        team: { name: `Team ${teamId}`, billingCountry: 'US' },
-        members: options.members,
-        ...(card ? { paymentMethod: { provider: 'sandbox' as const, paymentMethodId: card } } : {}),
-        clockOffsetMs,
-      }],
-      staticSummary: teamWorkflowSummary(teamId),
-      typedSearchAttributes: [{ key: TeamId, value: teamId }],
-    });
-    const team = new TeamUnderTest(this, teamId, handle, clockOffsetMs);
-    await team.settled(options.start);
-    return team;
+  async startTeam(options: Omit<SimulatedTeamOptions, 'teamId'> & { teamId?: string }): Promise<TeamUnderTest> {
+    const team = await this.engine.startTeam({ ...options, teamId: options.teamId ?? `team-${++this.teams}` });
+    return new TeamUnderTest(this, team);
   }
-}
-
-/** Starts test/support/embedded-postgres-process.ts under tsx and reads its URL. */
-async function startPostgres(dataDir: string): Promise<{ postgres: ChildProcess; url: string }> {
-  const root = join(__dirname, '../..');
-  const postgres = spawn(join(root, 'node_modules/.bin/tsx'), [join(__dirname, 'embedded-postgres-process.ts'), dataDir], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    postgres.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((text) => text.startsWith('{"url"'));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    postgres.once('exit', (code) => reject(new Error(`embedded Postgres exited with code ${code} before it was ready`)));
-  });
-  return { postgres, url };
-}
-
-async function stopPostgres(postgres: ChildProcess | undefined): Promise<void> {
-  if (!postgres || postgres.exitCode !== null) return;
-  const exited = new Promise((resolve) => postgres.once('exit', resolve));
-  postgres.stdin!.end();
-  await exited;
 }
 
 export class TeamUnderTest {
   constructor(
     private readonly harness: WorkflowHarness,
-    readonly teamId: string,
-    readonly handle: WorkflowHandle<typeof teamSubscription>,
-    readonly clockOffsetMs: number,
+    private readonly team: SimulatedTeam,
   ) {}
 
-  /** The business day the server's clock is on, for this team. */
-  async today(): Promise<Day> {
-    return dayOf(instantFromEpochMs((await this.harness.env.currentTimeMs()) + this.clockOffsetMs));
+  get teamId(): string {
+    return this.team.teamId;
+  }
+
+  get handle(): WorkflowHandleWithFirstExecutionRunId<typeof teamSubscription> {
+    return this.team.handle;
+  }
+
+  today(): Promise<Day> {
+    return this.team.today();
   }
 
   /** Skips time to noon of `day` (business calendar) and waits until the workflow has run everything due. */
   async advanceTo(day: Day): Promise<void> {
-    const target = epochMs(day) + NOON - this.clockOffsetMs;
-    const now = await this.harness.env.currentTimeMs();
-    if (target > now) await this.harness.env.sleep(target - now);
-    await this.settled(day);
+    await this.team.advanceTo(day);
   }
 
-  /** Waits until nothing is running and no scheduled event is due on or before `day`. */
-  async settled(day: Day, timeoutMs = 30_000): Promise<TeamSubscriptionView> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const view = await this.state().catch(() => null); // between two runs of a continue-as-new
-      if (view && !view.busy && (view.nextEventOn === null || view.nextEventOn > day)) return view;
-      if (Date.now() > deadline) throw new Error(`team ${this.teamId} did not settle on ${day}: ${JSON.stringify(view)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  settled(day: Day): Promise<TeamSubscriptionView> {
+    return this.team.settled(day);
   }
 
   state(): Promise<TeamSubscriptionView> {
-    return this.harness.env.client.workflow.getHandle(this.handle.workflowId).query(stateQuery);
+    return this.team.state();
+  }
+
+  /** Every run of the workflow so far, first to last, following continue-as-new. */
+  async runs(): Promise<{ runId: string; history: temporal.api.history.v1.IHistory }[]> {
+    const runs: { runId: string; history: temporal.api.history.v1.IHistory }[] = [];
+    let runId: string | undefined = this.handle.firstExecutionRunId;
+    while (runId) {
+      const history = await this.harness.env.client.workflow.getHandle(this.handle.workflowId, runId).fetchHistory();
+      runs.push({ runId, history });
+      const last = history.events?.at(-1);
+      runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    return runs;
+  }
+
+  /**
+   * Stores the history of run `index` (after the runs so far) as a replay fixture in test/workflows/histories/,
+   * when SEATBILL_RECORD_HISTORIES=1; otherwise does nothing. Record again only for a deliberate change, and keep
+   * the old files: they are what guards the workflow's determinism.
+   */
+  async recordHistory(name: string, index: number): Promise<void> {
+    if (process.env.SEATBILL_RECORD_HISTORIES !== '1') return;
+    const run = (await this.runs())[index];
+    if (!run) throw new Error(`team ${this.teamId} has no run ${index}`);
+    const dir = join(__dirname, '../workflows/histories');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.json`), `${historyToJSON(run.history)}\n`);
   }
 
   async ledger(): Promise<TeamLedgerRows> {

@@ -32,6 +32,7 @@ test('T1: a trial of basic monthly from 2026-05-06 charges 12000 at trial end, 3
   expect(payments).toEqual([{ invoiceKey: `${team.teamId}:trial_end:2026-05-20`, amount: 9000, provider: 'sandbox' }]);
   const state = await team.state();
   expect(state).toMatchObject({ plan: 'basic', interval: 'month', status: 'active', periodEnd: '2026-06-20', anchorDay: 20, trial: null });
+  await team.recordHistory('trial-to-first-charge', 0);
 });
 
 test('a trial needs a payment method on file; the refused request leaves no trace in history', async () => {

@@ -1,6 +1,6 @@
 // A team's subscription lifecycle: the requests it accepts and the events it has scheduled, one at a time.
 // Amounts come from ./charges (the domain's functions); money moves only through ./ledger (activities).
-import { condition, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import {
   afterFailedAttempt,
   buildInvoice,
@@ -40,6 +40,8 @@ export class TeamSubscription {
   private changes = 0;
   /** A new period (and anchor) started in this run: time to continue-as-new. */
   private newPeriodStarted = false;
+  /** open() has run (the team's ledger record, the events due at the start of the run). */
+  private opened = false;
 
   constructor(
     private readonly state: TeamState,
@@ -60,7 +62,8 @@ export class TeamSubscription {
     await this.exclusive(async () => {
       if (team) await this.ledger.ensureTeam(team);
       await this.runDueEvents();
-    });
+      this.opened = true;
+    }, true);
   }
 
   /** Runs scheduled events as they fall due, until a new period starts or the server suggests continue-as-new. */
@@ -76,8 +79,16 @@ export class TeamSubscription {
     }
   }
 
-  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !this.busy);
+  private async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
+    if (patched('serialized-requests')) {
+      // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
+      // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
+      // again after it wakes, and only the first takes its turn.
+      const free = () => !this.busy && (opening || this.opened);
+      while (!free()) await condition(free);
+    } else {
+      await condition(() => !this.busy); // before the patch: every waiter woken together ran at once
+    }
     this.busy = true;
     try {
       return await work();

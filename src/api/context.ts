@@ -1,0 +1,34 @@
+import type { Client } from '@temporalio/client';
+import type Stripe from 'stripe';
+import { createDirectory, type Directory } from '../accounts/directory';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+import type { PaymentProvider } from '../payments';
+import type { AnyOperation } from './operation';
+
+/** What createApi is given. Everything else is built from these, so tests build the API on their own servers. */
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  /** The SaaS backend's token; main.ts passes the generated one when BILLING_SERVICE_TOKEN is unset. */
+  serviceToken?: string;
+  /** The provider refunds go through; by default the one PAYMENT_PROVIDER names. */
+  payments?: PaymentProvider;
+  /** For SetupIntents; by default a client for STRIPE_SECRET_KEY, none without one. */
+  stripe?: Stripe | null;
+}
+
+/** What route modules receive: the deps, the services built on them, and the list operations register in. */
+export interface ApiContext extends Required<Pick<ApiDeps, 'config' | 'db' | 'temporal' | 'logger' | 'payments'>> {
+  serviceToken: string;
+  stripe: Stripe | null;
+  directory: Directory;
+  operations: AnyOperation[];
+}
+
+export function apiContext(deps: ApiDeps & { serviceToken: string; payments: PaymentProvider; stripe: Stripe | null }): ApiContext {
+  return { ...deps, directory: createDirectory(deps.db), operations: [] };
+}

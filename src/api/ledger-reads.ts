@@ -1,0 +1,77 @@
+// Reads of a team's money history from the ledger, shaped for the API (camelCase, amounts in cents).
+import type { Db } from '../db/knex';
+
+const invoiceColumns = {
+  id: 'id', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
+  periodStart: 'period_start', periodEnd: 'period_end', total: 'total', balanceApplied: 'balance_applied',
+  creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at',
+};
+const paymentColumns = {
+  id: 'id', invoiceId: 'invoice_id', provider: 'provider', method: 'method', amount: 'amount', status: 'status',
+  refundedAmount: 'refunded_amount', paidAt: 'paid_at',
+};
+
+export interface PaymentRecord {
+  id: string;
+  invoiceId: string | null;
+  provider: string;
+  amount: number;
+  refundedAmount: number;
+  status: string;
+  paidAt: string | Date;
+}
+
+export function ledgerReads(db: Db) {
+  return {
+    invoices(teamId: string) {
+      return db('invoices').where({ team_id: teamId }).orderBy([{ column: 'issued_on', order: 'desc' }, { column: 'created_at', order: 'desc' }]).select(invoiceColumns);
+    },
+
+    /** One invoice with its lines and payments; null when it is not this team's. */
+    async invoice(teamId: string, invoiceId: string) {
+      const invoice = await db('invoices').where({ team_id: teamId, id: invoiceId }).first(invoiceColumns);
+      if (!invoice) return null;
+      const [lines, payments] = await Promise.all([
+        db('invoice_lines').where({ invoice_id: invoiceId }).orderBy('position').select('kind', 'description', 'amount', 'quantity', { periodStart: 'period_start', periodEnd: 'period_end' }),
+        db('payments').where({ invoice_id: invoiceId }).orderBy('paid_at').select(paymentColumns),
+      ]);
+      return { ...invoice, lines, payments };
+    },
+
+    payments(teamId: string): Promise<PaymentRecord[]> {
+      return db('payments').where({ team_id: teamId }).orderBy('paid_at', 'desc').select(paymentColumns);
+    },
+
+    async payment(teamId: string, paymentId: string): Promise<PaymentRecord | null> {
+      return ((await db('payments').where({ team_id: teamId, id: paymentId }).first(paymentColumns)) as PaymentRecord | undefined) ?? null;
+    },
+
+    /** The team balance (refunds kept for the team) is the sum of its transactions. */
+    async balance(teamId: string) {
+      const transactions = await db('balance_transactions')
+        .where({ team_id: teamId })
+        .orderBy('id', 'desc')
+        .select('amount', 'reason', 'on', { invoiceId: 'invoice_id' });
+      return { balance: transactions.reduce((sum: number, t: { amount: number }) => sum + t.amount, 0), transactions };
+    },
+
+    /** Every credit acquisition, contribution, use and expiry touching the team. */
+    creditHistory(teamId: string) {
+      return db('credit_transactions')
+        .where({ team_id: teamId })
+        .orderBy('at', 'desc')
+        .select('kind', 'amount', 'at', { grantId: 'grant_id', userId: 'user_id', invoiceId: 'invoice_id' });
+    },
+
+    notifications(teamId: string) {
+      return db('notifications').where({ team_id: teamId }).orderBy('id', 'desc').select('id', 'kind', 'on', 'payload', { createdAt: 'created_at' });
+    },
+
+    async billingCountry(teamId: string): Promise<string | null> {
+      const row = (await db('teams').where({ id: teamId }).first('billing_country')) as { billing_country: string } | undefined;
+      return row?.billing_country ?? null;
+    },
+  };
+}
+
+export type LedgerReads = ReturnType<typeof ledgerReads>;

@@ -1,0 +1,46 @@
+// Authorization (section 11), per operation: the platform may do anything; a user needs the roles the operation's
+// actions require on the team named in the path, checked with the domain's `can`.
+import type { RequestHandler } from 'express';
+import { can, type Role } from '../../domain';
+import type { ApiContext } from '../context';
+import type { Access } from '../operation';
+import { actingUserId } from '../principal';
+import { problem } from '../problem';
+
+export interface TeamAccess {
+  teamId: string;
+  /** The acting user's roles on the team; none for the platform, which may do anything. */
+  roles: Role[];
+}
+
+export function authorize(ctx: ApiContext, access: Access): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const principal = req.principal!;
+      const platform = principal.kind === 'service' && principal.actingUserId === null;
+      if (access.kind === 'platform' && !platform) throw problem(403, 'only the platform (the service token, without X-Acting-User) may do this');
+      const { teamId } = (res.locals.valid.path ?? {}) as { teamId?: string };
+      // A platform route under /v1/teams/{teamId} still needs the team to exist.
+      if (access.kind !== 'team' && !teamId) return next();
+      if (!teamId) throw new Error('a team operation needs {teamId} in its path');
+
+      const team = await ctx.db('teams').where({ id: teamId }).first('id');
+      if (!team) throw problem(404, `no team ${teamId}`, { field: 'path.teamId' });
+      if (access.kind !== 'team') {
+        res.locals.team = { teamId, roles: [] } satisfies TeamAccess;
+        return next();
+      }
+      const userId = actingUserId(principal);
+      const roles: Role[] = platform ? [] : await ctx.directory.rolesOn(teamId, userId!);
+      if (!platform && roles.length === 0) throw problem(403, `you have no role on team ${teamId}`, { code: 'forbidden' });
+      const missing = platform ? [] : access.actions.filter((action) => !can(roles, action));
+      if (missing.length > 0) {
+        throw problem(403, `your roles on team ${teamId} (${roles.join(', ') || 'none'}) do not allow ${missing.join(', ')}`, { code: 'forbidden' });
+      }
+      res.locals.team = { teamId, roles } satisfies TeamAccess;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}

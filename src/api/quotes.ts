@@ -1,0 +1,87 @@
+// What a change would cost if made now, from the workflow's live state and the same domain functions the workflow
+// charges with. A quote is a preview: the workflow also bills member changes not yet billed when a plan change
+// replaces the period, and those are not in its `state` view.
+import {
+  isSoldPerMember,
+  memberChangeLines,
+  planChange,
+  subscribeInvoice,
+  trialEndInvoice,
+  type Interval,
+  type Invoice,
+  type InvoiceLine,
+  type PaidPlan,
+  type PendingChange,
+  type Plan,
+} from '../domain';
+import type { TeamSubscriptionView } from '../workflows/team-subscription-messages';
+import { problem } from './problem';
+
+export interface QuoteRequest {
+  plan?: Plan;
+  interval?: Interval;
+  addMembers?: number;
+  removeMembers?: number;
+}
+
+export interface Quote {
+  today: string;
+  planChange: null | {
+    /** `immediate`: charged today; `deferred`: nothing now, `pendingChange` later; `trial`: charged at trial end. */
+    timing: 'immediate' | 'deferred' | 'split' | 'trial';
+    invoice: Invoice | null;
+    pendingChange: PendingChange | null;
+  };
+  members: null | {
+    /** Prorated to the period's end; billed at the next member review or renewal. */
+    charges: InvoiceLine[];
+    /** Refunds to the team balance, used first by the next payment. */
+    refunds: InvoiceLine[];
+    chargeTotal: number;
+    refundTotal: number;
+  };
+}
+
+export function quote(view: TeamSubscriptionView, request: QuoteRequest): Quote {
+  const wantsPlan = request.plan !== undefined || request.interval !== undefined;
+  return {
+    today: view.today,
+    planChange: wantsPlan ? planChangeQuote(view, request) : null,
+    members: request.addMembers || request.removeMembers ? memberQuote(view, (request.addMembers ?? 0) - (request.removeMembers ?? 0)) : null,
+  };
+}
+
+function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): NonNullable<Quote['planChange']> {
+  const plan = request.plan ?? view.plan;
+  const interval = request.interval ?? view.interval;
+  if (plan !== 'free' && !isSoldPerMember(plan, view.today)) throw problem(422, `${plan} is sold by seat orders, not per member`, { field: 'body.plan' });
+  if (view.status === 'free') {
+    if (plan === 'free') throw problem(422, 'the team is on Free already', { field: 'body.plan', code: 'no_change' });
+    const first = subscribeInvoice({ plan: plan as PaidPlan, interval, members: view.members, today: view.today });
+    return { timing: 'immediate', invoice: first.invoice, pendingChange: null };
+  }
+  if (view.trial) {
+    if (plan === 'free') return { timing: 'deferred', invoice: null, pendingChange: { plan, interval, effectiveOn: view.trial.end } };
+    const first = trialEndInvoice({ plan: plan as PaidPlan, interval, members: view.members, trialStart: view.trial.start });
+    return { timing: 'trial', invoice: first.invoice, pendingChange: null };
+  }
+  if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
+  const outcome = planChange({ current: { plan: view.plan, interval: view.interval, period: view.period, members: view.members }, to: request, today: view.today });
+  switch (outcome.timing) {
+    case 'none':
+      throw problem(422, `the team is already on ${view.plan}, ${view.interval}`, { field: 'body', code: 'no_change' });
+    case 'invalid':
+      throw problem(422, outcome.reason, { field: 'body.plan', code: 'invalid_request' });
+    case 'deferred':
+      return { timing: 'deferred', invoice: null, pendingChange: outcome.pending };
+    default:
+      return { timing: outcome.timing, invoice: outcome.invoice, pendingChange: outcome.pending };
+  }
+}
+
+function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quote['members']> {
+  if (delta < 0 && -delta > view.members) throw problem(422, `the team has ${view.members} members`, { field: 'body.removeMembers' });
+  // A trial's changes are not prorated (trial end counts the members that day) and Free bills nothing.
+  if (view.plan === 'free' || !view.period || delta === 0) return { charges: [], refunds: [], chargeTotal: 0, refundTotal: 0 };
+  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }] });
+}

@@ -1,0 +1,83 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { apiCredits } from '../../credits';
+import type { ApiContext } from '../context';
+import { operation } from '../operation';
+import { actingUserId } from '../principal';
+import { problem } from '../problem';
+import { Cents, Id, Json } from '../schemas';
+import { asProblem, assertSelfOrPlatform, requestKey } from './credit-problems';
+
+const AccountParam = z.object({ accountId: Id.meta({ description: 'The account: the id of the user who owns the prepaid balance' }) });
+const Balance = z.object({
+  accountId: z.string(),
+  balance: Cents,
+  lowBalanceThreshold: Cents.nullable(),
+  lastUsage: z.object({ at: z.string(), amount: Cents, idempotencyKey: z.string() }).nullable(),
+});
+const Amount = Cents.min(1).max(100_000_000);
+
+/**
+ * Prepaid API credits (section 12). The platform meters usage; the account's user refills on purpose and reads
+ * the balance in real time. POSTs carry an Idempotency-Key, which is also the ledger's key for the usage event or
+ * the purchase: the same event twice is charged once.
+ */
+export function apiCreditRoutes(ctx: ApiContext): Router {
+  const router = Router();
+  const credits = apiCredits({ db: ctx.db, payments: ctx.payments });
+  const tag = 'API credits';
+  const owner = { kind: 'user' } as const;
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/api-credits/{accountId}/balance', tag, summary: 'The balance, in cents of credit, and the last usage (real time)',
+    access: owner, params: AccountParam, response: Balance, errors: [403],
+  }, async ({ params, principal }) => {
+    assertSelfOrPlatform(principal, params.accountId, 'reads API credits');
+    return credits.balance(params.accountId);
+  });
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/api-credits/{accountId}/usage', tag,
+    summary: 'Consume credits for one metered event (Idempotency-Key: the event); refused with 402 if the balance does not cover it',
+    access: { kind: 'platform' }, params: AccountParam, body: z.strictObject({ amount: Amount }),
+    response: z.object({ accountId: z.string(), idempotencyKey: z.string(), amount: Cents, balanceAfter: Cents, at: z.string(), replayed: z.boolean() }),
+    status: 201, errors: [402, 422],
+  }, ({ params, body, req }) =>
+    credits.consume({ accountId: params.accountId, idempotencyKey: requestKey(req.get('idempotency-key')), amount: body.amount }).catch(asProblem));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/api-credits/{accountId}/purchases', tag,
+    summary: 'Buy credits with a payment method (a refill is always on purpose: never automatic)',
+    access: owner, params: AccountParam,
+    body: z.strictObject({ amount: Amount, paymentMethodId: z.string().min(1).max(255), customerId: z.string().min(1).max(255).optional() }),
+    response: Json, status: 201, errors: [402, 403, 422],
+  }, async ({ params, body, principal, req }) => {
+    // The platform alone may not refill: that would be an automatic refill.
+    if (actingUserId(principal) !== params.accountId) throw problem(403, "only the account's user buys its credits", { code: 'forbidden' });
+    const purchaseId = requestKey(req.get('idempotency-key'));
+    return credits.purchase({ accountId: params.accountId, purchaseId, ...body }).catch(asProblem);
+  });
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/api-credits/{accountId}/low-balance-threshold', tag,
+    summary: 'Set (or clear, with null) the balance below which the account is notified, once per crossing',
+    access: owner, params: AccountParam, body: z.strictObject({ threshold: Cents.min(0).max(100_000_000).nullable() }),
+    response: Balance, errors: [403],
+  }, async ({ params, body, principal }) => {
+    assertSelfOrPlatform(principal, params.accountId, 'sets API-credit alerts');
+    return credits.setLowBalanceThreshold(params.accountId, body.threshold);
+  });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/api-credits/{accountId}/manual-invoicing', tag,
+    summary: 'Whether the account may be invoiced manually ($1,000 of purchases in each of the last 3 full months), and why not',
+    access: owner, params: AccountParam,
+    response: z.object({ eligible: z.boolean(), months: z.array(z.object({ month: z.string(), purchased: Cents })), reason: z.string().nullable() }),
+    errors: [403],
+  }, async ({ params, principal }) => {
+    assertSelfOrPlatform(principal, params.accountId, 'reads manual-invoicing eligibility');
+    return credits.manualInvoicing(params.accountId);
+  });
+
+  return router;
+}

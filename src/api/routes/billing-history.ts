@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiContext } from '../context';
+import type { LedgerReads } from '../ledger-reads';
+import { operation } from '../operation';
+import { problem } from '../problem';
+import { Id, Json, TeamIdParam } from '../schemas';
+
+/** Invoices, payments, the team balance, credit history and in-product notices, read from the ledger. */
+export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Router {
+  const router = Router();
+  const tag = 'Billing history';
+  const view = { kind: 'team', actions: ['view_billing'] } as const;
+  const list = (description: string) => z.array(Json).meta({ description });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/invoices', tag, summary: 'Invoices, newest first', access: view, params: TeamIdParam,
+    response: list('invoices: total, and how much came from the balance, credits and the card'),
+  }, ({ team }) => ledger.invoices(team.teamId));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/invoices/{invoiceId}', tag, summary: 'An invoice with its lines and payments', access: view,
+    params: TeamIdParam.extend({ invoiceId: Id }), response: Json, errors: [404],
+  }, async ({ team, params }) => {
+    const invoice = await ledger.invoice(team.teamId, params.invoiceId);
+    if (!invoice) throw problem(404, `team ${team.teamId} has no invoice ${params.invoiceId}`, { field: 'path.invoiceId' });
+    return invoice;
+  });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/payments', tag, summary: 'Payment history, newest first', access: view, params: TeamIdParam,
+    response: list('payments, with what was refunded'),
+  }, ({ team }) => ledger.payments(team.teamId));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/balance', tag, summary: 'The team balance and its transactions', access: view, params: TeamIdParam,
+    response: z.object({ balance: z.int(), transactions: z.array(Json) }),
+  }, ({ team }) => ledger.balance(team.teamId));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/credit-history', tag, summary: 'Credits contributed to, used by and expired for the team', access: view,
+    params: TeamIdParam, response: list('credit transactions'),
+  }, ({ team }) => ledger.creditHistory(team.teamId));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/notifications', tag, summary: 'In-product messages about the subscription (admins and billing managers)',
+    access: view, params: TeamIdParam, response: list('notifications, newest first'),
+  }, ({ team }) => ledger.notifications(team.teamId));
+
+  return router;
+}

@@ -1,0 +1,62 @@
+// Stripe webhooks: the signature is checked on the raw body, each event is handled once (its id is kept), and a
+// payment Stripe reports as made becomes the team's `paymentConfirmed` signal. Mounted before the JSON parser.
+import express, { Router } from 'express';
+import Stripe from 'stripe';
+import { paymentConfirmedSignal } from '../../workflows/team-subscription-messages';
+import type { ApiContext } from '../context';
+import { problem, ProblemError } from '../problem';
+import type { TeamWorkflows } from '../team-workflows';
+
+export const STRIPE_WEBHOOK_PATH = '/v1/webhooks/stripe';
+const HANDLED = new Set(['invoice.paid', 'payment_intent.succeeded', 'payment_intent.payment_failed']);
+
+type Outcome = 'signaled' | 'recorded' | 'ignored';
+
+export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
+  const router = Router();
+  // Verification needs no API key; a client is made only for its webhook helpers when none is configured.
+  const stripe = ctx.stripe ?? new Stripe('sk_webhook_verification_only');
+  const secret = ctx.config.STRIPE_WEBHOOK_SECRET;
+
+  router.post(STRIPE_WEBHOOK_PATH, express.raw({ type: () => true, limit: '512kb' }), async (req, res, next) => {
+    try {
+      if (!secret) throw problem(404, 'Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET)');
+      const signature = req.get('stripe-signature');
+      if (!signature) throw problem(400, 'the Stripe-Signature header is missing', { field: 'header.stripe-signature' });
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), signature, secret);
+      } catch (error) {
+        throw problem(400, `the signature does not match the body: ${(error as Error).message}`, { field: 'header.stripe-signature' });
+      }
+      if (await ctx.db('stripe_events').where({ id: event.id }).first('id')) {
+        res.json({ received: true, duplicate: true });
+        return;
+      }
+      const { teamId, outcome } = await handle(event);
+      await ctx.db('stripe_events').insert({ id: event.id, type: event.type, team_id: teamId, outcome }).onConflict('id').ignore();
+      res.json({ received: true, outcome });
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  async function handle(event: Stripe.Event): Promise<{ teamId: string | null; outcome: Outcome }> {
+    if (!HANDLED.has(event.type)) return { teamId: null, outcome: 'ignored' };
+    const metadata = (event.data.object as { metadata?: Record<string, string> | null }).metadata ?? {};
+    const teamId = metadata.team_id ?? null;
+    const invoiceId = metadata.invoice_id;
+    if (!teamId) return { teamId, outcome: 'ignored' };
+    // A failed payment needs no message: the workflow made the charge and learned of the decline from it.
+    if (event.type === 'payment_intent.payment_failed' || !invoiceId) return { teamId, outcome: 'recorded' };
+    try {
+      await workflows.signal(teamId, paymentConfirmedSignal, { invoiceId });
+      return { teamId, outcome: 'signaled' };
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status === 404) return { teamId, outcome: 'ignored' }; // no such team
+      throw error;
+    }
+  }
+
+  return router;
+}

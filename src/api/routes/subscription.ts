@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  cancelUpdate,
+  changePlanUpdate,
+  startTrialUpdate,
+  stateQuery,
+  subscribeUpdate,
+  upcomingInvoiceQuery,
+  withdrawPendingChangeUpdate,
+} from '../../workflows/team-subscription-messages';
+import type { ApiContext } from '../context';
+import { operation } from '../operation';
+import { quote } from '../quotes';
+import { ChargedInvoice, Count, Day, Interval as IntervalSchema, InvoiceLine, Json, PendingChange, Plan as PlanSchema, PlanChange, PlanSelection, Subscription, TeamIdParam } from '../schemas';
+import type { TeamWorkflows } from '../team-workflows';
+
+const refusals = [404, 409, 422] as const;
+
+/** The subscription: each action is one update of the team's workflow, each read one of its queries. */
+export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
+  const router = Router();
+  const tag = 'Subscription';
+  const view = { kind: 'team', actions: ['view_billing'] } as const;
+  const change = { kind: 'team', actions: ['change_plan'] } as const;
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/subscription', tag, summary: 'Plan, status, period, trial, pending change', access: view,
+    params: TeamIdParam, response: Subscription,
+  }, ({ team }) => workflows.query(team.teamId, stateQuery));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/subscription/trial', tag, summary: 'Start the 14-day trial (needs a payment method; once per team)',
+    access: change, params: TeamIdParam, body: PlanSelection, response: z.object({ plan: PlanSchema, interval: IntervalSchema, trialEnd: Day }), errors: refusals,
+  }, ({ team, body }) => workflows.update(team.teamId, startTrialUpdate, body));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/subscription', tag, summary: 'Subscribe now, without a trial: the first period is charged today',
+    access: change, params: TeamIdParam, body: PlanSelection, response: ChargedInvoice, errors: refusals,
+  }, ({ team, body }) => workflows.update(team.teamId, subscribeUpdate, body));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/subscription/plan-change', tag, summary: 'Change plan and/or interval (section 6); plan free cancels',
+    access: change, params: TeamIdParam, body: PlanChange, response: Json.meta({ description: 'timing trial | immediate (with invoice) | deferred | split' }), errors: refusals,
+  }, ({ team, body }) => workflows.update(team.teamId, changePlanUpdate, body));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/subscription/withdraw-pending-change', tag, summary: 'Withdraw the pending (deferred) change',
+    access: change, params: TeamIdParam, response: PendingChange, errors: refusals,
+  }, ({ team }) => workflows.update(team.teamId, withdrawPendingChangeUpdate));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/subscription/cancel', tag, summary: 'Cancel at the end of the period or trial; Free from then',
+    access: change, params: TeamIdParam, response: PendingChange, errors: refusals,
+  }, ({ team }) => workflows.update(team.teamId, cancelUpdate));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/upcoming-invoice', tag, summary: 'The next scheduled charge, line by line (null when none)',
+    access: view, params: TeamIdParam,
+    response: z.object({ on: Day, reason: z.string(), lines: z.array(InvoiceLine), total: z.int(), refundsToBalance: z.array(InvoiceLine) }).nullable(),
+  }, ({ team }) => workflows.query(team.teamId, upcomingInvoiceQuery));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/quotes', tag, summary: 'What a plan, interval or member change would cost if made now (nothing is changed)',
+    access: view, params: TeamIdParam, errors: [409, 422],
+    body: z
+      .strictObject({ plan: PlanSchema.optional(), interval: IntervalSchema.optional(), addMembers: Count.optional(), removeMembers: Count.optional() })
+      .refine((q) => Object.values(q).some((value) => value !== undefined), { message: 'name a plan, an interval, addMembers or removeMembers' }),
+    response: Json.meta({ description: '{ today, planChange: { timing, invoice, pendingChange } | null, members: { charges, refunds } | null }' }),
+  }, async ({ team, body }) => quote(await workflows.query(team.teamId, stateQuery), body));
+
+  return router;
+}

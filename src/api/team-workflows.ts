@@ -1,0 +1,73 @@
+// The API's only way to a team's lifecycle: start its workflow, send it updates and signals, ask it queries. A
+// refusal by the workflow's validator becomes a problem with its reason: `invalid_request` is a 422 (the request
+// cannot be done as asked), every other code a 409 (it conflicts with the team's current state).
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import { TeamId } from '../workflows/search-attributes';
+import {
+  teamWorkflowId,
+  teamWorkflowSummary,
+  type TeamSubscriptionInput,
+} from '../workflows/team-subscription-messages';
+import { problem, type ProblemError } from './problem';
+
+export function teamWorkflows(temporal: Client, taskQueue: string) {
+  const handle = (teamId: string): WorkflowHandle => temporal.workflow.getHandle(teamWorkflowId(teamId));
+  return {
+    /** Starts the team's lifecycle; the team's ledger record is written by it (and by the caller, before). */
+    async start(input: TeamSubscriptionInput): Promise<void> {
+      await asProblem(() =>
+        temporal.workflow.start('teamSubscription', {
+          taskQueue,
+          workflowId: teamWorkflowId(input.teamId),
+          args: [input],
+          staticSummary: teamWorkflowSummary(input.teamId),
+          typedSearchAttributes: [{ key: TeamId, value: input.teamId }],
+        }),
+      );
+    },
+
+    update<Ret, Args extends unknown[]>(teamId: string, update: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+      // The SDK types updates with and without arguments apart; at run time both take `args`.
+      return asProblem(() => handle(teamId).executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] }));
+    },
+
+    query<Ret>(teamId: string, query: QueryDefinition<Ret, []>): Promise<Ret> {
+      return asProblem(() => handle(teamId).query(query));
+    },
+
+    signal<Args extends unknown[]>(teamId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
+      return asProblem(() => handle(teamId).signal(signal, ...args));
+    },
+  };
+}
+
+export type TeamWorkflows = ReturnType<typeof teamWorkflows>;
+
+async function asProblem<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toProblem(error) ?? error;
+  }
+}
+
+function toProblem(error: unknown): ProblemError | null {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const code = error.cause.type ?? 'refused';
+    return problem(code === 'invalid_request' ? 422 : 409, error.cause.message, { code });
+  }
+  if (error instanceof WorkflowExecutionAlreadyStartedError) return problem(409, 'the team already exists', { code: 'team_exists', field: 'body.id' });
+  if (error instanceof WorkflowNotFoundError) return problem(404, 'the team has no running subscription workflow', { code: 'workflow_not_found' });
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof ServiceError) {
+    return problem(503, 'the workflow service did not answer in time; retry with the same Idempotency-Key', { code: 'temporal_unavailable' });
+  }
+  return null;
+}

@@ -1,0 +1,48 @@
+// An API-credit account: its balance in cents of credit, read in real time, and its optional low-balance
+// threshold. An account comes into being at its first purchase or setting; before that its balance is zero.
+import type { Instant } from '../domain/calendar';
+import type { Cents } from '../domain/money';
+import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import { armedAt } from './low-balance';
+
+export interface AccountRow {
+  account_id: string;
+  balance: Cents;
+  low_balance_threshold: Cents | null;
+  low_balance_armed: boolean;
+  low_balance_crossings: number;
+  last_usage_at: Date | null;
+  last_usage_amount: Cents | null;
+  last_usage_key: string | null;
+}
+
+export interface ApiCreditBalance {
+  accountId: string;
+  balance: Cents;
+  lowBalanceThreshold: Cents | null;
+  lastUsage: { at: Instant; amount: Cents; idempotencyKey: string } | null;
+}
+
+export async function ensureAccount(db: DbOrTrx, accountId: string): Promise<void> {
+  await db('api_credit_accounts').insert({ account_id: accountId }).onConflict('account_id').ignore();
+}
+
+export async function readBalance(db: DbOrTrx, accountId: string): Promise<ApiCreditBalance> {
+  const row = (await db('api_credit_accounts').where({ account_id: accountId }).first()) as AccountRow | undefined;
+  const lastUsage = row?.last_usage_at
+    ? { at: instantOf(row.last_usage_at), amount: row.last_usage_amount as Cents, idempotencyKey: row.last_usage_key as string }
+    : null;
+  return { accountId, balance: row?.balance ?? 0, lowBalanceThreshold: row?.low_balance_threshold ?? null, lastUsage };
+}
+
+/** A new threshold is armed only if the balance is not already below it: no crossing has happened yet. */
+export async function setLowBalanceThreshold(db: DbOrTrx, accountId: string, threshold: Cents | null): Promise<ApiCreditBalance> {
+  await db.transaction(async (trx) => {
+    await ensureAccount(trx, accountId);
+    const { balance } = (await trx('api_credit_accounts').where({ account_id: accountId }).forUpdate().first('balance')) as AccountRow;
+    await trx('api_credit_accounts')
+      .where({ account_id: accountId })
+      .update({ low_balance_threshold: threshold, low_balance_armed: armedAt(balance, threshold), updated_at: trx.fn.now() });
+  });
+  return readBalance(db, accountId);
+}

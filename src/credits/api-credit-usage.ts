@@ -1,0 +1,93 @@
+// Metered usage (section 12): each event consumes balance atomically, under the caller's key. One conditional
+// UPDATE (… WHERE balance >= amount) takes the credits or nothing, and the key's unique row in the same
+// transaction makes the same event twice charge once; never below zero, whatever the concurrency.
+import type { Instant } from '../domain/calendar';
+import type { Cents } from '../domain/money';
+import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import { readBalance, type AccountRow } from './api-credit-accounts';
+import { assertSameFacts, CreditRefusal } from './errors';
+import { crossesLowBalance } from './low-balance';
+
+export interface UsageEvent {
+  accountId: string;
+  /** The metering side's id of the event, unique per account. */
+  idempotencyKey: string;
+  amount: Cents;
+}
+
+export interface UsageCharge {
+  accountId: string;
+  idempotencyKey: string;
+  amount: Cents;
+  balanceAfter: Cents;
+  at: Instant;
+  /** True when the key had been charged before: nothing more was taken. */
+  replayed: boolean;
+}
+
+/** Thrown inside the transaction to undo a debit whose key turned out to be taken by a concurrent twin. */
+class AlreadyCharged extends Error {}
+
+export async function consumeApiCredits(db: DbOrTrx, event: UsageEvent, at: Instant): Promise<UsageCharge> {
+  try {
+    return await db.transaction(async (trx) => {
+      const [debited] = (await trx('api_credit_accounts')
+        .where({ account_id: event.accountId })
+        .where('balance', '>=', event.amount)
+        .update({
+          balance: trx.raw('balance - ?', [event.amount]),
+          last_usage_at: at,
+          last_usage_amount: event.amount,
+          last_usage_key: event.idempotencyKey,
+          updated_at: trx.fn.now(),
+        })
+        .returning('*')) as AccountRow[];
+      if (!debited) return (await storedCharge(trx, event)) ?? refuse(trx, event);
+      const [usage] = await trx('api_credit_usage')
+        .insert({ account_id: event.accountId, idempotency_key: event.idempotencyKey, amount: event.amount, balance_after: debited.balance, at })
+        .onConflict(['account_id', 'idempotency_key'])
+        .ignore()
+        .returning('id');
+      if (!usage) throw new AlreadyCharged();
+      await alertIfCrossed(trx, debited);
+      return { ...event, balanceAfter: debited.balance, at, replayed: false };
+    });
+  } catch (error) {
+    if (!(error instanceof AlreadyCharged)) throw error;
+    return (await storedCharge(db, event)) as UsageCharge;
+  }
+}
+
+async function storedCharge(db: DbOrTrx, event: UsageEvent): Promise<UsageCharge | undefined> {
+  const row = (await db('api_credit_usage').where({ account_id: event.accountId, idempotency_key: event.idempotencyKey }).first()) as
+    | { amount: Cents; balance_after: Cents; at: Date }
+    | undefined;
+  if (!row) return undefined;
+  assertSameFacts(event.idempotencyKey, row, { amount: event.amount });
+  return { ...event, balanceAfter: row.balance_after, at: instantOf(row.at), replayed: true };
+}
+
+async function refuse(db: DbOrTrx, event: UsageEvent): Promise<never> {
+  const { balance } = await readBalance(db, event.accountId);
+  throw new CreditRefusal('insufficient_api_credits', `the event needs ${event.amount} cents of API credits; the balance is ${balance}`, {
+    balance,
+    asked: event.amount,
+  });
+}
+
+/** One alert per crossing: the crossing's number is part of its key, and the alert disarms until a refill. */
+async function alertIfCrossed(trx: DbOrTrx, account: AccountRow): Promise<void> {
+  const state = { balance: account.balance, threshold: account.low_balance_threshold, armed: account.low_balance_armed };
+  if (!crossesLowBalance(state)) return;
+  const crossing = account.low_balance_crossings + 1;
+  await trx('api_credit_accounts')
+    .where({ account_id: account.account_id })
+    .update({ low_balance_armed: false, low_balance_crossings: crossing });
+  await trx('api_credit_alerts').insert({
+    account_id: account.account_id,
+    idempotency_key: `${account.account_id}:low_balance:${crossing}`,
+    kind: 'low_balance',
+    balance: account.balance,
+    threshold: account.low_balance_threshold,
+  });
+}

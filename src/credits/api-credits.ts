@@ -1,0 +1,22 @@
+// Prepaid API credits (section 12) as one service for the API: usage, refills, balance, alerts, manual invoicing.
+import { dayOf } from '../domain/calendar';
+import type { Cents } from '../domain/money';
+import type { PaymentProvider } from '../payments/payment-provider';
+import { readBalance, setLowBalanceThreshold } from './api-credit-accounts';
+import { manualInvoicing, purchaseApiCredits, type PurchaseRequest } from './api-credit-purchases';
+import { consumeApiCredits, type UsageEvent } from './api-credit-usage';
+import { clockOf, type CreditServiceDeps } from './referral-credits';
+
+export function apiCredits(deps: CreditServiceDeps & { payments: PaymentProvider }) {
+  const { db, payments } = deps;
+  const now = clockOf(deps);
+  return {
+    consume: (event: UsageEvent) => consumeApiCredits(db, event, now()),
+    purchase: (request: PurchaseRequest) => purchaseApiCredits(db, payments, request, now()),
+    balance: (accountId: string) => readBalance(db, accountId),
+    setLowBalanceThreshold: (accountId: string, threshold: Cents | null) => setLowBalanceThreshold(db, accountId, threshold),
+    manualInvoicing: (accountId: string) => manualInvoicing(db, accountId, dayOf(now())),
+  };
+}
+
+export type ApiCredits = ReturnType<typeof apiCredits>;

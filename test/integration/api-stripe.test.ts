@@ -1,0 +1,70 @@
+// Stripe: SetupIntents against stripe-mock, and webhooks signed with the Stripe library's own test-header helper.
+import Stripe from 'stripe';
+import { createStripeClient } from '../../src/payments/stripe-client';
+import { createStripeProvider } from '../../src/payments/stripe-provider';
+import { teamWorkflowId } from '../../src/workflows/team-subscription-messages';
+import { ApiHarness, WEBHOOK_SECRET } from '../support/api-harness';
+import { integrationEnv } from '../support/integration-env';
+
+let api: ApiHarness;
+let owner: { id: string; token: string };
+let teamId: string;
+const verifier = new Stripe('sk_test_123');
+
+beforeAll(async () => {
+  const { stripeMock } = integrationEnv();
+  const stripe = createStripeClient({ secretKey: 'sk_test_123', endpoint: { host: stripeMock.host, port: stripeMock.port, protocol: 'http' } });
+  api = await ApiHarness.start({ payments: createStripeProvider({ stripe }), stripe });
+  owner = await api.createUser('owner');
+  teamId = await api.createTeam(owner.id, { card: false });
+}, 120_000);
+afterAll(() => api?.teardown(), 60_000);
+jest.setTimeout(60_000);
+
+function signed(event: Record<string, unknown>, secret = WEBHOOK_SECRET) {
+  const payload = JSON.stringify(event);
+  return { payload, signature: verifier.webhooks.generateTestHeaderString({ payload, secret }) };
+}
+
+function webhook(event: Record<string, unknown>, secret?: string) {
+  const { payload, signature } = signed(event, secret);
+  return api.call({ headers: { 'stripe-signature': signature, 'content-type': 'application/json' } }, 'post', '/v1/webhooks/stripe', payload);
+}
+
+const intentEvent = (id: string, type: string, metadata: Record<string, string>) => ({
+  id, object: 'event', type, api_version: '2025-01-01', created: 1, livemode: false, pending_webhooks: 0, request: null,
+  data: { object: { id: `pi_${id}`, object: 'payment_intent', metadata } },
+});
+
+test('a card is collected through a SetupIntent (its client secret is returned), then set on the team', async () => {
+  const as = api.withToken(owner.token);
+  const intent = await api.call(as, 'post', `/v1/teams/${teamId}/payment-method/setup-intent`).expect(201);
+  expect(intent.body).toEqual({ setupIntentId: expect.stringMatching(/^seti_/), clientSecret: expect.any(String), customerId: expect.stringMatching(/^cus_/) });
+  await api.call(as, 'post', `/v1/teams/${teamId}/payment-method`, { provider: 'stripe', paymentMethodId: 'pm_1Abc', customerId: intent.body.customerId }).expect(200);
+  expect((await api.state(teamId)).hasPaymentMethod).toBe(true);
+  const wrong = await api.call(as, 'post', `/v1/teams/${teamId}/payment-method`, { provider: 'sandbox', paymentMethodId: 'pm_card_visa' }).expect(422);
+  expect(wrong.body.errors).toEqual([{ field: 'body.provider', message: expect.any(String) }]);
+});
+
+test('payment_intent.succeeded becomes the paymentConfirmed signal to the team in its metadata, once per event id', async () => {
+  const event = intentEvent('evt_paid_1', 'payment_intent.succeeded', { team_id: teamId, invoice_id: 'inv_123' });
+  expect((await webhook(event).expect(200)).body).toEqual({ received: true, outcome: 'signaled' });
+  expect((await webhook(event).expect(200)).body).toEqual({ received: true, duplicate: true });
+  const history = await api.temporal.workflow.getHandle(teamWorkflowId(teamId)).fetchHistory();
+  const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paymentConfirmed');
+  expect(signals).toHaveLength(1);
+  expect(await api.db('stripe_events').where({ id: 'evt_paid_1' }).first('type', 'team_id', 'outcome')).toEqual({ type: 'payment_intent.succeeded', team_id: teamId, outcome: 'signaled' });
+});
+
+test('failed payments are recorded, unknown teams and other event types ignored', async () => {
+  expect((await webhook(intentEvent('evt_failed', 'payment_intent.payment_failed', { team_id: teamId, invoice_id: 'inv_1' })).expect(200)).body.outcome).toBe('recorded');
+  expect((await webhook(intentEvent('evt_nobody', 'payment_intent.succeeded', { team_id: 'no-such-team', invoice_id: 'inv_1' })).expect(200)).body.outcome).toBe('ignored');
+  expect((await webhook(intentEvent('evt_other', 'customer.created', {})).expect(200)).body.outcome).toBe('ignored');
+});
+
+test('a bad or missing signature is a 400 problem and nothing is recorded', async () => {
+  const forged = await webhook(intentEvent('evt_forged', 'payment_intent.succeeded', { team_id: teamId, invoice_id: 'inv_1' }), 'whsec_other').expect(400);
+  expect(forged.body).toMatchObject({ status: 400, errors: [{ field: 'header.stripe-signature' }] });
+  await api.call({ headers: {} }, 'post', '/v1/webhooks/stripe', '{}').expect(400);
+  expect(await api.db('stripe_events').where({ id: 'evt_forged' }).first()).toBeUndefined();
+});
