@@ -46,4 +46,9 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  // Jest's reporter: CommonJS that Node loads as is.
+  { files: ['test/support/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['test/support/*.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly' } } },
+  // The billing portal's browser script: plain JavaScript, served as is (no build step), so not in the TS project.
+  { files: ['src/portal/assets/**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

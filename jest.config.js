@@ -1,13 +1,16 @@
-// Three projects, each run by `npm test`:
+// The projects, each run by `npm test`:
 //   unit         pure code, no servers
 //   workflows    one time-skipping Temporal test server per file; files run serially (--runInBand)
 //   integration  one Temporal dev server, Postgres and stripe-mock shared through globalSetup
+//   portal       the billing portal in Debian's Chromium (playwright-core), on the integration project's servers
+//   faults       crashes and restarts of the worker, Temporal, Postgres and the payment provider
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
 };
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'workflows', testMatch: ['<rootDir>/test/workflows/**/*.test.ts'] },
@@ -18,5 +21,13 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/integration-setup.ts',
       globalTeardown: '<rootDir>/test/support/integration-teardown.ts',
     },
+    {
+      ...base,
+      displayName: 'portal',
+      testMatch: ['<rootDir>/test/portal/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/portal-setup.ts',
+      globalTeardown: '<rootDir>/test/support/portal-teardown.ts',
+    },
+    { ...base, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'] },
   ],
 };

@@ -4,8 +4,12 @@
  */
 import * as domain from './domain';
 import * as simulate from './simulate';
+import * as usage from './usage';
+import * as workflows from './workflows';
+import * as capacity from './capacity';
+import * as entitlements from './entitlements';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate };
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

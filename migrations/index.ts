@@ -4,6 +4,8 @@ import * as collection from './20261122_002_collection';
 import * as api from './20261122_003_api';
 import * as credits from './20261122_004_credits';
 import * as invitations from './20261122_005_invitations';
+import * as webhooks from './20261122_008_webhooks';
+import * as portal from './20261122_009_portal';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_003_api': api,
   '20261122_004_credits': credits,
   '20261122_005_invitations': invitations,
+  '20261122_008_webhooks': webhooks,
+  '20261122_009_portal': portal,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

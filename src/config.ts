@@ -21,6 +21,11 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   BILLING_SERVICE_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** Where emails go (`smtp://user:pass@host:587`); without it each email is written as an .eml file under DATA_DIR/mail. */
+  SMTP_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
+  /** The accept link in invitation emails; `{invitationId}` is replaced. */
+  INVITATION_ACCEPT_URL: z.string().min(1).default('http://localhost:3000/v1/billing-manager-invitations/{invitationId}/accept'),
 });
 
 export type Config = z.infer<typeof schema>;

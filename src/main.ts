@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { collectDefaultMetrics } from 'prom-client';
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -10,10 +11,13 @@ import { createDb, migrateToLatest } from './db/knex';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { registerSearchAttributes, searchAttributeArgs } from './infra/search-attributes';
 import { serviceToken } from './infra/service-token';
-import { ensureCreditExpirySchedule } from './infra/schedules';
+import { ensureEngineSchedules } from './infra/schedules';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { createLogger } from './logger';
-import { temporalRuntimeLogger } from './temporal-logger';
+import { metrics } from './observability/metrics';
+import { metricsPort, startMetricsServer } from './observability/metrics-server';
+import { workflowClientMetrics } from './observability/workflow-client-metrics';
+import { temporalLogLevel, temporalRuntimeLogger } from './temporal-logger';
 import { createPaymentProvider } from './payments';
 import { createBillingWorker } from './worker';
 
@@ -25,6 +29,8 @@ import { createBillingWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  const workerMetricsPort = metricsPort();
+  collectDefaultMetrics({ register: metrics().registry }); // Node's own: memory, event loop lag, GC
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   let stopping = false;
   const shutdown = async (reason: string, code: number) => {
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     }
 
     Runtime.install({
-      logger: temporalRuntimeLogger(logger),
+      logger: temporalRuntimeLogger(logger, temporalLogLevel(config.LOG_LEVEL)),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
       // This process stops the worker itself, after the API and before the servers it runs on.
       shutdownSignals: [],
@@ -87,9 +93,18 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push({ name: 'temporal client', stop: () => connection.close() });
     if (config.TEMPORAL_ADDRESS) await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const expirySchedule = await ensureCreditExpirySchedule(temporal, { taskQueue: config.TASK_QUEUE });
-    logger.info({ scheduleId: expirySchedule.handle.scheduleId, created: expirySchedule.created }, 'credit expiry schedule in place');
+    const temporal = new Client({
+      connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [workflowClientMetrics(metrics())] },
+    });
+    for (const schedule of await ensureEngineSchedules(temporal, { taskQueue: config.TASK_QUEUE })) {
+      logger.info({ scheduleId: schedule.handle.scheduleId, created: schedule.created, updated: schedule.updated }, 'schedule in place');
+    }
+    if (workerMetricsPort !== null) {
+      // The split roles' worker has no API to serve /metrics: it serves them itself.
+      const metricsServer = await startMetricsServer(metrics().registry, workerMetricsPort);
+      stops.push({ name: 'metrics server', stop: metricsServer.stop });
+      logger.info({ port: metricsServer.port }, 'metrics served on /metrics');
+    }
 
     if (config.SEATBILL_ROLE !== 'api') {
       const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -97,7 +112,7 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TASK_QUEUE,
-        activities: createBillingActivities({ db, payments: createPaymentProvider(config, db) }),
+        activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), temporal }),
       });
       const workerRun = worker.run();
       stops.push({
@@ -119,7 +134,8 @@ async function main(): Promise<void> {
     }
 
     const token = serviceToken(config.DATA_DIR, config.BILLING_SERVICE_TOKEN);
-    const app = createApi({ config, db, temporal, logger });
+    // The embedded dev server's UI, when no TEMPORAL_UI_URL is set: invoices link into it.
+    const app = createApi({ config: { ...config, ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}) }, db, temporal, logger });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(config.PORT, () => resolve(listening));
     });
@@ -139,7 +155,8 @@ async function main(): Promise<void> {
       'seatbill is running',
       `  API            ${api}`,
       `  OpenAPI        ${api}/openapi.json`,
-      `  Health         ${api}/health`,
+      `  Health         ${api}/health  ${api}/ready`,
+      `  Metrics        ${api}/metrics${workerMetricsPort !== null ? `  (and :${workerMetricsPort}/metrics)` : ''}`,
       `  Temporal UI    ${uiUrl ?? '(not started: TEMPORAL_ADDRESS points at an external server)'}`,
       `  Temporal       ${temporalAddress}  namespace ${config.TEMPORAL_NAMESPACE}  task queue ${config.TASK_QUEUE}`,
       `  Data           ${config.DATA_DIR}`,

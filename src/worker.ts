@@ -1,4 +1,5 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { activityLogContext } from './observability/activity-log-context';
 
 /** Where the worker finds its workflows: one file per workflow, re-exported by src/workflows/index.ts. */
 export const workflowsPath = require.resolve('./workflows');
@@ -19,5 +20,7 @@ export async function createBillingWorker(options: {
     ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath }),
     // Let in-flight activities finish before a shutdown completes.
     shutdownGraceTime: '30 seconds',
+    // Activity log lines (through the runtime logger, src/temporal-logger.ts) name their team and workflow run.
+    interceptors: { activity: [activityLogContext] },
   });
 }

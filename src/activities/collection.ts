@@ -1,6 +1,7 @@
 import type { Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { PaymentProviderName } from '../payments/payment-provider';
+import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
 import { invoiceClosed } from './invoices';
@@ -58,8 +59,10 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
             metadata: { invoice_id: invoice.id, team_id: invoice.team_id },
           })
           .catch((error: unknown) => {
+            countCharge(provider.name, 'failed', invoice.charged);
             throw paymentFailure(error, context);
           });
+        countCharge(provider.name, 'succeeded', charge.amount);
         if (charge.amount !== invoice.charged) {
           throw nonRetryable('LedgerConflict', `provider charged ${charge.amount} for ${invoice.charged} on ${invoice.id}`, { ...context, ...charge });
         }
@@ -90,4 +93,10 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
       return settleInvoice(db, invoice.id, chargeKey, payment, input.at);
     },
   };
+}
+
+/** Every attempt at the provider, retries included: a retried charge under the same key is counted again. */
+function countCharge(provider: string, outcome: 'succeeded' | 'failed', amount: Cents): void {
+  metrics().charges.inc({ provider, outcome });
+  metrics().chargedCents.inc({ provider, outcome }, amount);
 }

@@ -1,5 +1,7 @@
 import type { Db } from '../db/knex';
+import type { EmailSettings } from '../email/settings';
 import type { PaymentProvider, PaymentProviders } from '../payments/payment-provider';
+import type { WebhookHttpOptions } from '../webhooks/delivery';
 
 /** What the billing activities are built with: the ledger, the payment provider(s), and a clock. */
 export interface BillingDependencies {
@@ -8,4 +10,8 @@ export interface BillingDependencies {
   payments: PaymentProvider | PaymentProviders;
   /** The clock for records whose caller gives no time (audit events); tests pin it. */
   now?: () => Date;
+  /** How emails are sent; by default from the environment (SMTP_URL, or .eml files in DATA_DIR). */
+  email?: EmailSettings;
+  /** Webhook HTTP settings; tests shorten the receiver's timeout. */
+  webhooks?: Partial<WebhookHttpOptions>;
 }

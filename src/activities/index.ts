@@ -13,8 +13,11 @@ import { invoiceActivities } from './invoices';
 import { notificationActivities } from './notifications';
 import { refundActivities } from './refunds';
 import { teamActivities } from './teams';
+import { sweepActivities, type SweepDependencies } from './sweep';
+import { emailActivities } from './emails';
+import { webhookActivities } from './webhooks';
 
-export function createBillingActivities(dependencies: BillingDependencies) {
+export function createBillingActivities(dependencies: BillingDependencies & Pick<SweepDependencies, 'temporal'>) {
   return {
     ...teamActivities(dependencies),
     ...invoiceActivities(dependencies),
@@ -26,6 +29,9 @@ export function createBillingActivities(dependencies: BillingDependencies) {
     ...auditActivities(dependencies),
     ...refundActivities(dependencies),
     ...invitationActivities(dependencies),
+    ...sweepActivities(dependencies),
+    ...webhookActivities(dependencies),
+    ...emailActivities(dependencies),
   };
 }
 

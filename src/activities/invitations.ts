@@ -4,6 +4,8 @@ import { decideInvitation } from '../invitations/invitation-rows';
 import { recordInvitationAccepted } from '../invitations/notices';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
+import { invitationExpired } from '../webhooks/ledger-events';
+import { relayFromActivity } from '../webhooks/relay';
 
 export interface AcceptBillingManagerInvitationInput {
   invitationId: string;
@@ -30,10 +32,15 @@ export function invitationActivities({ db }: BillingDependencies) {
         await grantBillingManager(trx, invitation.scope, input.userId);
         await recordInvitationAccepted(trx, invitation, input.userId, input.at);
       });
+      await relayFromActivity(db);
     },
 
     async closeBillingManagerInvitation(input: CloseBillingManagerInvitationInput): Promise<void> {
-      await decideInvitation(db, input);
+      await db.transaction(async (trx) => {
+        const invitation = await decideInvitation(trx, input);
+        if (input.status === 'expired') await invitationExpired(trx, invitation, input.at);
+      });
+      await relayFromActivity(db);
     },
 
     /** Who hears of a team's subscription changes: owners, admins and billing managers (the team's or its organization's). */

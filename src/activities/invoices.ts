@@ -1,11 +1,14 @@
 import type { Day, Instant } from '../domain/calendar';
 import type { InvoiceReason, LineKind } from '../domain/invoice';
 import { sumCents, type Cents } from '../domain/money';
+import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireCents, requireText } from './failures';
 import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from './ledger-rows';
 import { availableSources, planColumns, planPayment } from './payment-sources';
 import { lockTeam } from './teams';
+import { invoiceIssued, invoiceVoided } from '../webhooks/ledger-events';
+import { relayFromActivity } from '../webhooks/relay';
 
 export interface InvoiceLineInput {
   kind: LineKind;
@@ -61,7 +64,8 @@ export function invoiceActivities({ db }: BillingDependencies) {
       if (total < 0) {
         throw nonRetryable('InvalidInput', `invoice ${input.key} totals ${total}: money owed to the team goes to its balance (creditTeamBalance)`);
       }
-      return db.transaction(async (trx) => {
+      let written = false;
+      const summary = await db.transaction(async (trx) => {
         await lockTeam(trx, input.teamId);
         const plan = planPayment(total, await availableSources(trx, input.teamId), input.at);
         const { row, created } = await insertOnce<InvoiceRow>(trx, 'invoices', {
@@ -79,6 +83,7 @@ export function invoiceActivities({ db }: BillingDependencies) {
           workflow_id: input.workflowId,
           run_id: input.runId,
         }, ['team_id', 'reason', 'total']);
+        written = created;
         if (created) {
           await trx('invoice_lines').insert(input.lines.map((line, i) => ({
             invoice_id: row.id,
@@ -90,9 +95,16 @@ export function invoiceActivities({ db }: BillingDependencies) {
             period_start: line.periodStart ?? null,
             period_end: line.periodEnd ?? null,
           })));
+          await invoiceIssued(trx, row, input.at);
         }
         return invoiceSummary(row);
       });
+      await relayFromActivity(db);
+      if (written) { // counted once committed, and once per invoice however often the activity is retried
+        metrics().invoicesIssued.inc({ reason: input.reason });
+        metrics().invoicedCents.inc({ reason: input.reason }, total);
+      }
+      return summary;
     },
 
     /** After the last dunning retry: the invoice is failed and nothing is taken from the balance or credits. */
@@ -104,7 +116,8 @@ export function invoiceActivities({ db }: BillingDependencies) {
 }
 
 async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, status: 'failed' | 'void'): Promise<InvoiceSummary> {
-  return db.transaction(async (trx) => {
+  let closed = false;
+  const summary = await db.transaction(async (trx) => {
     const invoice = await lockInvoice(trx, invoiceId);
     if (invoice.status === status) return invoiceSummary(invoice);
     if (invoice.status !== 'open') throw invoiceClosed(invoice, `cannot mark it ${status}`);
@@ -112,8 +125,13 @@ async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, st
       .where({ id: invoiceId })
       .update({ status, closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
+    closed = true;
+    if (status === 'void') await invoiceVoided(trx, row as InvoiceRow, at);
     return invoiceSummary(row as InvoiceRow);
   });
+  await relayFromActivity(db);
+  if (closed) metrics().invoicesClosedUnpaid.inc({ status });
+  return summary;
 }
 
 export async function lockInvoice(trx: DbOrTrx, invoiceId: string): Promise<InvoiceRow> {

@@ -2,6 +2,8 @@ import type { Day } from '../domain/calendar';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 import { insertOnce } from './ledger-rows';
+import { notificationRecorded, type NotificationRow } from '../webhooks/ledger-events';
+import { relayFromActivity } from '../webhooks/relay';
 
 export interface RecordNotificationInput {
   /** e.g. `team-1:2026-12-02:expiry_notice`: one message per key. */
@@ -18,13 +20,19 @@ export function notificationActivities({ db }: BillingDependencies) {
     /** An in-product message for the team's admins and billing managers, in the outbox the API lists. */
     async recordNotification(input: RecordNotificationInput): Promise<{ notificationId: number }> {
       requireText(input.key, 'key');
-      const { row } = await insertOnce<{ id: number }>(db, 'notifications', {
-        team_id: input.teamId,
-        idempotency_key: input.key,
-        kind: input.kind,
-        on: input.on,
-        payload: JSON.stringify(input.payload),
-      }, ['team_id', 'kind']);
+      // The notice, its emails and its webhook events commit together; the relay sends them after the commit.
+      const row = await db.transaction(async (trx) => {
+        const { row, created } = await insertOnce<NotificationRow>(trx, 'notifications', {
+          team_id: input.teamId,
+          idempotency_key: input.key,
+          kind: input.kind,
+          on: input.on,
+          payload: JSON.stringify(input.payload),
+        }, ['team_id', 'kind']);
+        if (created) await notificationRecorded(trx, row);
+        return row;
+      });
+      await relayFromActivity(db);
       return { notificationId: row.id };
     },
   };

@@ -7,6 +7,8 @@ import type { Cents } from '../domain/money';
 import { nonRetryable } from './failures';
 import { invoiceClosed, invoiceSummary, lockInvoiceAndTeam, type InvoiceSummary } from './invoices';
 import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type PaymentRow } from './ledger-rows';
+import { invoicePaid } from '../webhooks/ledger-events';
+import { relayFromActivity } from '../webhooks/relay';
 import { availableSources, planColumns, planIsCovered, planOf, planPayment, teamBalance } from './payment-sources';
 
 export interface ReceivedPayment {
@@ -51,7 +53,7 @@ export async function settleInvoice(
   payment: ReceivedPayment | null,
   at: Instant,
 ): Promise<SettledInvoice> {
-  return db.transaction(async (trx) => {
+  const settled = await db.transaction(async (trx) => {
     const invoice = await lockInvoiceAndTeam(trx, invoiceId);
     const paymentFacts = payment ? { provider: payment.provider, providerPaymentId: payment.providerPaymentId, amount: payment.amount } : {};
     if (invoice.status === 'paid') {
@@ -86,8 +88,11 @@ export async function settleInvoice(
       .where({ id: invoice.id })
       .update({ status: 'paid', closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
+    await invoicePaid(trx, paid as InvoiceRow, at);
     return settledInvoice(trx, paid as InvoiceRow);
   });
+  await relayFromActivity(db);
+  return settled;
 }
 
 async function useBalance(trx: DbOrTrx, invoice: InvoiceRow, at: Instant): Promise<void> {

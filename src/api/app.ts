@@ -7,11 +7,16 @@ import { apiContext, type ApiContext, type ApiDeps } from './context';
 import { healthRoutes } from './health';
 import { ledgerReads } from './ledger-reads';
 import { authenticate } from './middleware/auth';
+import { metricsEndpoint } from './middleware/metrics-endpoint';
+import { requestContext } from './middleware/request-context';
+import { metrics } from '../observability/metrics';
 import { openApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
 import { billingHistoryRoutes } from './routes/billing-history';
 import { billingManagerRoutes } from './routes/billing-managers';
 import { invitationRoutes } from './routes/invitations';
+import { portalSessionRoutes } from './routes/portal-sessions';
+import { portalRoutes } from '../portal/routes';
 import { memberRoutes } from './routes/members';
 import { organizationRoutes } from './routes/organizations';
 import { paymentMethodRoutes } from './routes/payment-methods';
@@ -21,8 +26,11 @@ import { refundRoutes } from './routes/refunds';
 import { simulationRoutes } from './routes/simulations';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { subscriptionRoutes } from './routes/subscription';
+import { seatRoutes } from './routes/seats';
 import { teamRoutes } from './routes/teams';
 import { userRoutes } from './routes/users';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
+import { entitlementRoutes } from './routes/entitlements';
 import { teamWorkflows } from './team-workflows';
 import { billingManagerInvitations } from '../invitations';
 
@@ -38,7 +46,8 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     stripe: deps.stripe !== undefined ? deps.stripe : config.STRIPE_SECRET_KEY ? createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) : null,
   });
   const workflows = teamWorkflows(deps.temporal, config.TASK_QUEUE);
-  const ledger = ledgerReads(db);
+  const ui = config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE } : null;
+  const ledger = ledgerReads(db, { temporalUi: ui });
 
   const v1 = Router();
   v1.use('/v1', authenticate(ctx));
@@ -48,6 +57,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     teamRoutes(ctx, workflows),
     memberRoutes(ctx, workflows),
     subscriptionRoutes(ctx, workflows),
+    seatRoutes(ctx, workflows),
     paymentMethodRoutes(ctx, workflows),
     billingHistoryRoutes(ctx, ledger),
     refundRoutes(ctx, ledger),
@@ -56,6 +66,9 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     simulationRoutes(ctx),
     billingManagerRoutes(ctx),
     invitationRoutes(ctx, billingManagerInvitations({ db, temporal: deps.temporal, taskQueue: config.TASK_QUEUE, directory: ctx.directory })),
+    portalSessionRoutes(ctx),
+    webhookEndpointRoutes(ctx),
+    entitlementRoutes(ctx, workflows),
   ]) {
     v1.use(routes);
   }
@@ -63,7 +76,9 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
   const app = express();
   app.disable('x-powered-by');
   app.locals.api = ctx;
+  app.use(requestContext({ logger: deps.logger, metrics: metrics() }));
   app.use(healthRoutes(deps));
+  app.get('/metrics', metricsEndpoint(metrics().registry));
   // Before the JSON parser: the signature is over the raw bytes.
   app.use(stripeWebhookRoutes(ctx, workflows));
   app.use(express.json({ limit: '100kb' }));
@@ -71,6 +86,8 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     res.json(openApiDocument(`${req.protocol}://${req.get('host') ?? 'localhost'}`, ctx.operations));
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'seatbill API' }));
+  // The hosted billing portal: its pages and its calls, which reach /v1 as the session's user.
+  app.use('/portal', portalRoutes(ctx));
   app.use(v1);
   app.use(notFound);
   app.use(problemHandler((error) => deps.logger.error({ err: error }, 'unhandled API error')));

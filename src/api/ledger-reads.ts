@@ -1,10 +1,11 @@
 // Reads of a team's money history from the ledger, shaped for the API (camelCase, amounts in cents).
 import type { Db } from '../db/knex';
+import { workflowRunHistoryUrl, type TemporalUi } from '../observability/temporal-ui-links';
 
 const invoiceColumns = {
   id: 'id', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
   periodStart: 'period_start', periodEnd: 'period_end', total: 'total', balanceApplied: 'balance_applied',
-  creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at',
+  creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at', workflowId: 'workflow_id', runId: 'run_id',
 };
 const paymentColumns = {
   id: 'id', invoiceId: 'invoice_id', provider: 'provider', method: 'method', amount: 'amount', status: 'status',
@@ -21,10 +22,27 @@ export interface PaymentRecord {
   paidAt: string | Date;
 }
 
-export function ledgerReads(db: Db) {
+/**
+ * Evidence for a charge: the workflow run that produced the invoice, and a link to its history in the Temporal UI
+ * (null without a known UI, or for an invoice written outside a workflow).
+ */
+function withEvidence(ui: TemporalUi | null) {
+  return <T extends { workflowId?: string | null; runId?: string | null }>({ workflowId = null, runId = null, ...invoice }: T) => ({
+    ...invoice,
+    evidence: {
+      workflowId,
+      runId,
+      temporalUiUrl: ui && workflowId && runId ? workflowRunHistoryUrl(ui, workflowId, runId) : null,
+    },
+  });
+}
+
+export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } = {}) {
+  const evidence = withEvidence(options.temporalUi ?? null);
   return {
-    invoices(teamId: string) {
-      return db('invoices').where({ team_id: teamId }).orderBy([{ column: 'issued_on', order: 'desc' }, { column: 'created_at', order: 'desc' }]).select(invoiceColumns);
+    async invoices(teamId: string) {
+      const rows = await db('invoices').where({ team_id: teamId }).orderBy([{ column: 'issued_on', order: 'desc' }, { column: 'created_at', order: 'desc' }]).select(invoiceColumns);
+      return rows.map(evidence);
     },
 
     /** One invoice with its lines and payments; null when it is not this team's. */
@@ -35,7 +53,7 @@ export function ledgerReads(db: Db) {
         db('invoice_lines').where({ invoice_id: invoiceId }).orderBy('position').select('kind', 'description', 'amount', 'quantity', { periodStart: 'period_start', periodEnd: 'period_end' }),
         db('payments').where({ invoice_id: invoiceId }).orderBy('paid_at').select(paymentColumns),
       ]);
-      return { ...invoice, lines, payments };
+      return { ...evidence(invoice), lines, payments };
     },
 
     payments(teamId: string): Promise<PaymentRecord[]> {

@@ -2,8 +2,8 @@
 // (prorated to the order's end), never reduced within it; a reorder may go
 // down, but not below the members. Orders do not renew on their own.
 import { addDays, daysBetween, periodDays, termFrom, assertInPeriod, type Day, type Period } from './calendar';
-import { defaultCatalog, seatPrice, type Catalog, type PaidPlan } from './catalog';
-import { describeSeatOrder, describeSeatsAdded } from './descriptions';
+import { defaultCatalog, PLAN_NAMES, seatPrice, type Catalog, type PaidPlan } from './catalog';
+import { countText, describeSeatOrder, describeSeatsAdded } from './descriptions';
 import { buildInvoice, type Invoice, type InvoiceLine } from './invoice';
 import { multiply, prorate } from './money';
 
@@ -26,6 +26,17 @@ export function seatOrderInvoice(input: { plan: PaidPlan; seats: number; start: 
   const amount = multiply(seatPrice(input.plan, order.start, input.catalog ?? defaultCatalog), input.seats); // seatPrice × seats
   const line: InvoiceLine = { kind: 'seat_order', description: describeSeatOrder(input.plan, input.seats, order), amount };
   return { invoice: buildInvoice(input.start, 'seat_order', [line]), order };
+}
+
+/**
+ * Invoice first: seatPrice × seats, priced on the day the invoice is issued. The year starts when it is paid, so the
+ * line names no dates: 'Basic, seat order, 10 seats, one year from payment'.
+ */
+export function invoiceFirstSeatOrderInvoice(input: { plan: PaidPlan; seats: number; issuedOn: Day; catalog?: Catalog }): Invoice {
+  assertSeats(input.seats, 'seats');
+  const amount = multiply(seatPrice(input.plan, input.issuedOn, input.catalog ?? defaultCatalog), input.seats); // seatPrice × seats
+  const description = `${PLAN_NAMES[input.plan]}, seat order, ${countText(input.seats, 'seat')}, one year from payment`;
+  return buildInvoice(input.issuedOn, 'seat_order', [{ kind: 'seat_order', description, amount }]);
 }
 
 /** seatPrice × added × daysFrom(today, orderEnd) ÷ daysInOrder, rounded once; priced as the order. */

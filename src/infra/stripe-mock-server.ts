@@ -17,7 +17,10 @@ export async function startStripeMock(logDir: string): Promise<RunningStripeMock
   if (!binary) throw new Error('stripe-mock is needed for the Stripe adapter tests: install Go or set STRIPE_MOCK_PATH');
   const port = await freePort();
   const logFile = join(logDir, 'stripe-mock.log');
-  const server = startProcess('stripe-mock', binary.path, ['-http-addr', `127.0.0.1:${port}`], { logFile });
+  // Both listeners on free loopback ports: left alone, HTTPS takes the fixed port 12112 on every interface, and two
+  // runs on one machine collide.
+  const args = ['-http-addr', `127.0.0.1:${port}`, '-https-addr', `127.0.0.1:${await freePort()}`];
+  const server = startProcess('stripe-mock', binary.path, args, { logFile });
   try {
     await waitForPort(port, 30_000);
   } catch (error) {

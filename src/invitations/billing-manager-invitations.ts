@@ -17,6 +17,7 @@ import {
 import { InvitationRefusal, type InvitationRefusalCode } from './errors';
 import { findInvitation, insertInvitation, pendingInvitations, type Invitation } from './invitation-rows';
 import { recordInvitationSent } from './notices';
+import { relayOutbound } from '../webhooks/relay';
 
 export interface InvitationServiceDeps {
   db: Db;
@@ -68,6 +69,7 @@ export function billingManagerInvitations({ db, temporal, taskQueue, directory, 
         });
         sent.push(invitation);
       }
+      await relayOutbound(db, { temporal, taskQueue }); // the invitation emails and webhook events, now committed
       return sent;
     },
 

@@ -3,6 +3,7 @@
 // invitation, so a retried activity writes each once.
 import { insertOnce, type DbOrTrx } from '../activities/ledger-rows';
 import { dayOf, type Instant } from '../domain';
+import { notificationRecorded, type NotificationRow } from '../webhooks/ledger-events';
 import { scopeColumns, type Invitation } from './invitation-rows';
 
 export async function recordInvitationSent(db: DbOrTrx, invitation: Invitation): Promise<void> {
@@ -25,7 +26,7 @@ async function notify(
   recipient: { recipient_email?: string; recipient_user_id?: string },
   payload: Record<string, unknown>,
 ): Promise<void> {
-  await insertOnce(db, 'notifications', {
+  const { row, created } = await insertOnce<NotificationRow>(db, 'notifications', {
     idempotency_key: `invitation:${invitation.invitationId}:${event}`,
     ...scopeColumns(invitation.scope),
     ...recipient,
@@ -33,4 +34,5 @@ async function notify(
     on: dayOf(at),
     payload: JSON.stringify({ invitationId: invitation.invitationId, ...payload }),
   }, ['kind']);
+  if (created) await notificationRecorded(db, row, at); // its email and webhook event, in the caller's transaction
 }

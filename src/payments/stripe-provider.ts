@@ -15,7 +15,7 @@ export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentPro
     name: 'stripe',
 
     async charge(request) {
-      const intent = await call(() =>
+      const intent = await callStripe(() =>
         stripe.paymentIntents.create(
           {
             amount: request.amount,
@@ -34,7 +34,7 @@ export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentPro
     },
 
     async refund(request) {
-      const refund = await call(() =>
+      const refund = await callStripe(() =>
         stripe.refunds.create(
           { payment_intent: request.providerPaymentId, ...(request.amount !== undefined ? { amount: request.amount } : {}) },
           { idempotencyKey: request.idempotencyKey },
@@ -44,7 +44,7 @@ export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentPro
     },
 
     async createCustomer(request) {
-      const customer = await call(() =>
+      const customer = await callStripe(() =>
         stripe.customers.create(
           {
             ...(request.name ? { name: request.name } : {}),
@@ -79,7 +79,8 @@ export function chargeOutcome(intent: Pick<Stripe.PaymentIntent, 'id' | 'status'
   }
 }
 
-async function call<T>(request: () => Promise<T>): Promise<T> {
+/** One Stripe request, its errors sorted into ours (providerError). */
+export async function callStripe<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {

@@ -2,8 +2,11 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { addDays, compareDays, type Day } from '../domain';
 import {
   addMembersUpdate,
+  addSeatsUpdate,
+  buySeatsUpdate,
   cancelUpdate,
   changePlanUpdate,
+  recordInvoicePaymentUpdate,
   removeMembersUpdate,
   startTrialUpdate,
   subscribeUpdate,
@@ -71,19 +74,46 @@ export async function simulate(
     credits: scenario.team.credits,
     balance: scenario.team.balance,
   });
+  const transfers: BankTransfer[] = [];
   for (const [index, event] of scenario.events.entries()) {
+    await payTransfersDue(team, transfers, event.on);
     await team.advanceTo(event.on);
-    await apply(engine, team, event, index);
+    const transfer = await apply(engine, team, event, index);
+    if (transfer) transfers.push(transfer);
     await team.settled(event.on);
   }
   const lastDay = addDays(scenario.until, -1);
+  await payTransfersDue(team, transfers, lastDay);
   const view = await team.advanceTo(lastDay);
   progress(`reached ${lastDay}`);
   const summary = await engine.activities.teamLedgerSummary({ teamId, at: `${lastDay}T23:59:59.999Z` });
   return { ...(await ledgerReport(engine.db, teamId)), final: finalState(view, summary) };
 }
 
-async function apply(engine: SimulationEngine, team: SimulatedTeam, event: ScenarioEvent, index: number): Promise<void> {
+/** An invoice-first order's payment, made on `buySeats.payOn` (before that day's listed events). */
+interface BankTransfer {
+  on: Day;
+  invoiceId: string;
+  index: number;
+}
+
+async function payTransfersDue(team: SimulatedTeam, transfers: BankTransfer[], until: Day): Promise<void> {
+  transfers.sort((a, b) => compareDays(a.on, b.on));
+  while (transfers[0] && compareDays(transfers[0].on, until) <= 0) {
+    const { on, invoiceId, index } = transfers.shift()!;
+    await team.advanceTo(on);
+    try {
+      await team.handle.executeUpdate(recordInvoicePaymentUpdate, { args: [{ invoiceId, method: 'bank_transfer', reference: `${team.teamId}:transfer:${index}` }] });
+    } catch (error) {
+      if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+      throw new ScenarioRejected([{ field: `events[${index}].payOn`, message: `the engine refused the payment on ${on}: ${error.cause?.message ?? error.message}` }]);
+    }
+    await team.settled(on);
+  }
+}
+
+/** Applies one scenario event; an invoice-first order with `payOn` returns the payment to make that day. */
+async function apply(engine: SimulationEngine, team: SimulatedTeam, event: ScenarioEvent, index: number): Promise<BankTransfer | void> {
   const handle = team.handle;
   try {
     switch (event.action) {
@@ -116,8 +146,15 @@ async function apply(engine: SimulationEngine, team: SimulatedTeam, event: Scena
       case 'failPayments':
         await engine.sandbox.declineNextCharges(cardOf(team.teamId), event.count);
         return;
-      case 'buySeats':
+      case 'buySeats': {
+        const { plan, seats, invoiceFirst } = event;
+        const order = await handle.executeUpdate(buySeatsUpdate, { args: [{ plan, seats, ...(invoiceFirst ? { invoiceFirst } : {}) }] });
+        if (event.payOn && order.invoice) return { on: event.payOn, invoiceId: order.invoice.invoiceId, index };
+        return;
+      }
       case 'addSeats':
+        await handle.executeUpdate(addSeatsUpdate, { args: [{ count: event.count }] });
+        return;
       case 'requestRefund':
         throw new ScenarioRejected([{ field: `events[${index}].action`, message: `${event.action} is not supported by this engine version yet` }]);
     }

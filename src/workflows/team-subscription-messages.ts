@@ -5,10 +5,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentMethodRef } from '../activities';
 import type { Cents, Day, Interval, InvoiceLine, InvoiceReason, PaidPlan, PendingChange, Period, Plan } from '../domain';
+import type { OrderedSeats, SeatOrder } from './team/seat-state';
 import type { TeamState } from './team/state';
 
 export type { PaymentMethodRef } from '../activities';
 export type { TeamState } from './team/state';
+export type { OrderedSeats, OrderInvoice, SeatOrder } from './team/seat-state';
 
 /** One workflow per team, for as long as the team exists. */
 export function teamWorkflowId(teamId: string): string {
@@ -95,8 +97,11 @@ export interface TeamSubscriptionView {
   interval: Interval;
   status: SubscriptionStatus;
   members: number;
-  /** The seat system is not run by this workflow. */
-  seats: null;
+  /** Seats of the running seat order; null on the subscription system. */
+  seats: number | null;
+  seatOrder: SeatOrder | null;
+  /** A seat order bought that has not started: it waits for its start day or its payment. */
+  orderedSeats: OrderedSeats | null;
   restricted: boolean;
   /** The paid period (monthly) or term (annual); null on Free and during a trial. */
   period: Period | null;
@@ -124,6 +129,36 @@ export interface UpcomingInvoice {
   refundsToBalance: InvoiceLine[];
 }
 
+/** Section 7: `seats` of a plan for one year, charged to the card, or invoice first (payable within `dueDays`, 30 by default). */
+export interface SeatOrderRequest {
+  plan: PaidPlan;
+  seats: number;
+  invoiceFirst?: boolean;
+  dueDays?: number;
+}
+
+export type SeatOrderResult =
+  /** Charged to the card; the order runs from today. */
+  | { status: 'active'; order: SeatOrder; invoice: ChargedInvoice }
+  /** Invoice first: the order starts when `invoice` is paid, or never if it is unpaid past its due day. */
+  | { status: 'awaiting_payment'; ordered: OrderedSeats; invoice: ChargedInvoice }
+  /** Starts when the current period or order ends; charged to the card then, unless invoice first. */
+  | { status: 'scheduled'; ordered: OrderedSeats; invoice: ChargedInvoice | null };
+
+export interface SeatsAdded {
+  seats: number;
+  invoice: ChargedInvoice;
+}
+
+/** A bank transfer or card payment received for an invoice-first order; `reference` is the payment's own ID. */
+export interface InvoicePayment {
+  invoiceId: string;
+  method: 'bank_transfer' | 'card';
+  reference: string;
+}
+
+export type InvoicePaymentResult = { status: 'active'; order: SeatOrder } | { status: 'scheduled'; ordered: OrderedSeats };
+
 export const startTrialUpdate = defineUpdate<TrialStarted, [PlanSelection]>('startTrial');
 export const subscribeUpdate = defineUpdate<ChargedInvoice, [PlanSelection]>('subscribe');
 export const changePlanUpdate = defineUpdate<PlanChangeResult, [PlanChangeRequest]>('changePlan');
@@ -132,6 +167,9 @@ export const cancelUpdate = defineUpdate<PendingChange, []>('cancel');
 export const addMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('addMembers');
 export const removeMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('removeMembers');
 export const setPaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: true }, [PaymentMethodRef]>('setPaymentMethod');
+export const buySeatsUpdate = defineUpdate<SeatOrderResult, [SeatOrderRequest]>('buySeats');
+export const addSeatsUpdate = defineUpdate<SeatsAdded, [{ count: number }]>('addSeats');
+export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [InvoicePayment]>('recordInvoicePayment');
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
 export const paymentConfirmedSignal = defineSignal<[{ invoiceId: string }]>('paymentConfirmed');

@@ -9,9 +9,12 @@ import { newTeamState } from './team/state';
 import { TeamSubscription } from './team/subscription';
 import {
   addMembersUpdate,
+  addSeatsUpdate,
+  buySeatsUpdate,
   cancelUpdate,
   changePlanUpdate,
   paymentConfirmedSignal,
+  recordInvoicePaymentUpdate,
   removeMembersUpdate,
   setPaymentMethodUpdate,
   startTrialUpdate,
@@ -35,6 +38,9 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(addMembersUpdate, (input) => team.addMembers(input), { validator: (input) => team.validateAddMembers(input) });
   setHandler(removeMembersUpdate, (input) => team.removeMembers(input), { validator: (input) => team.validateRemoveMembers(input) });
   setHandler(setPaymentMethodUpdate, (method) => team.setPaymentMethod(method), { validator: (method) => team.validatePaymentMethod(method) });
+  setHandler(buySeatsUpdate, (order) => team.buySeats(order), { validator: (order) => team.validateBuySeats(order) });
+  setHandler(addSeatsUpdate, (input) => team.addSeats(input), { validator: (input) => team.validateAddSeats(input) });
+  setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
   setHandler(stateQuery, () => team.view());
   setHandler(upcomingInvoiceQuery, () => team.upcomingInvoice());

@@ -19,7 +19,7 @@ export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Rout
   }, ({ team }) => ledger.invoices(team.teamId));
 
   operation(router, ctx, {
-    method: 'get', path: '/v1/teams/{teamId}/invoices/{invoiceId}', tag, summary: 'An invoice with its lines and payments', access: view,
+    method: 'get', path: '/v1/teams/{teamId}/invoices/{invoiceId}', tag, summary: 'An invoice with its lines, payments and evidence (the workflow run that produced it, with a Temporal UI link)', access: view,
     params: TeamIdParam.extend({ invoiceId: Id }), response: Json, errors: [404],
   }, async ({ team, params }) => {
     const invoice = await ledger.invoice(team.teamId, params.invoiceId);

@@ -15,7 +15,7 @@ const billing = proxyActivities<BillingActivities>({
 });
 
 /** Notices for the team's admins and billing managers. */
-export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'downgraded_to_free';
+export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'downgraded_to_free' | 'expiry_notice';
 
 /** How one collection attempt ended: paid (with how), or declined by the card's issuer. */
 export type Collection = { paid: InvoiceSummary; declined?: undefined } | { paid?: undefined; declined: { code: string | null } };
@@ -63,6 +63,31 @@ export class TeamLedger {
       if (!declined) throw error;
       return { declined };
     }
+  }
+
+  /** Invoice first: writes the invoice open, due on `dueOn`, and collects nothing. */
+  async issueOpen(key: string, invoice: Invoice, dueOn: Day): Promise<ChargedInvoice> {
+    const issued = await billing.issueInvoice({
+      key,
+      teamId: this.teamId,
+      reason: invoice.reason,
+      issuedOn: invoice.on,
+      dueOn,
+      lines: invoice.lines,
+      workflowId: workflowInfo().workflowId,
+      runId: workflowInfo().runId,
+      at: this.clock.now(),
+    });
+    return { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
+  }
+
+  /** A bank transfer or card payment received for an open invoice; the same reference twice is one payment. */
+  async recordPayment(invoiceId: string, amount: Cents, method: 'bank_transfer' | 'card', reference: string): Promise<InvoiceSummary> {
+    return billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at: this.clock.now() });
+  }
+
+  async voidInvoice(invoiceId: string): Promise<void> {
+    await billing.voidInvoice({ invoiceId, at: this.clock.now() });
   }
 
   async failInvoice(invoiceId: string): Promise<void> {

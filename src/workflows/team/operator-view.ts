@@ -5,6 +5,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import { epochMs, formatUsd, intervalText, PLAN_NAMES, type Day } from '../../domain';
 import { BillingInterval, PeriodEnd, Plan, SubscriptionStatus, TeamId } from '../search-attributes';
 import { nextEventOn } from './schedule';
+import { seatOrderOf } from './seat-state';
 import { restricted, type TeamState } from './state';
 
 export class OperatorView {
@@ -12,7 +13,7 @@ export class OperatorView {
 
   /** Upserts the search attributes when they changed (each upsert is a history event), and the details always. */
   publish(state: TeamState, today: Day): void {
-    const periodEnd = state.period?.end ?? state.trial?.end ?? null;
+    const periodEnd = state.period?.end ?? state.trial?.end ?? seatOrderOf(state)?.period.end ?? null;
     const attributes: SearchAttributeUpdatePair[] = [
       { key: TeamId, value: state.teamId },
       { key: Plan, value: state.plan },
@@ -39,6 +40,8 @@ export function describe(state: TeamState, today: Day): string {
   ];
   if (state.trial) parts.push(`trial ${state.trial.start} → ${state.trial.end}`);
   if (state.period) parts.push(`period ${state.period.start} → ${state.period.end}`);
+  const order = seatOrderOf(state);
+  if (order) parts.push(`${order.seats} seats ${order.period.start} → ${order.period.end}`);
   if (state.pendingChange) {
     const { plan, interval, effectiveOn } = state.pendingChange;
     parts.push(`pending: ${PLAN_NAMES[plan]}${plan === 'free' ? '' : `, ${intervalText(interval)}`} on ${effectiveOn}`);

@@ -16,9 +16,18 @@ export type RejectionCode =
   | 'past_due'
   | 'no_change'
   | 'no_pending_change'
-  | 'already_canceled';
+  | 'already_canceled'
+  // seat orders (section 7)
+  | 'not_enough_seats'
+  | 'seats_below_members'
+  | 'no_seat_order'
+  | 'order_pending'
+  | 'switch_pending'
+  | 'no_open_invoice'
+  | 'trialing'
+  | 'payment_declined';
 
-function reject(code: RejectionCode, message: string): never {
+export function reject(code: RejectionCode, message: string): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true });
 }
 

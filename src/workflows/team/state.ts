@@ -13,6 +13,7 @@ import {
   type Plan,
 } from '../../domain';
 import type { SubscriptionStatus, TeamSubscriptionInput } from '../team-subscription-messages';
+import type { OrderedSeats, SeatOrder } from './seat-state';
 
 export interface Dunning {
   invoiceId: string;
@@ -49,6 +50,10 @@ export interface TeamState {
   reminderOn: Day | null;
   /** A declined charge being retried. */
   dunning: Dunning | null;
+  /** Seat system: the running order (absent in states carried from before seat orders). */
+  seatOrder?: SeatOrder | null;
+  /** Seat system: an order bought that has not started yet. */
+  orderedSeats?: OrderedSeats | null;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

@@ -9,16 +9,22 @@ import {
   trialEnd,
   type Day,
   type Invoice,
+  type PaidPlan,
   type PendingChange,
   type Period,
 } from '../../domain';
 import type {
   ChargedInvoice,
+  InvoicePayment,
+  InvoicePaymentResult,
   MemberCount,
   PaymentMethodRef,
   PlanChangeRequest,
   PlanChangeResult,
   PlanSelection,
+  SeatOrderRequest,
+  SeatOrderResult,
+  SeatsAdded,
   TeamSubscriptionView,
   TrialStarted,
   UpcomingInvoice,
@@ -29,11 +35,15 @@ import { TeamLedger } from './ledger';
 import { OperatorView } from './operator-view';
 import * as requests from './requests';
 import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
+import { SeatOrders, type FreeReason } from './seat-orders';
+import * as seatRequests from './seat-requests';
+import { orderedSeatsOf, seatOrderOf, seatsStartOn } from './seat-state';
 import { dropToFree, restricted, reviewAfter, startPeriod, type TeamState } from './state';
 
 export class TeamSubscription {
   private readonly ledger: TeamLedger;
   private readonly operatorView = new OperatorView();
+  private readonly seats: SeatOrders;
   /** One request or scheduled event at a time: each reads the state, awaits activities, then writes the state. */
   private busy = false;
   /** Bumped by every request, so the waiting main loop re-reads the schedule. */
@@ -48,6 +58,13 @@ export class TeamSubscription {
     private readonly clock: BusinessClock,
   ) {
     this.ledger = new TeamLedger(state.teamId, clock);
+    this.seats = new SeatOrders(state, this.ledger, {
+      newPeriodStarted: () => {
+        this.newPeriodStarted = true;
+      },
+      downgradeToFree: (on, reason) => this.downgradeToFree(on, reason),
+      startSubscription: (selection, today) => this.startSubscription(selection, today),
+    });
   }
 
   /** The state to carry into the next run. */
@@ -118,6 +135,14 @@ export class TeamSubscription {
         return this.remindRenewal(on);
       case 'renewal':
         return this.renew(on);
+      case 'expiry_notice':
+        return this.seats.noticeExpiry(on);
+      case 'seat_order_end':
+        return this.seats.endOrder(on);
+      case 'seat_order_start':
+        return this.seats.startOrdered(on);
+      case 'seat_invoice_void':
+        return this.seats.voidUnpaid();
     }
   }
 
@@ -196,9 +221,10 @@ export class TeamSubscription {
     if (this.state.plan !== 'free') this.state.status = 'active';
   }
 
-  private async downgradeToFree(on: Day, reason: 'canceled' | 'payment_failed'): Promise<void> {
+  private async downgradeToFree(on: Day, reason: FreeReason): Promise<void> {
     dropToFree(this.state);
     this.newPeriodStarted = true;
+    if (seatsStartOn(this.state, on)) return; // switched to a seat order that starts today, not to Free
     await this.ledger.notify('downgraded_to_free', on, `${this.state.teamId}:${on}`, {
       reason, members: this.state.members, restricted: restricted(this.state, on),
     });
@@ -252,29 +278,47 @@ export class TeamSubscription {
     requests.checkSubscribe(this.state, this.clock.today(), selection);
   }
 
-  /** Paid now, no trial: price × members for a period starting (and anchored) today. */
+  /** Paid now, no trial. */
   subscribe(selection: PlanSelection): Promise<ChargedInvoice> {
     return this.request(
       (today) => requests.checkSubscribe(this.state, today, selection),
-      async (today) => {
-        const first = subscribeInvoice({ ...selection, members: this.state.members, today });
-        Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
-        startPeriod(this.state, first.period, first.anchorDay);
-        this.newPeriodStarted = true;
-        return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
-      },
+      (today) => this.startSubscription(selection, today),
     );
   }
 
+  /** price × members for a period starting (and anchored) today: on subscribing, or when a seat order hands over. */
+  private startSubscription(selection: PlanSelection, today: Day): Promise<ChargedInvoice> {
+    const first = subscribeInvoice({ ...selection, members: this.state.members, today });
+    Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
+    startPeriod(this.state, first.period, first.anchorDay);
+    this.newPeriodStarted = true;
+    return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+  }
+
   validateChangePlan(change: PlanChangeRequest): void {
-    requests.checkPlanChange(this.state, this.clock.today(), change);
+    this.checkPlanChange(this.clock.today(), change);
   }
 
   changePlan(change: PlanChangeRequest): Promise<PlanChangeResult> {
     return this.request(
-      (today) => requests.checkPlanChange(this.state, today, change),
-      (today) => (this.state.trial ? this.changeTrialPlan(change) : this.changePaidPlan(change, today)),
+      (today) => this.checkPlanChange(today, change),
+      (today) => {
+        if (this.state.trial) return this.changeTrialPlan(change);
+        return seatOrderOf(this.state) ? this.subscribeAtOrderEnd(change) : this.changePaidPlan(change, today);
+      },
     );
+  }
+
+  private checkPlanChange(today: Day, change: PlanChangeRequest): void {
+    seatRequests.checkSeatPlanChange(this.state, today, change);
+    if (!seatOrderOf(this.state)) requests.checkPlanChange(this.state, today, change);
+  }
+
+  /** Switching from seats to a subscription: the order runs out, the subscription starts on its end day. */
+  private subscribeAtOrderEnd(change: PlanChangeRequest): PlanChangeResult {
+    const plan = change.plan as PaidPlan; // checked: a plan sold per member
+    this.state.pendingChange = { plan, interval: change.interval ?? 'year', effectiveOn: seatOrderOf(this.state)!.period.end };
+    return { timing: 'deferred', pendingChange: this.state.pendingChange };
   }
 
   /** During a trial the trial's plan is switched (nothing is charged before trial end); to Free cancels it. */
@@ -311,15 +355,20 @@ export class TeamSubscription {
   }
 
   validateCancel(): void {
-    requests.checkCancel(this.state);
+    this.checkCancel();
   }
 
   /** Canceling keeps the plan until the trial or the period ends; then Free, nothing more charged. */
   cancel(): Promise<PendingChange> {
     return this.request(
-      () => requests.checkCancel(this.state),
+      () => this.checkCancel(),
       () => this.cancelAt(this.state.trial?.end ?? paidSubscription(this.state).period.end),
     );
+  }
+
+  private checkCancel(): void {
+    seatRequests.checkSeatCancel(this.state);
+    requests.checkCancel(this.state);
   }
 
   private cancelAt(effectiveOn: Day): PendingChange {
@@ -328,12 +377,12 @@ export class TeamSubscription {
   }
 
   validateWithdrawPendingChange(): void {
-    requests.checkWithdrawPendingChange(this.state);
+    this.checkWithdrawPendingChange();
   }
 
   withdrawPendingChange(): Promise<PendingChange> {
     return this.request(
-      () => requests.checkWithdrawPendingChange(this.state),
+      () => this.checkWithdrawPendingChange(),
       () => {
         const withdrawn = this.state.pendingChange!;
         this.state.pendingChange = null;
@@ -342,12 +391,23 @@ export class TeamSubscription {
     );
   }
 
+  private checkWithdrawPendingChange(): void {
+    seatRequests.checkSeatWithdraw(this.state);
+    requests.checkWithdrawPendingChange(this.state);
+  }
+
   validateAddMembers(input: { count: number }): void {
-    requests.checkMemberCount(input);
+    this.checkAddMembers(input);
   }
 
   addMembers(input: { count: number }): Promise<MemberCount> {
-    return this.request(() => requests.checkMemberCount(input), (today) => this.changeMembers(input.count, today));
+    return this.request(() => this.checkAddMembers(input), (today) => this.changeMembers(input.count, today));
+  }
+
+  /** Within the seats, on the seat system (visitors count as members). */
+  private checkAddMembers(input: { count: number }): void {
+    requests.checkMemberCount(input);
+    seatRequests.checkSeatsForInvite(this.state, input.count);
   }
 
   validateRemoveMembers(input: { count: number }): void {
@@ -382,6 +442,32 @@ export class TeamSubscription {
     return { hasPaymentMethod: true };
   }
 
+  // ---- seat orders (section 7) -----------------------------------------------------------------------------
+
+  validateBuySeats(request: SeatOrderRequest): void {
+    seatRequests.checkBuySeats(this.state, this.clock.today(), request);
+  }
+
+  buySeats(request: SeatOrderRequest): Promise<SeatOrderResult> {
+    return this.request((today) => seatRequests.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
+  }
+
+  validateAddSeats(input: { count: number }): void {
+    seatRequests.checkAddSeats(this.state, input);
+  }
+
+  addSeats(input: { count: number }): Promise<SeatsAdded> {
+    return this.request(() => seatRequests.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
+  }
+
+  validateInvoicePayment(payment: InvoicePayment): void {
+    seatRequests.checkInvoicePayment(this.state, this.clock.today(), payment);
+  }
+
+  recordInvoicePayment(payment: InvoicePayment): Promise<InvoicePaymentResult> {
+    return this.request((today) => seatRequests.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
+  }
+
   // ---- signals and queries ---------------------------------------------------------------------------------
 
   /** A payment made elsewhere (webhook, bank transfer) settled the invoice dunning is retrying. */
@@ -401,10 +487,12 @@ export class TeamSubscription {
       interval: s.interval,
       status: s.status,
       members: s.members,
-      seats: null,
+      seats: seatOrderOf(s)?.seats ?? null,
+      seatOrder: seatOrderOf(s),
+      orderedSeats: orderedSeatsOf(s),
       restricted: restricted(s, today),
       period: s.period,
-      periodEnd: s.period?.end ?? s.trial?.end ?? null,
+      periodEnd: s.period?.end ?? s.trial?.end ?? seatOrderOf(s)?.period.end ?? null,
       anchorDay: s.anchorDay,
       trial: s.trial,
       hadTrial: s.hadTrial,

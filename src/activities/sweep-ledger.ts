@@ -1,0 +1,119 @@
+// What the ledger says each team's subscription is, for the renewal sweep: the latest invoice that started a paid
+// period (its period, and the plan, interval and members its `period` line was priced for), and the team's
+// invoices still open (being collected, or in dunning).
+import { addDays, type Day, type Interval, type PaidPlan, type Period, PLAN_NAMES } from '../domain';
+import type { Cents } from '../domain/money';
+import type { DbOrTrx } from './ledger-rows';
+
+/** Invoices that start a period of the team workflow's subscription. */
+const PERIOD_REASONS = ['trial_end', 'subscribe', 'renewal', 'plan_change'];
+/** Invoices the team workflow collects itself, with dunning; seat orders (invoice-first) wait for payment open. */
+const DUNNED_REASONS = [...PERIOD_REASONS, 'member_review'];
+/** Periods that ended this many days ago are still listed, so a renewal that did not happen is noticed. */
+export const RENEWAL_OVERDUE_WINDOW_DAYS = 7;
+
+export interface OpenInvoice {
+  invoiceId: string;
+  key: string;
+  total: Cents;
+  issuedOn: Day;
+}
+
+export interface LedgerSubscription {
+  teamId: string;
+  team: { name: string; billingCountry: string; organizationId?: string };
+  plan: PaidPlan;
+  interval: Interval;
+  /** Members the period was priced for (changes since are billed later, so they are not in the ledger yet). */
+  members: number;
+  period: Period;
+  /** The invoice that started the period. */
+  invoiceId: string;
+  reason: string;
+  /** Oldest first. */
+  openInvoices: OpenInvoice[];
+}
+
+interface LatestRow {
+  team_id: string;
+  id: string;
+  reason: string;
+  period_start: Day;
+  period_end: Day;
+  name: string;
+  billing_country: string;
+  organization_id: string | null;
+}
+
+const planByName = new Map(Object.entries(PLAN_NAMES).map(([plan, name]) => [name, plan]));
+
+/** The inverse of describePeriodCharge: 'Basic, monthly, 10 members, May 25 – Jun 25'. */
+export function parsePeriodLine(description: string): { plan: PaidPlan; interval: Interval; members: number } | null {
+  const match = /^([A-Za-z]+), (monthly|annual), (\d+) members?, /.exec(description);
+  const plan = match ? planByName.get(match[1]!) : undefined;
+  if (!match || !plan || plan === 'free') return null;
+  return { plan: plan as PaidPlan, interval: match[2] === 'annual' ? 'year' : 'month', members: Number(match[3]) };
+}
+
+/**
+ * One page, by team ID, of the teams whose latest period invoice is paid or open and whose period has not ended
+ * more than RENEWAL_OVERDUE_WINDOW_DAYS before `today`. A period line the sweep cannot read is left out (and
+ * returned apart, so the sweep reports it).
+ */
+export async function listLedgerSubscriptions(
+  db: DbOrTrx,
+  { today, after, limit }: { today: Day; after: string; limit: number },
+): Promise<{ subscriptions: LedgerSubscription[]; unreadable: string[]; last: string | null }> {
+  const latest = db('invoices')
+    .distinctOn('team_id')
+    .select('team_id', 'id', 'reason', 'status', 'period_start', 'period_end')
+    .whereIn('reason', PERIOD_REASONS)
+    .whereNotNull('period_start')
+    .where('team_id', '>', after)
+    .orderBy([{ column: 'team_id' }, { column: 'period_start', order: 'desc' }, { column: 'created_at', order: 'desc' }])
+    .as('latest');
+  const rows = (await db
+    .from(latest)
+    .join('teams', 'teams.id', 'latest.team_id')
+    .whereIn('latest.status', ['paid', 'open'])
+    .where('latest.period_end', '>=', addDays(today, -RENEWAL_OVERDUE_WINDOW_DAYS))
+    .orderBy('latest.team_id')
+    .limit(limit)
+    .select('latest.*', 'teams.name', 'teams.billing_country', 'teams.organization_id')) as LatestRow[];
+  if (rows.length === 0) return { subscriptions: [], unreadable: [], last: null };
+
+  const lines = (await db('invoice_lines')
+    .whereIn('invoice_id', rows.map((row) => row.id))
+    .where({ kind: 'period' })
+    .orderBy('position')
+    .select('invoice_id', 'description')) as { invoice_id: string; description: string }[];
+  const periodLine = new Map(lines.map((line) => [line.invoice_id, line.description])); // the last one wins
+  const open = (await db('invoices')
+    .whereIn('team_id', rows.map((row) => row.team_id))
+    .whereIn('reason', DUNNED_REASONS)
+    .where({ status: 'open' })
+    .orderBy([{ column: 'issued_on' }, { column: 'created_at' }])
+    .select('id', 'team_id', 'idempotency_key', 'total', 'issued_on')) as { id: string; team_id: string; idempotency_key: string; total: Cents; issued_on: Day }[];
+
+  const subscriptions: LedgerSubscription[] = [];
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    const priced = parsePeriodLine(periodLine.get(row.id) ?? '');
+    if (!priced) {
+      unreadable.push(row.team_id);
+      continue;
+    }
+    subscriptions.push({
+      teamId: row.team_id,
+      team: { name: row.name, billingCountry: row.billing_country, ...(row.organization_id ? { organizationId: row.organization_id } : {}) },
+      ...priced,
+      period: { start: row.period_start, end: row.period_end },
+      invoiceId: row.id,
+      reason: row.reason,
+      openInvoices: open
+        .filter((invoice) => invoice.team_id === row.team_id)
+        .map((invoice) => ({ invoiceId: invoice.id, key: invoice.idempotency_key, total: invoice.total, issuedOn: invoice.issued_on })),
+    });
+  }
+  return { subscriptions, unreadable, last: rows[rows.length - 1]!.team_id };
+}

@@ -1,0 +1,79 @@
+// The seat system (section 7): seat orders, seats added, their price first, and payments of invoice-first orders.
+// Each action is one update of the team's workflow; the quote uses the domain functions the workflow charges with.
+import { Router } from 'express';
+import { z } from 'zod';
+import { checkReorder, seatAdditionInvoice, seatOrderInvoice, type Invoice } from '../../domain';
+import {
+  addSeatsUpdate,
+  buySeatsUpdate,
+  recordInvoicePaymentUpdate,
+  stateQuery,
+  type TeamSubscriptionView,
+} from '../../workflows/team-subscription-messages';
+import type { ApiContext } from '../context';
+import { operation } from '../operation';
+import { problem } from '../problem';
+import { ChargedInvoice, Count, Id, Json, PaidPlan, TeamIdParam } from '../schemas';
+import type { TeamWorkflows } from '../team-workflows';
+
+const refusals = [404, 409, 422] as const;
+
+const SeatOrderBody = z.strictObject({
+  plan: PaidPlan,
+  seats: Count,
+  invoiceFirst: z.boolean().optional().meta({ description: 'An open invoice now, paid by card or bank transfer; the order starts when it is paid' }),
+  dueDays: z.int().min(1).max(90).optional().meta({ description: 'Days until the invoice is due (30 by default); payable through the due day' }),
+});
+
+const SeatQuoteBody = z
+  .strictObject({ plan: PaidPlan.optional(), seats: Count.optional(), addSeats: Count.optional() })
+  .refine((q) => (q.addSeats !== undefined) !== (q.plan !== undefined && q.seats !== undefined), { message: 'name addSeats, or a plan and seats' });
+
+export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
+  const router = Router();
+  const tag = 'Seat orders';
+  const change = { kind: 'team', actions: ['change_plan'] } as const;
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/seat-orders', tag,
+    summary: 'Order seats for a year: now by card, invoice first, or from the end of the current period or order',
+    access: change, params: TeamIdParam, body: SeatOrderBody, response: Json.meta({ description: 'status active | awaiting_payment | scheduled' }), errors: refusals,
+  }, ({ team, body }) => workflows.update(team.teamId, buySeatsUpdate, body));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/seat-orders/seats', tag, summary: 'Add seats to the running order, prorated to its end',
+    access: change, params: TeamIdParam, body: z.strictObject({ count: Count }),
+    response: z.object({ seats: z.int(), invoice: ChargedInvoice }), errors: refusals,
+  }, ({ team, body }) => workflows.update(team.teamId, addSeatsUpdate, body));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/seat-orders/quote', tag, summary: 'What seats added now, or an order, would cost (nothing is changed)',
+    access: { kind: 'team', actions: ['view_billing'] }, params: TeamIdParam, body: SeatQuoteBody, errors: [409, 422],
+    response: Json.meta({ description: '{ today, invoice }' }),
+  }, async ({ team, body }) => seatQuote(await workflows.query(team.teamId, stateQuery), body));
+
+  operation(router, ctx, {
+    // Operators record a bank transfer or a card payment they received for an invoice-first order.
+    method: 'post', path: '/v1/teams/{teamId}/invoices/{invoiceId}/payments', tag, summary: 'Record a payment of an invoice-first order, as the platform',
+    access: { kind: 'platform' }, params: TeamIdParam.extend({ invoiceId: Id }),
+    body: z.strictObject({ method: z.enum(['bank_transfer', 'card']), reference: z.string().trim().min(1).max(255) }),
+    response: Json.meta({ description: 'status active (with the order) | scheduled (starts when the current order or period ends)' }), errors: refusals,
+  }, ({ team, params, body }) => workflows.update(team.teamId, recordInvoicePaymentUpdate, { invoiceId: params.invoiceId, ...body }));
+
+  return router;
+}
+
+type SeatQuoteRequest = z.output<typeof SeatQuoteBody>;
+
+function seatQuote(view: TeamSubscriptionView, request: SeatQuoteRequest): { today: string; invoice: Invoice } {
+  if (request.addSeats !== undefined) {
+    const order = view.seatOrder;
+    if (!order) throw problem(409, 'the team has no running seat order', { code: 'no_seat_order' });
+    // seatPrice × added × daysFrom(today, orderEnd) ÷ daysInOrder
+    return { today: view.today, invoice: seatAdditionInvoice({ plan: order.plan, added: request.addSeats, today: view.today, order: order.period }) };
+  }
+  const reorder = checkReorder({ seats: request.seats!, members: view.members });
+  if (!reorder.ok) throw problem(409, reorder.message, { code: reorder.error, field: 'body.seats' });
+  const start = view.seatOrder?.period.end ?? view.period?.end ?? view.today; // starts when the current one ends
+  return { today: view.today, invoice: seatOrderInvoice({ plan: request.plan!, seats: request.seats!, start }).invoice };
+}

@@ -1,0 +1,77 @@
+// Sending each email once: a message row per (notice, recipient) is written before sending and marked sent after.
+// A retry skips the sent ones; a crash between the SMTP answer and the mark may resend one, with the same
+// Message-ID, which receiving servers use to drop duplicates.
+import { createHash } from 'node:crypto';
+import type { DbOrTrx } from '../activities/ledger-rows';
+import { billingNoticeRecipients } from '../invitations/notice-recipients';
+import type { Mailer } from './mailer';
+import type { EmailSettings } from './settings';
+import { hasTemplate, renderEmail, type EmailContent } from './templates';
+
+export interface EmailToSend {
+  /** e.g. `notification:42:ann@example.com`. */
+  key: string;
+  to: string;
+  template: string;
+  content: EmailContent;
+}
+
+export async function sendOnce(db: DbOrTrx, mailer: Mailer, email: EmailToSend): Promise<boolean> {
+  const messageId = `<${createHash('sha256').update(email.key).digest('hex').slice(0, 32)}@seatbill>`;
+  await db('email_messages')
+    .insert({ idempotency_key: email.key, recipient: email.to, template: email.template, subject: email.content.subject, message_id: messageId })
+    .onConflict('idempotency_key')
+    .ignore();
+  const row = (await db('email_messages').where({ idempotency_key: email.key }).first('status')) as { status: string };
+  if (row.status === 'sent') return false;
+  await mailer.send({ to: email.to, messageId, ...email.content });
+  await db('email_messages').where({ idempotency_key: email.key }).update({ status: 'sent', sent_at: db.fn.now() });
+  return true;
+}
+
+interface NotificationRow {
+  id: number;
+  team_id: string | null;
+  organization_id: string | null;
+  kind: string;
+  on: string;
+  payload: Record<string, unknown>;
+  recipient_email: string | null;
+  recipient_user_id: string | null;
+}
+
+/** The emails of one notice: to its one recipient, or to the scope's admins and billing managers (section 11). */
+export async function sendNotificationEmails(db: DbOrTrx, settings: EmailSettings, notificationId: number): Promise<{ sent: number; recipients: number }> {
+  const notice = (await db('notifications').where({ id: notificationId }).first()) as NotificationRow | undefined;
+  if (!notice || !hasTemplate(notice.kind)) return { sent: 0, recipients: 0 };
+  const scope = notice.team_id !== null ? { teamId: notice.team_id } : { organizationId: notice.organization_id! };
+  const recipients = await recipientsOf(db, notice, scope);
+  const invitationId = typeof notice.payload.invitationId === 'string' ? notice.payload.invitationId : null;
+  const content = renderEmail(notice.kind, {
+    on: String(notice.on),
+    payload: notice.payload,
+    scopeName: await scopeName(db, scope),
+    ...(invitationId ? { acceptUrl: settings.acceptUrl(invitationId) } : {}),
+  });
+  let sent = 0;
+  for (const to of recipients) {
+    if (await sendOnce(db, settings.mailer, { key: `notification:${notice.id}:${to}`, to, template: notice.kind, content })) sent += 1;
+  }
+  return { sent, recipients: recipients.length };
+}
+
+async function recipientsOf(db: DbOrTrx, notice: NotificationRow, scope: { teamId: string } | { organizationId: string }): Promise<string[]> {
+  if (notice.recipient_email) return [notice.recipient_email];
+  if (notice.recipient_user_id) {
+    const user = (await db('users').where({ id: notice.recipient_user_id }).first('email')) as { email: string } | undefined;
+    return user ? [user.email] : [];
+  }
+  return (await billingNoticeRecipients(db, scope)).map((recipient) => recipient.email);
+}
+
+async function scopeName(db: DbOrTrx, scope: { teamId: string } | { organizationId: string }): Promise<string> {
+  const row = 'teamId' in scope
+    ? ((await db('teams').where({ id: scope.teamId }).first('name')) as { name: string } | undefined)
+    : ((await db('organizations').where({ id: scope.organizationId }).first('name')) as { name: string } | undefined);
+  return row?.name ?? ('teamId' in scope ? `team ${scope.teamId}` : `organization ${scope.organizationId}`);
+}

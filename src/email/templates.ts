@@ -1,0 +1,92 @@
+// The emails, in plain text and HTML, one template per notice kind. Pure: the caller gives the facts (the notice's
+// payload, the team's name, the invitation's link), so each template reads and tests alone.
+import { formatUsd, PLAN_NAMES, type Plan } from '../domain';
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface TemplateFacts {
+  /** The notice's day. */
+  on: string;
+  payload: Record<string, unknown>;
+  /** The team's (or organization's) name. */
+  scopeName: string;
+  /** For an invitation: where the invitee accepts it. */
+  acceptUrl?: string;
+}
+
+type Template = (facts: TemplateFacts) => { subject: string; lines: string[]; action?: { label: string; url: string } };
+
+const FREE_REASONS: Record<string, string> = { payment_failed: 'the payment could not be collected', canceled: 'the subscription was canceled', order_expired: 'the seat order ended' };
+const money = (value: unknown) => (typeof value === 'number' ? formatUsd(value) : 'the amount due');
+const planName = (value: unknown) => (typeof value === 'string' && value in PLAN_NAMES ? PLAN_NAMES[value as Plan] : 'your plan');
+
+const templates: Record<string, Template> = {
+  billing_manager_invited: ({ scopeName, payload, acceptUrl }) => ({
+    subject: `You are invited to manage billing for ${scopeName}`,
+    lines: [
+      `You have been invited to become a billing manager of ${scopeName}.`,
+      `Accept the invitation, signed in with this email address, before ${String(payload.expiresAt)} (it is valid 7 days).`,
+    ],
+    ...(acceptUrl ? { action: { label: 'Accept the invitation', url: acceptUrl } } : {}),
+  }),
+  trial_ending: ({ scopeName, payload }) => ({
+    subject: `${scopeName}: your trial ends on ${String(payload.trialEnd)}`,
+    lines: [`The ${planName(payload.plan)} trial of ${scopeName} ends on ${String(payload.trialEnd)}.`, 'The first period is charged that day to the payment method on file, unless the trial is canceled.'],
+  }),
+  payment_failed: ({ scopeName, payload }) => ({
+    subject: `${scopeName}: a payment of ${money(payload.total)} failed`,
+    lines: [
+      `We could not collect ${money(payload.total)} for invoice ${String(payload.invoiceId)} (attempt ${String(payload.attempt)}).`,
+      payload.nextTryOn ? `We will try again on ${String(payload.nextTryOn)}; updating the payment method before then avoids losing the plan.` : 'This was the last attempt: the team moves to the Free plan.',
+    ],
+  }),
+  renewal_reminder: ({ scopeName, payload }) => ({
+    subject: `${scopeName}: the annual term renews on ${String(payload.termEnd)}`,
+    lines: [`The ${planName(payload.plan)} annual term of ${scopeName} ends on ${String(payload.termEnd)} and renews that day.`, 'Change or cancel the plan before then if needed.'],
+  }),
+  expiry_notice: ({ scopeName, payload }) => ({
+    subject: `${scopeName}: the seat order ends on ${String(payload.orderEnd ?? payload.endsOn ?? 'soon')}`,
+    lines: [
+      `The seat order of ${scopeName} ends on ${String(payload.orderEnd ?? payload.endsOn ?? 'its end date')}. Seat orders do not renew on their own.`,
+      'Without a reorder the team moves to the Free plan that day.',
+    ],
+  }),
+  downgraded_to_free: ({ scopeName, on, payload }) => ({
+    subject: `${scopeName} is now on the Free plan`,
+    lines: [
+      `${scopeName} moved to the Free plan on ${on} (${FREE_REASONS[String(payload.reason)] ?? 'the subscription ended'}).`,
+      payload.restricted === true ? `It has ${String(payload.members)} members, more than Free allows: the team is restricted until it upgrades or removes members.` : 'Its data is kept; upgrade at any time.',
+    ],
+  }),
+  webhook_delivery_failed: ({ payload }) => ({
+    subject: `Webhook delivery failed: ${String(payload.eventType)} to ${String(payload.url)}`,
+    lines: [
+      `Event ${String(payload.eventId)} (${String(payload.eventType)}) could not be delivered to ${String(payload.url)} after ${String(payload.attempts)} attempts over 3 days.`,
+      `Last answer: ${String(payload.lastOutcome)}. Redeliver it through the API once the endpoint works again.`,
+    ],
+  }),
+};
+
+export function hasTemplate(kind: string): boolean {
+  return kind in templates;
+}
+
+export function renderEmail(kind: string, facts: TemplateFacts): EmailContent {
+  const template = templates[kind];
+  if (!template) throw new Error(`no email template for ${kind}`);
+  const { subject, lines, action } = template(facts);
+  const text = [...lines, ...(action ? [`${action.label}: ${action.url}`] : [])].join('\n\n') + '\n';
+  const html = [
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...(action ? [`<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>`] : []),
+  ].join('\n');
+  return { subject, text, html: `<!doctype html>\n<html><body>\n${html}\n</body></html>\n` };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

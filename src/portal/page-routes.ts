@@ -1,0 +1,76 @@
+// Each page: what it reads from the API (as the viewer), and which template draws it.
+import type { RequestHandler, Router } from 'express';
+import type { BillingManager, TeamMember } from '../accounts/directory';
+import type { ApiContext } from '../api/context';
+import type { BillingAction } from '../domain';
+import type { TeamSubscriptionView, UpcomingInvoice } from '../workflows/team-subscription-messages';
+import { invoicePdf } from './invoice-pdf';
+import { billingManagersPage, type PendingInvitation } from './pages/billing-managers';
+import { creditsPage, type CreditsPageData } from './pages/credits';
+import { invoicesPage, type InvoiceDetail, type InvoiceSummary } from './pages/invoices';
+import { paymentMethodsPage } from './pages/payment-methods';
+import { planPage } from './pages/plan';
+import type { PageHandler } from './routes';
+import { stripeReceiptUrl } from './stripe-receipt';
+import { may } from './viewer';
+
+/** Invoices shown with their lines on one page; older ones are rare enough to ask for. */
+const INVOICES_SHOWN = 24;
+
+export function portalPages(ctx: ApiContext, router: Router, page: (action: BillingAction, handler: PageHandler) => RequestHandler): void {
+  const team = (teamId: string) => `/v1/teams/${encodeURIComponent(teamId)}`;
+
+  router.get('/', page('view_billing', async ({ api, viewer }) => {
+    const base = team(viewer.teamId);
+    const [subscription, upcoming, members] = await Promise.all([
+      api.get<TeamSubscriptionView>(`${base}/subscription`),
+      api.get<UpcomingInvoice | null>(`${base}/upcoming-invoice`),
+      // Section 11: the member list only for those who may see it; a billing manager alone never asks for it.
+      may(viewer, 'view_team') ? api.get<TeamMember[]>(`${base}/members`) : Promise.resolve(null),
+    ]);
+    const seatOrders = ctx.operations.some((op) => /seat/.test(op.path));
+    return planPage(viewer, { subscription, upcoming, members, seatOrders });
+  }));
+
+  router.get('/invoices', page('view_billing', async ({ api, viewer }) => {
+    const base = team(viewer.teamId);
+    const all = await api.get<InvoiceSummary[]>(`${base}/invoices`);
+    const shown = await Promise.all(all.slice(0, INVOICES_SHOWN).map((i) => api.get<InvoiceDetail>(`${base}/invoices/${encodeURIComponent(i.id)}`)));
+    return invoicesPage(viewer, shown, all.length > INVOICES_SHOWN);
+  }));
+
+  router.get('/invoices/:invoiceId/pdf', page('view_billing', async ({ api, viewer, req, res }) => {
+    const invoice = await api.get<InvoiceDetail>(`${team(viewer.teamId)}/invoices/${encodeURIComponent(String(req.params.invoiceId))}`);
+    // With Stripe, the charge's own receipt, hosted by Stripe; the sandbox has none, so the engine draws one.
+    const receipt = ctx.payments.name === 'stripe' ? await stripeReceiptUrl(ctx, invoice) : null;
+    if (receipt) return void res.redirect(303, receipt);
+    const pdf = await invoicePdf(invoice, viewer.teamName);
+    res.set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="invoice-${String(invoice.issuedOn).slice(0, 10)}-${invoice.id}.pdf"` })
+      .type('application/pdf')
+      .send(pdf);
+  }));
+
+  router.get('/payment-methods', page('manage_payment_methods', async ({ api, viewer }) => {
+    const subscription = await api.get<TeamSubscriptionView>(`${team(viewer.teamId)}/subscription`);
+    return paymentMethodsPage(viewer, { hasPaymentMethod: subscription.hasPaymentMethod, provider: ctx.payments.name });
+  }));
+
+  router.get('/credits', page('view_billing', async ({ api, viewer }) => {
+    const base = team(viewer.teamId);
+    const [credits, history, balance] = await Promise.all([
+      api.get<CreditsPageData['credits']>(`${base}/credits`),
+      api.get<{ entries: CreditsPageData['history'] }>(`${base}/credits/history?limit=50`),
+      api.get<CreditsPageData['balance']>(`${base}/balance`),
+    ]);
+    return creditsPage(viewer, { credits, history: history.entries, balance });
+  }));
+
+  router.get('/billing-managers', page('manage_billing_managers', async ({ api, viewer, session }) => {
+    const base = team(viewer.teamId);
+    const [managers, invitations] = await Promise.all([
+      api.get<BillingManager[]>(`${base}/billing-managers`),
+      api.get<PendingInvitation[]>(`${base}/billing-manager-invitations`),
+    ]);
+    return billingManagersPage(viewer, managers, invitations, session.userId);
+  }));
+}

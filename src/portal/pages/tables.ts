@@ -1,0 +1,17 @@
+// Line tables shared by the plan page (upcoming invoice) and the invoice pages.
+import { money } from '../format';
+import { html, type Html } from '../html';
+
+export interface Line {
+  description: string;
+  amount: number;
+}
+
+export function linesTable(caption: string, lines: readonly Line[], total: number, currency = 'usd'): Html {
+  return html`<table class="lines">
+  <caption>${caption}</caption>
+  <thead><tr><th scope="col">Item</th><th scope="col" class="num">Amount</th></tr></thead>
+  <tbody>${lines.map((line) => html`<tr><td>${line.description}</td><td class="num">${money(line.amount, currency)}</td></tr>`)}</tbody>
+  <tfoot><tr><th scope="row">Total</th><td class="num total">${money(total, currency)}</td></tr></tfoot>
+</table>`;
+}

@@ -1,0 +1,112 @@
+// What each ledger fact tells the platform. Called by the activities that write the fact, inside their
+// transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
+import type { DbOrTrx, InvoiceRow } from '../activities/ledger-rows';
+import { freeCapacity, type Day } from '../domain';
+import { queueNotificationEmails } from '../email/outbox';
+import { recordWebhookEvent } from './outbox';
+
+export interface NotificationRow {
+  id: number;
+  idempotency_key: string;
+  team_id: string | null;
+  organization_id?: string | null;
+  kind: string;
+  on: Day;
+  payload: Record<string, unknown>;
+  recipient_email?: string | null;
+  recipient_user_id?: string | null;
+}
+
+function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
+  return {
+    invoiceId: invoice.id, reason: invoice.reason, status: invoice.status, currency: 'usd',
+    issuedOn: invoice.issued_on, dueOn: invoice.due_on, periodStart: invoice.period_start, periodEnd: invoice.period_end,
+    total: invoice.total, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied, charged: invoice.charged,
+  };
+}
+
+const startOf = (day: Day) => `${day}T00:00:00.000Z`;
+
+/** A new invoice; an immediate plan change (its invoice key ends `<plan>-<interval>`) changes the subscription now. */
+export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
+  const base = { teamId: invoice.team_id, occurredAt: at };
+  await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
+  if (invoice.reason !== 'plan_change') return;
+  const [, plan, interval] = /:(\w+)-(month|year)$/.exec(invoice.idempotency_key) ?? [];
+  await recordWebhookEvent(trx, {
+    ...base, key: `${invoice.idempotency_key}:subscription.changed`, type: 'subscription.changed',
+    data: { plan: plan ?? null, interval: interval ?? null, effectiveOn: invoice.issued_on, periodStart: invoice.period_start, periodEnd: invoice.period_end, invoiceId: invoice.id },
+  });
+}
+
+/**
+ * A paid invoice. The first period's invoice (subscribe, trial end, a seat order) being paid activates the subscription; so does
+ * a dunning retry (attempt 2 or later) that succeeds: past due → active.
+ */
+export async function invoicePaid(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
+  const base = { teamId: invoice.team_id, occurredAt: at };
+  await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.paid`, type: 'invoice.paid', data: invoiceData(invoice) });
+  const attempt = Number(/:attempt:(\d+)$/.exec(invoice.charge_key ?? '')?.[1] ?? 1);
+  const firstPeriod = invoice.reason === 'subscribe' || invoice.reason === 'trial_end' || invoice.reason === 'seat_order';
+  if (!firstPeriod && attempt < 2) return;
+  await recordWebhookEvent(trx, {
+    ...base, key: `${invoice.idempotency_key}:subscription.activated`, type: 'subscription.activated',
+    data: { reason: attempt >= 2 ? 'payment_recovered' : invoice.reason, invoiceId: invoice.id, periodStart: invoice.period_start, periodEnd: invoice.period_end },
+  });
+}
+
+export async function invoiceVoided(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
+  await recordWebhookEvent(trx, { teamId: invoice.team_id, occurredAt: at, key: `${invoice.idempotency_key}:invoice.voided`, type: 'invoice.voided', data: invoiceData(invoice) });
+}
+
+/** An in-product notice: its emails are queued, and the events it stands for recorded. */
+export async function notificationRecorded(trx: DbOrTrx, notice: NotificationRow, at: string = startOf(notice.on)): Promise<void> {
+  await queueNotificationEmails(trx, notice);
+  const payload = notice.payload;
+  const base = { teamId: notice.team_id, organizationId: notice.organization_id ?? null, occurredAt: at };
+  const record = (type: Parameters<typeof recordWebhookEvent>[1]['type'], data: Record<string, unknown>) =>
+    recordWebhookEvent(trx, { ...base, key: `${notice.idempotency_key}:${type}`, type, data });
+  switch (notice.kind) {
+    case 'payment_failed': {
+      const nextTryOn = (payload.nextTryOn as Day | null | undefined) ?? null;
+      await record('invoice.payment_failed', { invoiceId: payload.invoiceId, total: payload.total, attempt: payload.attempt, code: payload.code ?? null, nextTryOn, final: nextTryOn === null });
+      if (payload.attempt === 1 && !(await droppedToFree(trx, notice))) {
+        await record('subscription.past_due', { invoiceId: payload.invoiceId, since: notice.on, nextTryOn });
+      }
+      return;
+    }
+    case 'downgraded_to_free':
+      await record('subscription.downgraded_to_free', { on: notice.on, reason: payload.reason, members: payload.members, restricted: payload.restricted });
+      if (payload.restricted === true) {
+        await record('team.restricted', { on: notice.on, reason: 'over_free_capacity', members: payload.members, capacity: freeCapacity(notice.on) });
+      }
+      return;
+    case 'expiry_notice':
+      await record('seat_order.expiring', { on: notice.on, ...payload });
+      return;
+    case 'billing_manager_invited':
+      await record('billing_manager.invited', { invitationId: payload.invitationId, email: notice.recipient_email, expiresAt: payload.expiresAt });
+      return;
+    case 'billing_manager_added':
+      await record('billing_manager.accepted', { invitationId: payload.invitationId, userId: payload.userId });
+      return;
+  }
+}
+
+/** A canceled period's last member charge is made after the team is on Free: its decline is no past due. */
+async function droppedToFree(trx: DbOrTrx, notice: NotificationRow): Promise<boolean> {
+  if (!notice.team_id) return false;
+  return (await trx('notifications').where({ team_id: notice.team_id, kind: 'downgraded_to_free', on: notice.on }).first('id')) !== undefined;
+}
+
+export async function invitationExpired(
+  trx: DbOrTrx,
+  invitation: { invitationId: string; scope: { teamId: string } | { organizationId: string }; email: string; expiresAt: string },
+  at: string,
+): Promise<void> {
+  const scope = 'teamId' in invitation.scope ? { teamId: invitation.scope.teamId } : { organizationId: invitation.scope.organizationId };
+  await recordWebhookEvent(trx, {
+    ...scope, occurredAt: at, key: `invitation:${invitation.invitationId}:billing_manager.invitation_expired`, type: 'billing_manager.invitation_expired',
+    data: { invitationId: invitation.invitationId, email: invitation.email, expiredAt: invitation.expiresAt },
+  });
+}

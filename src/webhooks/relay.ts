@@ -1,0 +1,77 @@
+// After a commit, the outbox's rows are handed to Temporal: for each endpoint, the workflow of its oldest pending
+// delivery (the head of its queue), and one email workflow per queued notice. Starting is idempotent by workflow
+// ID, so the relay may run as often as it likes: after every outbox write, and again by each delivery that ends.
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { DbOrTrx } from '../activities/ledger-rows';
+import type { NotificationEmailsInput } from '../workflows/notification-emails';
+import type { WebhookDeliveryInput } from '../workflows/webhook-delivery';
+
+export interface RelayTarget {
+  temporal: Client;
+  taskQueue: string;
+}
+
+// Workflow IDs from business facts (the event and endpoint, the notice's key), never from a database serial: a
+// serial is unique in one database only, and a Temporal namespace may outlive it or serve several.
+export const webhookDeliveryWorkflowId = (deliveryKey: string) => `webhook-delivery:${deliveryKey}`;
+export const notificationEmailsWorkflowId = (noticeKey: string) => `notification-emails:${noticeKey}`;
+
+export async function relayOutbound(db: DbOrTrx, target: RelayTarget, only?: { endpointId: string }): Promise<void> {
+  await startQueueHeads(db, target, only?.endpointId);
+  if (!only) await startNotificationEmails(db, target);
+}
+
+/** From inside an activity: its worker's client and task queue. Outside a worker (a direct call) it does nothing. */
+export async function relayFromActivity(db: DbOrTrx, only?: { endpointId: string }): Promise<void> {
+  let target: RelayTarget;
+  try {
+    const context = Context.current();
+    target = { temporal: context.client, taskQueue: context.info.taskQueue };
+  } catch {
+    return;
+  }
+  await relayOutbound(db, target, only);
+}
+
+/**
+ * One running delivery per endpoint, the oldest pending: that is what keeps an endpoint's deliveries in order.
+ * A completed workflow's ID is never reused (a late relay cannot send a delivered event again); a failed or
+ * terminated one's may be, so a queue is never stuck behind a run an operator ended.
+ */
+async function startQueueHeads(db: DbOrTrx, { temporal, taskQueue }: RelayTarget, endpointId?: string): Promise<void> {
+  const heads = (await db('webhook_deliveries')
+    .distinctOn('endpoint_id')
+    .where({ status: 'pending', ...(endpointId ? { endpoint_id: endpointId } : {}) })
+    .orderBy([{ column: 'endpoint_id' }, { column: 'id' }])
+    .select('id', 'endpoint_id', 'idempotency_key', db.raw('(extract(epoch from now() - created_at) * 1000)::bigint as queued_for_ms'))) as {
+    id: number; endpoint_id: string; idempotency_key: string; queued_for_ms: number;
+  }[];
+  for (const head of heads) {
+    const input: WebhookDeliveryInput = { deliveryId: head.id, endpointId: head.endpoint_id, queuedForMs: Math.max(0, head.queued_for_ms) };
+    await startOnce(temporal, 'webhookDelivery', webhookDeliveryWorkflowId(head.idempotency_key), taskQueue, input);
+  }
+}
+
+async function startNotificationEmails(db: DbOrTrx, { temporal, taskQueue }: RelayTarget): Promise<void> {
+  const queued = (await db('notification_emails')
+    .join('notifications', 'notifications.id', 'notification_emails.notification_id')
+    .where({ dispatched: false })
+    .orderBy('notification_id')
+    .limit(100)
+    .select('notification_id', 'notifications.idempotency_key')) as { notification_id: number; idempotency_key: string }[];
+  for (const { notification_id: notificationId, idempotency_key: noticeKey } of queued) {
+    const input: NotificationEmailsInput = { notificationId };
+    await startOnce(temporal, 'notificationEmails', notificationEmailsWorkflowId(noticeKey), taskQueue, input);
+    await db('notification_emails').where({ notification_id: notificationId }).update({ dispatched: true });
+  }
+}
+
+async function startOnce(temporal: Client, workflowType: string, workflowId: string, taskQueue: string, input: unknown): Promise<void> {
+  try {
+    await temporal.workflow.start(workflowType, { taskQueue, workflowId, args: [input], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}

@@ -1,0 +1,87 @@
+// The invitation email on a real SMTP server (the smtp-server package): it arrives once, to the invitee, with the
+// accept link and the expiry date; following the link through the API makes the invitee a billing manager.
+import { randomUUID } from 'node:crypto';
+import { SMTPServer } from 'smtp-server';
+import { ApiHarness } from '../support/api-harness';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+const received: Received[] = [];
+let smtp: SMTPServer;
+let harness: ApiHarness;
+const saved = { SMTP_URL: process.env.SMTP_URL, INVITATION_ACCEPT_URL: process.env.INVITATION_ACCEPT_URL };
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const { port } = smtp.server.address() as { port: number };
+  // The worker's email activities read these when they send their first email.
+  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.INVITATION_ACCEPT_URL = 'https://billing.example.com/v1/billing-manager-invitations/{invitationId}/accept';
+  harness = await ApiHarness.start();
+}, 120_000);
+
+afterAll(async () => {
+  await harness?.teardown();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}, 60_000);
+
+jest.setTimeout(60_000);
+
+/** The message as text: quoted-printable soft breaks joined and escapes decoded. */
+function decoded(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+test('the invitee gets one email with the accept link and the expiry date, and the link accepts through the API', async () => {
+  const owner = await harness.createUser('owner');
+  const teamId = await harness.createTeam(owner.id);
+  const email = `bm-${randomUUID()}@example.com`;
+  const invitee = await harness.call(harness.platform(), 'post', '/v1/users', { email, name: 'Bea' }).expect(201);
+  const token = await harness.call(harness.platform(), 'post', `/v1/users/${invitee.body.id}/tokens`, { label: 'tests' }).expect(201);
+
+  const sent = await harness.call(harness.actingFor(owner.id), 'post', `/v1/teams/${teamId}/billing-manager-invitations`, { emails: [email] }).expect(201);
+  const invitation = sent.body[0] as { invitationId: string; expiresAt: string };
+
+  const message = await harness.eventually(async () => received.find((r) => r.to.includes(email)));
+  const text = decoded(message.raw);
+  expect(text).toMatch(/^Subject: You are invited to manage billing for Acme/m);
+  expect(text).toContain(invitation.expiresAt);
+  const link = /https:\/\/billing\.example\.com\/v1\/billing-manager-invitations\/[\w-]+\/accept/.exec(text)?.[0];
+  expect(link).toBe(`https://billing.example.com/v1/billing-manager-invitations/${invitation.invitationId}/accept`);
+  expect(text).toContain(`<a href="${link}">Accept the invitation</a>`); // the HTML part
+
+  const accepted = await harness.call(harness.withToken(token.body.token as string), 'post', new URL(link!).pathname).expect(200);
+  expect(accepted.body).toMatchObject({ invitationId: invitation.invitationId, status: 'accepted', decidedBy: invitee.body.id });
+  const managers = await harness.call(harness.actingFor(owner.id), 'get', `/v1/teams/${teamId}/billing-managers`).expect(200);
+  expect(managers.body.map((m: { userId: string }) => m.userId)).toContain(invitee.body.id);
+
+  // Sent once: one message row, one SMTP delivery; and the platform's events for both facts.
+  const rows = await harness.db('email_messages').where({ recipient: email });
+  expect(rows).toEqual([expect.objectContaining({ template: 'billing_manager_invited', status: 'sent' })]);
+  expect(received.filter((r) => r.to.includes(email))).toHaveLength(1);
+  const types = await harness.eventually(async () => {
+    const events = (await harness.db('webhook_events').where({ team_id: teamId }).orderBy('seq').pluck('type')) as string[];
+    return events.includes('billing_manager.accepted') ? events : undefined;
+  });
+  expect(types).toEqual(['billing_manager.invited', 'billing_manager.accepted']);
+});

@@ -1,0 +1,395 @@
+// Fault injection against the real thing: a Temporal dev server on a persistent database, an embedded Postgres,
+// and billing workers in child processes (test/faults/worker-process.ts) that a test can SIGKILL. Each server can
+// be stopped and started again on the same data directory and port. Every process started here is stopped by
+// `teardown()`, and killed when the test process exits, however it exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../src/infra/embedded-postgres';
+import { freePort } from '../../src/infra/ports';
+import { searchAttributeArgs } from '../../src/infra/search-attributes';
+import { startTemporalDevServer, type RunningTemporal } from '../../src/infra/temporal-dev-server';
+import { workflowBundle } from '../../src/infra/workflow-bundle';
+import { stateQuery, teamSubscription, teamWorkflowId, type TeamSubscriptionView } from '../../src/workflows';
+import { TeamId } from '../../src/workflows/search-attributes';
+import type { ProviderFaults } from '../faults/worker-process';
+
+const root = join(__dirname, '../..');
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export type { ProviderFaults };
+
+/** A billing worker in a child process. */
+export class WorkerProcess {
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL: no shutdown, no draining; in-flight activities are abandoned where they are. */
+  async kill(): Promise<void> {
+    if (this.running) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGTERM (the worker drains), then SIGKILL after `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export interface TeamOptions {
+  members?: number;
+  card?: string;
+}
+
+export class FaultLab {
+  readonly taskQueue = `faults-${randomBytes(3).toString('hex')}`;
+  /** Control files the worker processes read and write (markers, `release`, provider-calls.jsonl). */
+  readonly controlDir: string;
+  private temporal: RunningTemporal | null;
+  private postgres: RunningPostgres | null;
+  private readonly workers: WorkerProcess[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly temporalPort: number,
+    readonly postgresPort: number,
+    temporal: RunningTemporal,
+    postgres: RunningPostgres,
+    readonly databaseUrl: string,
+    readonly db: Db,
+    readonly connection: Connection,
+    readonly client: Client,
+  ) {
+    this.temporal = temporal;
+    this.postgres = postgres;
+    this.controlDir = join(dir, 'control');
+    mkdirSync(this.controlDir, { recursive: true });
+  }
+
+  /** A Temporal dev server on a persistent SQLite file and a migrated embedded Postgres, both in a fresh directory. */
+  static async start(name: string): Promise<FaultLab> {
+    const dir = mkdtempSync(join(tmpdir(), `seatbill-faults-${name}-`));
+    chmodSync(dir, 0o755); // as root, Postgres runs as the `postgres` user, which must reach its data directory
+    const [temporalPort, postgresPort] = [await freePort(), await freePort()];
+    const started = await Promise.allSettled([
+      startTemporalDevServer({ dataDir: dir, port: temporalPort, persistent: true, searchAttributes: searchAttributeArgs() }),
+      startEmbeddedPostgres({ dataDir: join(dir, 'postgres'), port: postgresPort, database: 'seatbill_faults' }),
+      workflowBundle(), // cached for the worker processes, which would otherwise each bundle it
+    ]);
+    const [temporal, postgres] = started;
+    if (started.some((result) => result.status === 'rejected')) {
+      await Promise.all([temporal, postgres].map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+      rmSync(dir, { recursive: true, force: true });
+      throw (started.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    const runningTemporal = (temporal as PromiseFulfilledResult<RunningTemporal>).value;
+    const runningPostgres = (postgres as PromiseFulfilledResult<RunningPostgres>).value;
+    const db = createDb(runningPostgres.url);
+    await migrateToLatest(db);
+    const connection = await Connection.connect({ address: runningTemporal.address });
+    const client = new Client({ connection, namespace: 'default' });
+    return new FaultLab(dir, temporalPort, postgresPort, runningTemporal, runningPostgres, runningPostgres.url, db, connection, client);
+  }
+
+  /** Stops every worker and server this lab started, and deletes its directory. Safe to call after a failure. */
+  async teardown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop(2_000)));
+    await this.connection.close().catch(() => undefined);
+    await this.db.destroy().catch(() => undefined);
+    await Promise.all([this.temporal?.stop(), this.postgres?.stop()]);
+    this.temporal = null;
+    this.postgres = null;
+    if (process.env.SEATBILL_KEEP_FAULT_DIR === '1') process.stdout.write(`[faults] kept ${this.dir}\n`);
+    else rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // ---- workers ---------------------------------------------------------------------------------------------
+
+  /** Starts a billing worker process on this lab's task queue; resolves once it polls. */
+  async startWorker(name: string, faults: ProviderFaults = {}): Promise<WorkerProcess> {
+    const logFile = join(this.dir, `worker-${name}.log`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/faults/worker-process.ts')], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: `127.0.0.1:${this.temporalPort}`,
+        DATABASE_URL: this.databaseUrl,
+        TASK_QUEUE: this.taskQueue,
+        SEATBILL_FAULT_DIR: this.controlDir,
+        SEATBILL_FAULTS: JSON.stringify(faults),
+      },
+    });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    const worker = new WorkerProcess(name, child);
+    this.workers.push(worker);
+    child.stderr!.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`worker ${name} did not start within 60 s; see ${logFile}`)), 60_000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('ready\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`worker ${name} exited (${code ?? signal}) before it was ready: ${readText(logFile)}`));
+      });
+    });
+    return worker;
+  }
+
+  /** Waits until `count` charges were accepted by paused providers; returns what the markers say. */
+  async chargesPaused(count: number, timeoutMs = 60_000): Promise<{ key: string; providerPaymentId: string; amount: number }[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const markers = readdirSync(this.controlDir).filter((file) => file.startsWith('charged-'));
+      if (markers.length >= count) return markers.map((file) => JSON.parse(readFileSync(join(this.controlDir, file), 'utf8')));
+      if (Date.now() > deadline) throw new Error(`only ${markers.length} of ${count} charges reached the pause point`);
+      await sleep(25);
+    }
+  }
+
+  /** Lets paused providers answer. */
+  releaseCharges(): void {
+    writeFileSync(join(this.controlDir, 'release'), '');
+  }
+
+  /** Every call the fault-injecting providers saw, in order. */
+  providerCalls(): { pid: number; key: string; amount: number; call: number; outcome: string; providerPaymentId?: string }[] {
+    const file = join(this.controlDir, 'provider-calls.jsonl');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  }
+
+  // ---- servers ---------------------------------------------------------------------------------------------
+
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.temporalPort}`;
+  }
+
+  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, and starts it again on the same database and port. */
+  async restartTemporal(downMs = 0): Promise<{ downMs: number }> {
+    const stopped = Date.now();
+    await this.temporal?.stop();
+    this.temporal = null;
+    if (downMs > 0) await sleep(downMs);
+    this.temporal = await startTemporalDevServer({ dataDir: this.dir, port: this.temporalPort, persistent: true, searchAttributes: searchAttributeArgs() });
+    return { downMs: Date.now() - stopped };
+  }
+
+  /** Stops Postgres ("fast" shutdown: open connections are cut). */
+  async stopPostgres(): Promise<void> {
+    await this.postgres?.stop();
+    this.postgres = null;
+  }
+
+  /** Starts Postgres again on the same data directory and port. */
+  async startPostgres(): Promise<void> {
+    if (this.postgres) return;
+    this.postgres = await startEmbeddedPostgres({ dataDir: join(this.dir, 'postgres'), port: this.postgresPort, database: 'seatbill_faults' });
+  }
+
+  // ---- teams -----------------------------------------------------------------------------------------------
+
+  /** Starts a team's workflow on today's business calendar (no clock offset), with a working sandbox card. */
+  async startTeam(teamId: string, options: TeamOptions = {}): Promise<WorkflowHandle<typeof teamSubscription>> {
+    const handle = await this.client.workflow.start(teamSubscription, {
+      taskQueue: this.taskQueue,
+      workflowId: teamWorkflowId(teamId),
+      args: [{
+        teamId,
+        team: { name: `Team ${teamId}`, billingCountry: 'US' },
+        members: options.members ?? 5,
+        paymentMethod: { provider: 'sandbox', paymentMethodId: options.card ?? 'pm_card_visa' },
+      }],
+      typedSearchAttributes: [{ key: TeamId, value: teamId }],
+    });
+    return handle;
+  }
+
+  state(teamId: string): Promise<TeamSubscriptionView> {
+    return this.client.workflow.getHandle(teamWorkflowId(teamId)).query(stateQuery);
+  }
+
+  /** How many attempts each activity of a workflow's runs took (ActivityTaskStarted.attempt), by activity type. */
+  async activityAttempts(workflowId: string): Promise<Record<string, number[]>> {
+    const attempts: Record<string, number[]> = {};
+    for (const history of await this.histories(workflowId)) {
+      const scheduled = new Map<string, string>();
+      for (const event of history.events ?? []) {
+        const s = event.activityTaskScheduledEventAttributes;
+        if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '?');
+        const started = event.activityTaskStartedEventAttributes;
+        if (started) {
+          const type = scheduled.get(String(started.scheduledEventId)) ?? '?';
+          (attempts[type] ??= []).push(started.attempt ?? 1);
+        }
+      }
+    }
+    return attempts;
+  }
+
+  /** The histories of every run of a workflow, first to last (following continue-as-new backwards from the latest). */
+  async histories(workflowId: string) {
+    const runs = [];
+    let runId: string | undefined;
+    for (;;) {
+      const history = await this.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      runs.unshift(history);
+      const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (!previous) return runs;
+      runId = previous;
+    }
+  }
+}
+
+/**
+ * One lab per test file: started before its tests, torn down after them whatever happened. Returns a getter, since
+ * the lab exists only once `beforeAll` has run.
+ */
+export function faultLabPerFile(name: string): () => FaultLab {
+  let lab: FaultLab | undefined;
+  beforeAll(async () => {
+    lab = await FaultLab.start(name);
+  }, 120_000);
+  afterAll(async () => {
+    await lab?.teardown();
+  }, 60_000);
+  return () => {
+    if (!lab) throw new Error(`the ${name} fault lab did not start`);
+    return lab;
+  };
+}
+
+function readText(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8').slice(-2_000) : '(no log)';
+}
+
+// ---- the ledger invariant ------------------------------------------------------------------------------------
+
+export interface LedgerFigures {
+  paidInvoices: number;
+  payments: number;
+  providerCharges: number;
+  /** Cents the provider's succeeded charges add up to, and what the ledger recorded as paid by card. */
+  chargedCents: number;
+  recordedCents: number;
+}
+
+interface InvoiceRow {
+  id: string;
+  idempotency_key: string;
+  status: string;
+  total: number;
+  balance_applied: number;
+  credits_applied: number;
+  charged: number;
+}
+
+/**
+ * The invariant every fault test ends with, over the whole ledger:
+ * - every paid invoice adds up: total = balance applied + credits applied + charged;
+ * - a paid invoice has exactly one payment when it charged anything (of that amount), none otherwise; an unpaid
+ *   invoice has none;
+ * - the provider's succeeded charges and the ledger's payments (and API-credit purchases) are the same set, one to
+ *   one by provider payment id, with the same amounts: nothing charged that the ledger does not know, nothing
+ *   recorded that was not charged;
+ * - no invoice has more than one succeeded charge, whatever its attempts;
+ * - no team balance is negative.
+ * Returns the figures; throws with every problem found.
+ */
+export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
+  const problems: string[] = [];
+  const invoices = (await db('invoices').select('id', 'idempotency_key', 'status', 'total', 'balance_applied', 'credits_applied', 'charged')) as InvoiceRow[];
+  const payments = (await db('payments').select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount')) as {
+    id: string; invoice_id: string | null; provider: string; provider_payment_id: string; amount: number;
+  }[];
+  const purchases = (await db('api_credit_purchases').select('provider', 'provider_payment_id', 'amount')) as { provider: string; provider_payment_id: string; amount: number }[];
+  const charges = (await db('sandbox_charges').whereIn('status', ['succeeded', 'refunded']).select('id', 'idempotency_key', 'amount')) as {
+    id: string; idempotency_key: string; amount: number;
+  }[];
+
+  const paymentsByInvoice = new Map<string, typeof payments>();
+  for (const payment of payments) {
+    if (payment.invoice_id) paymentsByInvoice.set(payment.invoice_id, [...(paymentsByInvoice.get(payment.invoice_id) ?? []), payment]);
+  }
+  for (const invoice of invoices) {
+    const paid = paymentsByInvoice.get(invoice.id) ?? [];
+    if (invoice.status !== 'paid') {
+      if (paid.length > 0) problems.push(`invoice ${invoice.idempotency_key} is ${invoice.status} but has ${paid.length} payment(s)`);
+      continue;
+    }
+    const sum = invoice.balance_applied + invoice.credits_applied + invoice.charged;
+    if (invoice.total !== sum) problems.push(`invoice ${invoice.idempotency_key}: total ${invoice.total} ≠ ${invoice.balance_applied} + ${invoice.credits_applied} + ${invoice.charged}`);
+    const expected = invoice.charged > 0 ? 1 : 0;
+    if (paid.length !== expected) problems.push(`invoice ${invoice.idempotency_key} is paid with ${paid.length} payment(s), expected ${expected}`);
+    for (const payment of paid) {
+      if (payment.amount !== invoice.charged) problems.push(`payment ${payment.id} of ${payment.amount} for invoice ${invoice.idempotency_key} which charged ${invoice.charged}`);
+    }
+    const invoiceCharges = charges.filter((charge) => charge.idempotency_key.startsWith(`${invoice.idempotency_key}:`));
+    if (invoiceCharges.length > expected) problems.push(`invoice ${invoice.idempotency_key} was charged ${invoiceCharges.length} times by the provider`);
+  }
+
+  const recorded = new Map<string, number>();
+  for (const row of [...payments, ...purchases]) {
+    if (row.provider !== 'sandbox') continue;
+    if (recorded.has(row.provider_payment_id)) problems.push(`provider payment ${row.provider_payment_id} is recorded twice in the ledger`);
+    recorded.set(row.provider_payment_id, row.amount);
+  }
+  for (const charge of charges) {
+    const amount = recorded.get(charge.id);
+    if (amount === undefined) problems.push(`the provider charged ${charge.amount} under ${charge.idempotency_key} (${charge.id}) and the ledger has no payment for it`);
+    else if (amount !== charge.amount) problems.push(`the provider charged ${charge.amount} under ${charge.idempotency_key} and the ledger recorded ${amount}`);
+  }
+  const charged = new Set(charges.map((charge) => charge.id));
+  for (const [id, amount] of recorded) if (!charged.has(id)) problems.push(`the ledger recorded a sandbox payment ${id} of ${amount} the provider never charged`);
+
+  const negative = (await db('balance_transactions').groupBy('team_id').havingRaw('sum(amount) < 0').select('team_id')) as { team_id: string }[];
+  for (const { team_id } of negative) problems.push(`team ${team_id} has a negative balance`);
+
+  if (problems.length > 0) throw new Error(`the ledger invariant does not hold:\n  ${problems.join('\n  ')}`);
+  const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + row.amount, 0);
+  return {
+    paidInvoices: invoices.filter((invoice) => invoice.status === 'paid').length,
+    payments: payments.length,
+    providerCharges: charges.length,
+    chargedCents: sum(charges),
+    recordedCents: sum([...payments, ...purchases].filter((row) => row.provider === 'sandbox')),
+  };
+}
+
+/** Prints a test's figures on one line, so a CI log shows them. */
+export function report(test: string, figures: Record<string, unknown>): void {
+  process.stdout.write(`[faults] ${test}: ${JSON.stringify(figures)}\n`);
+}
