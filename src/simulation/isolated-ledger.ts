@@ -27,18 +27,11 @@ async function throwawayDatabase(serverUrl: string): Promise<IsolatedLedger> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = createDb(url.toString());
-  const close = async () => {
+  return migrated(db, async () => {
     await db.destroy();
     await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
     await admin.destroy();
-  };
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { db, close };
+  });
 }
 
 async function throwawayServer(): Promise<IsolatedLedger> {
@@ -49,11 +42,15 @@ async function throwawayServer(): Promise<IsolatedLedger> {
     throw error;
   });
   const db = createDb(postgres.url);
-  const close = async () => {
+  return migrated(db, async () => {
     await db.destroy();
     await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
-  };
+  });
+}
+
+/** The ledger schema on the new database; if that fails, the database is thrown away at once. */
+async function migrated(db: Db, close: () => Promise<void>): Promise<IsolatedLedger> {
   try {
     await migrateToLatest(db);
   } catch (error) {
