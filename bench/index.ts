@@ -8,8 +8,9 @@ import * as usage from './usage';
 import * as workflows from './workflows';
 import * as capacity from './capacity';
 import * as entitlements from './entitlements';
+import * as api from './api';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements };
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

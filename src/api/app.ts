@@ -60,7 +60,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     seatRoutes(ctx, workflows),
     paymentMethodRoutes(ctx, workflows),
     billingHistoryRoutes(ctx, ledger),
-    refundRoutes(ctx, ledger),
+    refundRoutes(ctx, ledger, workflows),
     creditRoutes(ctx),
     apiCreditRoutes(ctx),
     simulationRoutes(ctx),

@@ -9,7 +9,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import { TeamId } from '../workflows/search-attributes';
 import {
   teamWorkflowId,
@@ -63,6 +63,11 @@ function toProblem(error: unknown): ProblemError | null {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const code = error.cause.type ?? 'refused';
     return problem(code === 'invalid_request' ? 422 : 409, error.cause.message, { code });
+  }
+  // An update whose activity failed for good (a provider refusing a refund, say): the reason is the activity's.
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ActivityFailure && error.cause.cause instanceof ApplicationFailure) {
+    const failure = error.cause.cause;
+    return problem(422, failure.message, { code: failure.type ?? 'refused' });
   }
   if (error instanceof WorkflowExecutionAlreadyStartedError) return problem(409, 'the team already exists', { code: 'team_exists', field: 'body.id' });
   if (error instanceof WorkflowNotFoundError) return problem(404, 'the team has no running subscription workflow', { code: 'workflow_not_found' });

@@ -8,6 +8,7 @@ import {
   changePlanUpdate,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
+  requestRefundUpdate,
   startTrialUpdate,
   subscribeUpdate,
   withdrawPendingChangeUpdate,
@@ -156,7 +157,8 @@ async function apply(engine: SimulationEngine, team: SimulatedTeam, event: Scena
         await handle.executeUpdate(addSeatsUpdate, { args: [{ count: event.count }] });
         return;
       case 'requestRefund':
-        throw new ScenarioRejected([{ field: `events[${index}].action`, message: `${event.action} is not supported by this engine version yet` }]);
+        await handle.executeUpdate(requestRefundUpdate, { args: [{}] }); // the most recent payment
+        return;
     }
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {

@@ -159,6 +159,22 @@ export interface InvoicePayment {
 
 export type InvoicePaymentResult = { status: 'active'; order: SeatOrder } | { status: 'scheduled'; ordered: OrderedSeats };
 
+/** Section 10: `{}` for the most recent payment; naming another one is refused. */
+export interface RefundRequest {
+  paymentId?: string;
+}
+
+/** The payment went back to its payment method; the period it paid for ended today and the team is on Free. */
+export interface RefundResult {
+  refundId: string;
+  paymentId: string;
+  amount: Cents;
+  /** The day the refunded period ended; null when the team had no paid period left (already on Free). */
+  periodEndedOn: Day | null;
+  /** On Free with more members than Free allows. */
+  restricted: boolean;
+}
+
 export const startTrialUpdate = defineUpdate<TrialStarted, [PlanSelection]>('startTrial');
 export const subscribeUpdate = defineUpdate<ChargedInvoice, [PlanSelection]>('subscribe');
 export const changePlanUpdate = defineUpdate<PlanChangeResult, [PlanChangeRequest]>('changePlan');
@@ -170,6 +186,7 @@ export const setPaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: true }, [
 export const buySeatsUpdate = defineUpdate<SeatOrderResult, [SeatOrderRequest]>('buySeats');
 export const addSeatsUpdate = defineUpdate<SeatsAdded, [{ count: number }]>('addSeats');
 export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [InvoicePayment]>('recordInvoicePayment');
+export const requestRefundUpdate = defineUpdate<RefundResult, [RefundRequest]>('requestRefund');
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
 export const paymentConfirmedSignal = defineSignal<[{ invoiceId: string }]>('paymentConfirmed');

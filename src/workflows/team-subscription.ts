@@ -16,6 +16,7 @@ import {
   paymentConfirmedSignal,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
+  requestRefundUpdate,
   setPaymentMethodUpdate,
   startTrialUpdate,
   stateQuery,
@@ -28,7 +29,7 @@ import {
 export * from './team-subscription-messages';
 
 export async function teamSubscription(input: TeamSubscriptionInput): Promise<void> {
-  const team = new TeamSubscription(input.carried ?? newTeamState(input), new BusinessClock(input.clockOffsetMs ?? 0));
+  const team = new TeamSubscription(input.carried ?? newTeamState(input), new BusinessClock(input.clockOffsetMs ?? 0), input.team.billingCountry);
 
   setHandler(startTrialUpdate, (selection) => team.startTrial(selection), { validator: (selection) => team.validateStartTrial(selection) });
   setHandler(subscribeUpdate, (selection) => team.subscribe(selection), { validator: (selection) => team.validateSubscribe(selection) });
@@ -41,6 +42,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(buySeatsUpdate, (order) => team.buySeats(order), { validator: (order) => team.validateBuySeats(order) });
   setHandler(addSeatsUpdate, (input) => team.addSeats(input), { validator: (input) => team.validateAddSeats(input) });
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
+  setHandler(requestRefundUpdate, (request) => team.requestRefund(request), { validator: (request) => team.validateRequestRefund(request) });
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
   setHandler(stateQuery, () => team.view());
   setHandler(upcomingInvoiceQuery, () => team.upcomingInvoice());

@@ -1,45 +1,47 @@
-// Refunds (section 10). The window is the domain's (72 hours; 14 days for EU/UK billing countries, from the ledger's
-// team record). The refund itself is the `refundPayment` activity's code, called here directly: it is a plain
-// function of the ledger and the provider, idempotent under its key, and uses no Temporal context, so no workflow
-// is needed to run it once and record it once. Ending the refunded period is the workflow's, which has no message
-// for it yet (see the report of issue 10).
-import { ApplicationFailure } from '@temporalio/common';
+// Refunds (section 10): within 72 hours of the payment, 14 days for EU/UK billing countries. The team's workflow
+// makes the refund (its `requestRefund` update), because a refund also ends the period it paid for: the team is on
+// Free from today and nothing more is charged for that period. The ledger's record of the payment is checked here
+// first, so an unknown, refunded or too old payment is refused without reaching the workflow.
 import { Router } from 'express';
 import { z } from 'zod';
-import { createBillingActivities } from '../../activities';
 import { refundEligibility } from '../../domain';
+import { requestRefundUpdate } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import type { LedgerReads } from '../ledger-reads';
 import { operation } from '../operation';
-import { problem } from '../problem';
-import { Id, TeamIdParam } from '../schemas';
+import { problem, ProblemError } from '../problem';
+import { Day, Id, TeamIdParam } from '../schemas';
+import type { TeamWorkflows } from '../team-workflows';
 
-export function refundRoutes(ctx: ApiContext, ledger: LedgerReads): Router {
+export function refundRoutes(ctx: ApiContext, ledger: LedgerReads, workflows: TeamWorkflows): Router {
   const router = Router();
-  const billing = createBillingActivities({ db: ctx.db, payments: ctx.payments });
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/payments/{paymentId}/refund', tag: 'Payment methods',
-    summary: 'Refund a payment to its payment method, within 72 hours (14 days in the EU and UK)',
+    summary: 'Refund a payment to its payment method, within 72 hours (14 days in the EU and UK); the refunded period ends today',
     access: { kind: 'team', actions: ['change_plan'] }, params: TeamIdParam.extend({ paymentId: Id }),
-    response: z.object({ refundId: z.string(), paymentId: z.string(), amount: z.int(), deadline: z.string() }), status: 201, errors: [404, 409, 422],
+    response: z.object({
+      refundId: z.string(), paymentId: z.string(), amount: z.int(), deadline: z.string(), periodEndedOn: Day.nullable(), restricted: z.boolean(),
+    }),
+    status: 201, errors: [404, 409, 422],
   }, async ({ team, params }) => {
     const payment = await ledger.payment(team.teamId, params.paymentId);
     if (!payment) throw problem(404, `team ${team.teamId} has no payment ${params.paymentId}`, { field: 'path.paymentId' });
     if (payment.refundedAmount >= payment.amount) throw problem(409, 'the payment is refunded already', { code: 'already_refunded' });
-    const now = new Date().toISOString();
     const paidAt = new Date(payment.paidAt).toISOString();
-    const eligibility = refundEligibility({ paidAt, now, billingCountry: await ledger.billingCountry(team.teamId) });
+    const eligibility = refundEligibility({ paidAt, now: new Date().toISOString(), billingCountry: await ledger.billingCountry(team.teamId) });
     if (!eligibility.eligible) throw problem(422, eligibility.reason, { code: 'refund_window_closed' });
-    try {
-      const refund = await billing.refundPayment({ key: `${payment.id}:refund`, paymentId: payment.id, at: now });
-      return { refundId: refund.refundId, paymentId: refund.paymentId, amount: refund.amount, deadline: eligibility.deadline };
-    } catch (error) {
-      if (error instanceof ApplicationFailure && error.nonRetryable) throw problem(422, error.message, { code: error.type ?? 'refund_refused' });
-      if (error instanceof ApplicationFailure) throw problem(503, `the payment provider did not answer: ${error.message}; retry later`, { code: error.type ?? 'provider_unavailable' });
-      throw error;
-    }
+    const refund = await workflows.update(team.teamId, requestRefundUpdate, { paymentId: payment.id }).catch((error: unknown) => {
+      throw windowClosedAs422(error);
+    });
+    return { ...refund, deadline: eligibility.deadline };
   });
 
   return router;
+}
+
+/** The workflow's own window check refusing is the same 422 as the ledger's above, not a state conflict (409). */
+function windowClosedAs422(error: unknown): unknown {
+  if (!(error instanceof ProblemError) || error.problem.code !== 'refund_window_closed') return error;
+  return problem(422, error.problem.detail ?? 'the refund window closed', { code: 'refund_window_closed' });
 }

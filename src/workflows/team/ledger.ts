@@ -6,6 +6,7 @@ import type { BillingActivities, InvoiceSummary, PaymentMethodRef } from '../../
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import type { ChargedInvoice } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
+import type { LastPayment } from './state';
 
 const billing = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
@@ -20,10 +21,19 @@ export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'downgrad
 /** How one collection attempt ended: paid (with how), or declined by the card's issuer. */
 export type Collection = { paid: InvoiceSummary; declined?: undefined } | { paid?: undefined; declined: { code: string | null } };
 
+/** A refund made to the original payment method. */
+export interface Refund {
+  refundId: string;
+  paymentId: string;
+  amount: Cents;
+}
+
 export class TeamLedger {
   constructor(
     private readonly teamId: string,
     private readonly clock: BusinessClock,
+    /** Told of every payment the payment method made, so the state knows what a refund would go back to. */
+    private readonly paid: (payment: LastPayment) => void = () => undefined,
   ) {}
 
   /** `team-1:renewal:2026-06-20`: the invoice of one business fact. */
@@ -50,14 +60,17 @@ export class TeamLedger {
     });
     const charged: ChargedInvoice = { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
     if (issued.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
-    const collection = await this.collect(issued.invoiceId, 1, paymentMethod);
+    const collection = await this.collect(issued.invoiceId, 1, paymentMethod, key);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
 
   /** One collection attempt of an open invoice; each attempt is its own charge key at the provider. */
-  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef): Promise<Collection> {
+  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string): Promise<Collection> {
     try {
-      return { paid: await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at: this.clock.now() }) };
+      const at = this.clock.now();
+      const paid = await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at });
+      if (paid.paymentId) this.paid({ paymentId: paid.paymentId, invoiceKey, amount: paid.charged, paidAt: at });
+      return { paid };
     } catch (error) {
       const declined = declineOf(error);
       if (!declined) throw error;
@@ -98,6 +111,18 @@ export class TeamLedger {
   async creditBalance(key: string, amount: Cents, on: Day): Promise<void> {
     if (amount <= 0) return;
     await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
+  }
+
+  /** Section 10: the payment goes back to its payment method, once per key (`<invoice key>:refund`). */
+  async refund(payment: LastPayment): Promise<Refund> {
+    const { refundId, paymentId, amount } = await billing.refundPayment({ key: `${payment.invoiceKey}:refund`, paymentId: payment.paymentId, at: this.clock.now() });
+    return { refundId, paymentId, amount };
+  }
+
+  /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
+  async audit(key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
+    const { workflowId, runId } = workflowInfo();
+    await billing.recordAudit({ key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() });
   }
 
   async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {

@@ -25,7 +25,10 @@ export type RejectionCode =
   | 'switch_pending'
   | 'no_open_invoice'
   | 'trialing'
-  | 'payment_declined';
+  | 'payment_declined'
+  // refunds (section 10)
+  | 'no_refundable_payment'
+  | 'refund_window_closed';
 
 export function reject(code: RejectionCode, message: string): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true });

@@ -25,7 +25,7 @@ import { reject } from './requests';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
 
-export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired';
+export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 
 /** What the seat system needs from the team's lifecycle around it. */
 export interface SeatOrderHost {

@@ -6,6 +6,7 @@ import {
   renewalReminderDay,
   type Cents,
   type Day,
+  type Instant,
   type Interval,
   type MemberChange,
   type PendingChange,
@@ -23,6 +24,15 @@ export interface Dunning {
   firstFailure: Day;
   failedRetries: number;
   nextTryOn: Day;
+}
+
+/** A payment by the payment method: what a refund (section 10) goes back to, and when its window opened. */
+export interface LastPayment {
+  paymentId: string;
+  /** The business key of the invoice it paid: the refund's key is made from it. */
+  invoiceKey: string;
+  amount: Cents;
+  paidAt: Instant;
 }
 
 export interface TeamState {
@@ -50,6 +60,10 @@ export interface TeamState {
   reminderOn: Day | null;
   /** A declined charge being retried. */
   dunning: Dunning | null;
+  /** The most recent payment by the payment method, refundable within its window (absent in older carried states). */
+  lastPayment?: LastPayment | null;
+  /** The last audit row's sequence number (absent in states carried from before the audit trail). */
+  auditSequence?: number;
   /** Seat system: the running order (absent in states carried from before seat orders). */
   seatOrder?: SeatOrder | null;
   /** Seat system: an order bought that has not started yet. */

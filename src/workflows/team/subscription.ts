@@ -22,6 +22,8 @@ import type {
   PlanChangeRequest,
   PlanChangeResult,
   PlanSelection,
+  RefundRequest,
+  RefundResult,
   SeatOrderRequest,
   SeatOrderResult,
   SeatsAdded,
@@ -30,9 +32,12 @@ import type {
   UpcomingInvoice,
 } from '../team-subscription-messages';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
+import { AuditTrail } from './audit';
 import type { BusinessClock } from './clock';
 import { TeamLedger } from './ledger';
+import { NextEventTimer } from './next-event-timer';
 import { OperatorView } from './operator-view';
+import { checkRefund } from './refunds';
 import * as requests from './requests';
 import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
@@ -44,6 +49,8 @@ export class TeamSubscription {
   private readonly ledger: TeamLedger;
   private readonly operatorView = new OperatorView();
   private readonly seats: SeatOrders;
+  private readonly audit: AuditTrail;
+  private readonly nextEventTimer: NextEventTimer;
   /** One request or scheduled event at a time: each reads the state, awaits activities, then writes the state. */
   private busy = false;
   /** Bumped by every request, so the waiting main loop re-reads the schedule. */
@@ -56,8 +63,14 @@ export class TeamSubscription {
   constructor(
     private readonly state: TeamState,
     private readonly clock: BusinessClock,
+    /** The ledger team record's country: it sets the refund window (section 10). */
+    private readonly billingCountry: string,
   ) {
-    this.ledger = new TeamLedger(state.teamId, clock);
+    this.ledger = new TeamLedger(state.teamId, clock, (payment) => {
+      this.state.lastPayment = payment;
+    });
+    this.audit = new AuditTrail(state, this.ledger);
+    this.nextEventTimer = new NextEventTimer(clock);
     this.seats = new SeatOrders(state, this.ledger, {
       newPeriodStarted: () => {
         this.newPeriodStarted = true;
@@ -91,7 +104,10 @@ export class TeamSubscription {
       const seen = this.changes;
       const next = nextEventOn(this.state);
       const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
-      if (next === null) await condition(woken);
+      if (patched('keep-timer')) {
+        this.nextEventTimer.arm(next); // the running timer stays when the next event day has not changed
+        await condition(() => woken() || this.nextEventTimer.fired());
+      } else if (next === null) await condition(woken);
       else await condition(woken, this.clock.msUntil(next));
     }
   }
@@ -119,7 +135,7 @@ export class TeamSubscription {
   /** What is scheduled up to today happens first, in day order, before any request of the day. */
   private async runDueEvents(): Promise<void> {
     for (let event = dueEvent(this.state, this.clock.today()); event; event = dueEvent(this.state, this.clock.today())) {
-      await this.runEvent(event);
+      await this.audit.around(event.kind, () => event.on, () => this.runEvent(event));
     }
   }
 
@@ -202,7 +218,7 @@ export class TeamSubscription {
     const dunning = this.state.dunning;
     if (!dunning) return;
     const attempt = dunning.failedRetries + 2; // attempt 1 was the first failure
-    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod());
+    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod(), dunning.invoiceKey);
     if (collection.paid) return this.paymentSettled(); // anchor unchanged
     dunning.failedRetries += 1;
     const next = afterFailedAttempt(dunning.firstFailure, dunning.failedRetries);
@@ -249,13 +265,13 @@ export class TeamSubscription {
 
   // ---- requests (updates) ----------------------------------------------------------------------------------
 
-  /** Runs the day's scheduled events, checks the request again against the resulting state, then acts. */
-  private request<T>(check: (today: Day) => void, act: (today: Day) => T | Promise<T>): Promise<T> {
+  /** Runs the day's scheduled events, checks the request again against the resulting state, then acts; `kind` names it in the audit trail. */
+  private request<T>(kind: string, check: (today: Day) => void, act: (today: Day) => T | Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       await this.runDueEvents();
       const today = this.clock.today();
       check(today);
-      return act(today);
+      return this.audit.around(kind, () => today, async () => act(today));
     });
   }
 
@@ -265,6 +281,7 @@ export class TeamSubscription {
 
   startTrial(selection: PlanSelection): Promise<TrialStarted> {
     return this.request(
+      'start_trial',
       (today) => requests.checkStartTrial(this.state, today, selection),
       (today) => {
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
@@ -281,6 +298,7 @@ export class TeamSubscription {
   /** Paid now, no trial. */
   subscribe(selection: PlanSelection): Promise<ChargedInvoice> {
     return this.request(
+      'subscribe',
       (today) => requests.checkSubscribe(this.state, today, selection),
       (today) => this.startSubscription(selection, today),
     );
@@ -301,6 +319,7 @@ export class TeamSubscription {
 
   changePlan(change: PlanChangeRequest): Promise<PlanChangeResult> {
     return this.request(
+      'change_plan',
       (today) => this.checkPlanChange(today, change),
       (today) => {
         if (this.state.trial) return this.changeTrialPlan(change);
@@ -361,6 +380,7 @@ export class TeamSubscription {
   /** Canceling keeps the plan until the trial or the period ends; then Free, nothing more charged. */
   cancel(): Promise<PendingChange> {
     return this.request(
+      'cancel',
       () => this.checkCancel(),
       () => this.cancelAt(this.state.trial?.end ?? paidSubscription(this.state).period.end),
     );
@@ -382,6 +402,7 @@ export class TeamSubscription {
 
   withdrawPendingChange(): Promise<PendingChange> {
     return this.request(
+      'withdraw_pending_change',
       () => this.checkWithdrawPendingChange(),
       () => {
         const withdrawn = this.state.pendingChange!;
@@ -401,7 +422,7 @@ export class TeamSubscription {
   }
 
   addMembers(input: { count: number }): Promise<MemberCount> {
-    return this.request(() => this.checkAddMembers(input), (today) => this.changeMembers(input.count, today));
+    return this.request('add_members', () => this.checkAddMembers(input), (today) => this.changeMembers(input.count, today));
   }
 
   /** Within the seats, on the seat system (visitors count as members). */
@@ -415,7 +436,7 @@ export class TeamSubscription {
   }
 
   removeMembers(input: { count: number }): Promise<MemberCount> {
-    return this.request(() => requests.checkRemoveMembers(this.state, input), (today) => this.changeMembers(-input.count, today));
+    return this.request('remove_members', () => requests.checkRemoveMembers(this.state, input), (today) => this.changeMembers(-input.count, today));
   }
 
   /**
@@ -442,6 +463,27 @@ export class TeamSubscription {
     return { hasPaymentMethod: true };
   }
 
+  // ---- refunds (section 10) -------------------------------------------------------------------------------
+
+  validateRequestRefund(request?: RefundRequest): void {
+    checkRefund(this.state, this.clock.now(), this.billingCountry, request);
+  }
+
+  /** Back to the payment method; the refunded period ends today (Free, nothing more charged for it). */
+  requestRefund(request?: RefundRequest): Promise<RefundResult> {
+    return this.request(
+      'refund',
+      () => checkRefund(this.state, this.clock.now(), this.billingCountry, request),
+      async (today) => {
+        const refund = await this.ledger.refund(checkRefund(this.state, this.clock.now(), this.billingCountry, request));
+        this.state.lastPayment = null;
+        const periodEndedOn = this.state.plan === 'free' ? null : today;
+        if (periodEndedOn) await this.downgradeToFree(today, 'refunded'); // its unbilled member changes go with it
+        return { ...refund, periodEndedOn, restricted: restricted(this.state, today) };
+      },
+    );
+  }
+
   // ---- seat orders (section 7) -----------------------------------------------------------------------------
 
   validateBuySeats(request: SeatOrderRequest): void {
@@ -449,7 +491,7 @@ export class TeamSubscription {
   }
 
   buySeats(request: SeatOrderRequest): Promise<SeatOrderResult> {
-    return this.request((today) => seatRequests.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
+    return this.request('buy_seats', (today) => seatRequests.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
   }
 
   validateAddSeats(input: { count: number }): void {
@@ -457,7 +499,7 @@ export class TeamSubscription {
   }
 
   addSeats(input: { count: number }): Promise<SeatsAdded> {
-    return this.request(() => seatRequests.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
+    return this.request('add_seats', () => seatRequests.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
   }
 
   validateInvoicePayment(payment: InvoicePayment): void {
@@ -465,16 +507,18 @@ export class TeamSubscription {
   }
 
   recordInvoicePayment(payment: InvoicePayment): Promise<InvoicePaymentResult> {
-    return this.request((today) => seatRequests.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
+    return this.request('invoice_payment', (today) => seatRequests.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
   }
 
   // ---- signals and queries ---------------------------------------------------------------------------------
 
   /** A payment made elsewhere (webhook, bank transfer) settled the invoice dunning is retrying. */
   async paymentConfirmed({ invoiceId }: { invoiceId: string }): Promise<void> {
-    await this.exclusive(async () => {
-      if (this.state.dunning?.invoiceId === invoiceId) this.paymentSettled();
-    });
+    await this.exclusive(() =>
+      this.audit.around('payment_confirmed', () => this.clock.today(), async () => {
+        if (this.state.dunning?.invoiceId === invoiceId) this.paymentSettled();
+      }),
+    );
   }
 
   view(): TeamSubscriptionView {

@@ -1,0 +1,171 @@
+// `npm run bench -- api` (issue 9): the API's two workflow paths under load, with autocannon at 50 concurrent
+// connections for 10 seconds each on loopback, through the real API (authentication, team lookup in Postgres, the
+// idempotency record for POSTs) against a Temporal dev server with one worker in this process:
+//   - GET  /v1/teams/{id}/subscription              the workflow's `state` query      target p99 < 50 ms
+//   - POST /v1/teams/{id}/subscription/plan-change  the workflow's `changePlan` update target p99 < 250 ms
+// The updates are spread over TEAMS teams subscribed to Professional, annual, and alternate two deferred changes
+// (down to Basic; to monthly at term end). Both are classified against the current plan, not the pending change, so
+// the workflow accepts them again and again (each replaces the pending change) without charging anything.
+// Every POST carries a fresh Idempotency-Key. Non-2xx answers are counted and printed: a run that mostly fails
+// measures nothing. autocannon, the API and the worker share this process and the machine's 2 cores.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { createBillingActivities } from '../src/activities';
+import { createApi } from '../src/api/app';
+import { loadConfig } from '../src/config';
+import { workflowBundle } from '../src/infra/workflow-bundle';
+import { createSandboxProvider } from '../src/payments/sandbox-provider';
+import { figure, quietRuntime, startBenchServers } from './fixtures/servers';
+
+const TEAMS = 200;
+const CONNECTIONS = 50;
+const SECONDS = 10;
+const SETUP_CONCURRENCY = 8;
+const TARGET_QUERY_P99_MS = 50;
+const TARGET_UPDATE_P99_MS = 250;
+/** Deferred from Professional, annual; re-requestable (each replaces the pending change). */
+const CHANGES = [{ plan: 'basic' }, { interval: 'month' }] as const;
+
+export async function run(): Promise<void> {
+  quietRuntime();
+  const servers = await startBenchServers();
+  const taskQueue = `bench-api-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: servers.nativeConnection, taskQueue, workflowBundle: await workflowBundle(),
+    activities: createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) }),
+  });
+  const running = worker.run();
+  const token = `sbt_${randomUUID()}`;
+  const config = loadConfig({ TASK_QUEUE: taskQueue, BILLING_SERVICE_TOKEN: token, DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-bench-')), LOG_LEVEL: 'fatal' });
+  const app = createApi({ config, db: servers.db, temporal: servers.client, logger: pino({ level: 'fatal' }), serviceToken: token });
+  // Requests the API is still answering: autocannon drops its connections when its time is up, but the handlers
+  // (a query, an update) run on. Each run, and the shutdown, waits for them so nothing outlives its connection.
+  let answering = 0;
+  const server = createServer((req, res) => {
+    answering += 1;
+    const end = res.end.bind(res);
+    res.end = ((...args: unknown[]) => {
+      answering -= 1;
+      res.end = end;
+      return (end as (...a: unknown[]) => ServerResponse)(...args);
+    }) as typeof res.end;
+    app(req, res);
+  }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const drained = async () => {
+    const deadline = Date.now() + 30_000;
+    while (answering > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const auth = { authorization: `Bearer ${token}` };
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ id?: string }> => {
+    const res = await fetch(`${base}${path}`, {
+      method, headers: { ...auth, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as { id?: string };
+  };
+  try {
+    const setupStarted = performance.now();
+    const user = await call('POST', '/v1/users', { email: `bench-${randomUUID()}@example.com`, name: 'Bench' }, { 'idempotency-key': randomUUID() });
+    const teams: string[] = [];
+    await pool(TEAMS, SETUP_CONCURRENCY, async (i) => {
+      const team = await call('POST', '/v1/teams', { name: `Bench ${i}`, billingCountry: 'US', paymentMethod: { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } },
+        { 'idempotency-key': randomUUID(), 'x-acting-user': user.id! });
+      await call('POST', `/v1/teams/${team.id}/subscription`, { plan: 'professional', interval: 'year' }, { 'idempotency-key': randomUUID() });
+      await call('GET', `/v1/teams/${team.id}/subscription`); // warm: the first query of each workflow
+      teams.push(team.id!);
+    });
+    console.log(`${TEAMS} teams on Professional, annual, set up in ${figure((performance.now() - setupStarted) / 1000, 1)} s`);
+
+    let q = 0;
+    const query = await cannon({
+      url: base, method: 'GET', headers: auth,
+      requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/teams/${teams[q++ % TEAMS]}/subscription` }) }],
+    });
+    await drained();
+    let u = 0;
+    const update = await cannon({
+      url: base, method: 'POST',
+      requests: [{
+        setupRequest: (req) => {
+          const i = u++;
+          return {
+            ...req, method: 'POST', path: `/v1/teams/${teams[i % TEAMS]}/subscription/plan-change`,
+            headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+            body: JSON.stringify(CHANGES[Math.floor(i / TEAMS) % CHANGES.length]),
+          };
+        },
+      }],
+    });
+    await drained();
+    // The updates did what they say: a sample of teams carries one of the deferred changes, still on Professional.
+    const sample = await Promise.all(teams.slice(0, 10).map((id) => call('GET', `/v1/teams/${id}/subscription`) as Promise<{ plan?: string; pendingChange?: object | null }>));
+    const pending = sample.filter((s) => s.plan === 'professional' && s.pendingChange).length;
+
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, autocannon on 127.0.0.1, ${TEAMS} teams`);
+    report('query  GET  /v1/teams/{id}/subscription            ', query);
+    report('update POST /v1/teams/{id}/subscription/plan-change', update);
+    console.log(`after the updates: ${pending} of ${sample.length} sampled teams on Professional with a pending change`);
+    console.log(`machine load average (1 min) at the end: ${figure(loadavg()[0]!, 2)} on 2 cores: other processes' work shows up in the tail`);
+    verdict('query', query, TARGET_QUERY_P99_MS);
+    verdict('update', update, TARGET_UPDATE_P99_MS);
+  } finally {
+    await drained();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    worker.shutdown();
+    await running.catch(() => undefined);
+    await servers.close();
+  }
+}
+
+interface Run {
+  result: autocannon.Result;
+  /** The first few non-2xx answers, `status body`. */
+  failures: string[];
+}
+
+async function cannon(options: autocannon.Options): Promise<Run> {
+  const failures: string[] = [];
+  const requests = options.requests?.map((r) => ({
+    ...r,
+    onResponse: (status: number, body: string) => {
+      if ((status < 200 || status >= 300) && failures.length < 3) failures.push(`${status} ${body.slice(0, 200)}`);
+    },
+  }));
+  const result = await autocannon({ ...options, ...(requests ? { requests } : {}), connections: CONNECTIONS, duration: SECONDS, timeout: 10 });
+  return { result, failures };
+}
+
+function report(name: string, { result: r, failures }: Run): void {
+  const statuses = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count ?? 0}`).join(' ');
+  console.log(`${name}: ${figure(r.requests.total)} in ${figure(r.duration, 1)} s (${figure(r.requests.average)}/s),`
+    + ` ms p50 ${figure(r.latency.p50, 1)}  p90 ${figure(r.latency.p90, 1)}  p99 ${figure(r.latency.p99, 1)}  max ${figure(r.latency.max, 1)};`
+    + ` non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts} [${statuses}]`);
+  for (const failure of failures) console.log(`  e.g. ${failure}`);
+}
+
+function verdict(name: string, { result: r }: Run, targetMs: number): void {
+  const answered = r['2xx'] + r.non2xx;
+  const met = r.latency.p99 < targetMs && r.non2xx === 0 && r.errors === 0;
+  const why = r.non2xx + r.errors > 0 ? ` (${r.non2xx + r.errors} of ${answered + r.errors} failed)` : '';
+  console.log(`target ${name} p99 < ${targetMs} ms at ${CONNECTIONS} connections: ${met ? 'met' : 'NOT met'}${why}`);
+}
+
+/** `count` tasks, at most `concurrency` at a time. */
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
