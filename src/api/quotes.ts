@@ -1,7 +1,8 @@
 // What a change would cost if made now, from the workflow's live state and the same domain functions the workflow
-// charges with. A quote is a preview: the workflow also bills member changes not yet billed when a plan change
-// replaces the period, and those are not in its `state` view.
+// charges with. An immediate plan change also bills the member changes not yet billed (prorated to the old period's
+// end, refunds to the balance), as the workflow's `changePaidPlan` does; the `state` view carries those changes.
 import {
+  buildInvoice,
   isSoldPerMember,
   memberChangeLines,
   planChange,
@@ -74,8 +75,12 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): Non
       throw problem(422, outcome.reason, { field: 'body.plan', code: 'invalid_request' });
     case 'deferred':
       return { timing: 'deferred', invoice: null, pendingChange: outcome.pending };
-    default:
-      return { timing: outcome.timing, invoice: outcome.invoice, pendingChange: outcome.pending };
+    default: {
+      // As the workflow's `changePaidPlan`: the plan change's lines, plus the unbilled member changes' charges.
+      const members = memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: view.unbilledMemberChanges });
+      const invoice = buildInvoice(view.today, 'plan_change', [...outcome.invoice.lines, ...members.charges]);
+      return { timing: outcome.timing, invoice, pendingChange: outcome.pending };
+    }
   }
 }
 

@@ -46,3 +46,21 @@ export async function setLowBalanceThreshold(db: DbOrTrx, accountId: string, thr
   });
   return readBalance(db, accountId);
 }
+
+export interface ApiCreditAlert {
+  /** The alert's key: `<account>:low_balance:<crossing>`, also the key its webhook event is recorded under. */
+  idempotencyKey: string;
+  kind: string;
+  /** The balance the crossing left, and the threshold it went below. */
+  balance: Cents;
+  threshold: Cents;
+  at: Instant;
+}
+
+/** The account's low-balance alerts, oldest first: one per crossing. */
+export async function listAlerts(db: DbOrTrx, accountId: string): Promise<ApiCreditAlert[]> {
+  const rows = (await db('api_credit_alerts').where({ account_id: accountId }).orderBy('id').select('idempotency_key', 'kind', 'balance', 'threshold', 'created_at')) as {
+    idempotency_key: string; kind: string; balance: Cents; threshold: Cents; created_at: Date;
+  }[];
+  return rows.map((row) => ({ idempotencyKey: row.idempotency_key, kind: row.kind, balance: row.balance, threshold: row.threshold, at: instantOf(row.created_at) }));
+}

@@ -4,6 +4,7 @@
 import type { Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import { recordWebhookEvent } from '../webhooks/outbox';
 import { readBalance, type AccountRow } from './api-credit-accounts';
 import { assertSameFacts, CreditRefusal } from './errors';
 import { crossesLowBalance } from './low-balance';
@@ -28,9 +29,15 @@ export interface UsageCharge {
 /** Thrown inside the transaction to undo a debit whose key turned out to be taken by a concurrent twin. */
 class AlreadyCharged extends Error {}
 
-export async function consumeApiCredits(db: DbOrTrx, event: UsageEvent, at: Instant): Promise<UsageCharge> {
+/**
+ * `afterAlert` runs once the transaction that wrote a low-balance alert (and its webhook event) has committed:
+ * the API starts the event's deliveries there.
+ */
+export async function consumeApiCredits(db: DbOrTrx, event: UsageEvent, at: Instant, afterAlert?: () => Promise<void>): Promise<UsageCharge> {
+  let alerted = false;
+  let charge: UsageCharge;
   try {
-    return await db.transaction(async (trx) => {
+    charge = await db.transaction(async (trx) => {
       const [debited] = (await trx('api_credit_accounts')
         .where({ account_id: event.accountId })
         .where('balance', '>=', event.amount)
@@ -49,13 +56,15 @@ export async function consumeApiCredits(db: DbOrTrx, event: UsageEvent, at: Inst
         .ignore()
         .returning('id');
       if (!usage) throw new AlreadyCharged();
-      await alertIfCrossed(trx, debited);
+      alerted = await alertIfCrossed(trx, debited, at);
       return { ...event, balanceAfter: debited.balance, at, replayed: false };
     });
   } catch (error) {
     if (!(error instanceof AlreadyCharged)) throw error;
     return (await storedCharge(db, event)) as UsageCharge;
   }
+  if (alerted && afterAlert) await afterAlert();
+  return charge;
 }
 
 async function storedCharge(db: DbOrTrx, event: UsageEvent): Promise<UsageCharge | undefined> {
@@ -75,19 +84,30 @@ async function refuse(db: DbOrTrx, event: UsageEvent): Promise<never> {
   });
 }
 
-/** One alert per crossing: the crossing's number is part of its key, and the alert disarms until a refill. */
-async function alertIfCrossed(trx: DbOrTrx, account: AccountRow): Promise<void> {
+/**
+ * One alert per crossing: the crossing's number is part of its key, and the alert disarms until a refill. Its
+ * `credits.low_balance` webhook event is recorded in the same transaction, under the alert's key.
+ */
+async function alertIfCrossed(trx: DbOrTrx, account: AccountRow, at: Instant): Promise<boolean> {
   const state = { balance: account.balance, threshold: account.low_balance_threshold, armed: account.low_balance_armed };
-  if (!crossesLowBalance(state)) return;
+  if (!crossesLowBalance(state)) return false;
   const crossing = account.low_balance_crossings + 1;
   await trx('api_credit_accounts')
     .where({ account_id: account.account_id })
     .update({ low_balance_armed: false, low_balance_crossings: crossing });
+  const alertKey = `${account.account_id}:low_balance:${crossing}`;
   await trx('api_credit_alerts').insert({
     account_id: account.account_id,
-    idempotency_key: `${account.account_id}:low_balance:${crossing}`,
+    idempotency_key: alertKey,
     kind: 'low_balance',
     balance: account.balance,
     threshold: account.low_balance_threshold,
   });
+  await recordWebhookEvent(trx, {
+    key: `${alertKey}:credits.low_balance`,
+    type: 'credits.low_balance',
+    occurredAt: at,
+    data: { accountId: account.account_id, alertKey, crossing, balance: account.balance, threshold: account.low_balance_threshold },
+  });
+  return true;
 }

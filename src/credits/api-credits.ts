@@ -2,18 +2,25 @@
 import { dayOf } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { PaymentProvider } from '../payments/payment-provider';
-import { readBalance, setLowBalanceThreshold } from './api-credit-accounts';
+import { listAlerts, readBalance, setLowBalanceThreshold } from './api-credit-accounts';
 import { manualInvoicing, purchaseApiCredits, type PurchaseRequest } from './api-credit-purchases';
 import { consumeApiCredits, type UsageEvent } from './api-credit-usage';
 import { clockOf, type CreditServiceDeps } from './referral-credits';
 
-export function apiCredits(deps: CreditServiceDeps & { payments: PaymentProvider }) {
-  const { db, payments } = deps;
+export interface ApiCreditDeps extends CreditServiceDeps {
+  payments: PaymentProvider;
+  /** Run after a usage event's low-balance alert (and its webhook event) commits: the API relays the outbox there. */
+  afterAlert?: () => Promise<void>;
+}
+
+export function apiCredits(deps: ApiCreditDeps) {
+  const { db, payments, afterAlert } = deps;
   const now = clockOf(deps);
   return {
-    consume: (event: UsageEvent) => consumeApiCredits(db, event, now()),
+    consume: (event: UsageEvent) => consumeApiCredits(db, event, now(), afterAlert),
     purchase: (request: PurchaseRequest) => purchaseApiCredits(db, payments, request, now()),
     balance: (accountId: string) => readBalance(db, accountId),
+    alerts: (accountId: string) => listAlerts(db, accountId),
     setLowBalanceThreshold: (accountId: string, threshold: Cents | null) => setLowBalanceThreshold(db, accountId, threshold),
     manualInvoicing: (accountId: string) => manualInvoicing(db, accountId, dayOf(now())),
   };

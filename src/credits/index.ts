@@ -8,6 +8,6 @@ export type { ReferralChannel, Registration, ReferralReward } from './referral-r
 export type { Contribution, ContributionRequest } from './contributions';
 export type { CreditHistoryEntry, CreditHolder, HistoryPage } from './credit-history';
 export type { CreditHoldings } from './credit-holdings';
-export type { ApiCreditBalance } from './api-credit-accounts';
+export type { ApiCreditAlert, ApiCreditBalance } from './api-credit-accounts';
 export type { UsageCharge, UsageEvent } from './api-credit-usage';
 export type { CreditPurchaseRecord, PurchaseRequest } from './api-credit-purchases';

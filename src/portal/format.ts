@@ -39,7 +39,7 @@ export function statusName(status: string): string {
 
 const REASONS: Record<string, string> = {
   subscribe: 'Subscription', trial_end: 'End of trial', renewal: 'Renewal', plan_change: 'Plan change', upgrade: 'Upgrade',
-  member_review: 'Member changes', interval_change: 'Billing interval change', seat_order: 'Seat order',
+  member_review: 'Member changes', interval_change: 'Billing interval change', seat_order: 'Seat order', seat_addition: 'Seats added',
 };
 export function reasonName(reason: string): string {
   return REASONS[reason] ?? reason.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());

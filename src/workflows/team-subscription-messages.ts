@@ -4,7 +4,7 @@
 // simulation runner import this file without pulling in workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentMethodRef } from '../activities';
-import type { Cents, Day, Interval, InvoiceLine, InvoiceReason, PaidPlan, PendingChange, Period, Plan } from '../domain';
+import type { Cents, Day, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, Plan } from '../domain';
 import type { OrderedSeats, SeatOrder } from './team/seat-state';
 import type { TeamState } from './team/state';
 
@@ -112,6 +112,13 @@ export interface TeamSubscriptionView {
   hadTrial: boolean;
   pendingChange: PendingChange | null;
   dunning: { invoiceId: string; firstFailure: Day; failedRetries: number; nextTryOn: Day } | null;
+  /**
+   * Member changes not billed yet (monthly: this period's; annual: since the last review). An immediate plan change
+   * bills them, prorated to the old period's end, so a quote of one needs them.
+   */
+  unbilledMemberChanges: MemberChange[];
+  /** The last failure the payment provider reported (`paymentFailed` signal); null when none was reported. */
+  lastPaymentFailure: PaymentFailure | null;
   hasPaymentMethod: boolean;
   /** The next day something is scheduled (trial end, renewal, review, retry, reminder). */
   nextEventOn: Day | null;
@@ -190,6 +197,20 @@ export const requestRefundUpdate = defineUpdate<RefundResult, [RefundRequest]>('
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
 export const paymentConfirmedSignal = defineSignal<[{ invoiceId: string }]>('paymentConfirmed');
+
+/** A payment the provider reports as failed (a webhook); `invoiceId` when the payment named one. */
+export interface PaymentFailure {
+  paymentId: string;
+  invoiceId: string | null;
+  /** The business day the workflow received the report. */
+  on: Day;
+}
+
+/**
+ * The payment provider reports that a payment failed. Informational only: the workflow made the charge and already
+ * learned of the decline from it (dunning), so the handler just records the report for the `state` query.
+ */
+export const paymentFailedSignal = defineSignal<[{ paymentId: string; invoiceId?: string }]>('paymentFailed');
 
 export const stateQuery = defineQuery<TeamSubscriptionView>('state');
 export const upcomingInvoiceQuery = defineQuery<UpcomingInvoice | null>('upcomingInvoice');

@@ -14,6 +14,7 @@ import {
   cancelUpdate,
   changePlanUpdate,
   paymentConfirmedSignal,
+  paymentFailedSignal,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
   requestRefundUpdate,
@@ -44,6 +45,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
   setHandler(requestRefundUpdate, (request) => team.requestRefund(request), { validator: (request) => team.validateRequestRefund(request) });
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
+  setHandler(paymentFailedSignal, (failure) => team.paymentFailed(failure));
   setHandler(stateQuery, () => team.view());
   setHandler(upcomingInvoiceQuery, () => team.upcomingInvoice());
 

@@ -56,8 +56,23 @@ test('payment_intent.succeeded becomes the paymentConfirmed signal to the team i
   expect(await api.db('stripe_events').where({ id: 'evt_paid_1' }).first('type', 'team_id', 'outcome')).toEqual({ type: 'payment_intent.succeeded', team_id: teamId, outcome: 'signaled' });
 });
 
-test('failed payments are recorded, unknown teams and other event types ignored', async () => {
-  expect((await webhook(intentEvent('evt_failed', 'payment_intent.payment_failed', { team_id: teamId, invoice_id: 'inv_1' })).expect(200)).body.outcome).toBe('recorded');
+test('payment_intent.payment_failed becomes the paymentFailed signal, which the state query reports', async () => {
+  const event = intentEvent('evt_failed_1', 'payment_intent.payment_failed', { team_id: teamId, invoice_id: 'inv_9' });
+  expect((await webhook(event).expect(200)).body).toEqual({ received: true, outcome: 'signaled' });
+  expect((await webhook(event).expect(200)).body).toEqual({ received: true, duplicate: true });
+  const history = await api.temporal.workflow.getHandle(teamWorkflowId(teamId)).fetchHistory();
+  expect(history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paymentFailed')).toHaveLength(1);
+  const state = await api.eventually(async () => {
+    const view = await api.state(teamId);
+    return view.lastPaymentFailure ? view : undefined;
+  });
+  expect(state.lastPaymentFailure).toEqual({ paymentId: 'pi_evt_failed_1', invoiceId: 'inv_9', on: state.today });
+  expect(state.dunning).toBeNull(); // recorded only: the workflow's own charge drives dunning
+  expect(await api.db('stripe_events').where({ id: 'evt_failed_1' }).first('type', 'outcome')).toEqual({ type: 'payment_intent.payment_failed', outcome: 'signaled' });
+});
+
+test('unknown teams and other event types are ignored', async () => {
+  expect((await webhook(intentEvent('evt_failed_nobody', 'payment_intent.payment_failed', { team_id: 'no-such-team' })).expect(200)).body.outcome).toBe('ignored');
   expect((await webhook(intentEvent('evt_nobody', 'payment_intent.succeeded', { team_id: 'no-such-team', invoice_id: 'inv_1' })).expect(200)).body.outcome).toBe('ignored');
   expect((await webhook(intentEvent('evt_other', 'customer.created', {})).expect(200)).body.outcome).toBe('ignored');
 });

@@ -1,6 +1,6 @@
 // The main flows through the REST API, on a real worker and the Temporal dev server: create a team, start a trial,
 // reach trial end, upgrade, cancel; and the refusals the workflow's validators make.
-import { ApiHarness } from '../support/api-harness';
+import { ApiHarness, VISA } from '../support/api-harness';
 
 let api: ApiHarness;
 let owner: { id: string; token: string };
@@ -131,4 +131,44 @@ test('the OpenAPI document is generated from the schemas, and /docs renders it',
   expect(docs.text).toMatch(/swagger-ui/i);
   const health = await api.call({ headers: {} }, 'get', '/health').expect(200);
   expect(health.body.status).toBe('alive');
+});
+
+test('a quote of an immediate upgrade includes the member changes not yet billed, as the upgrade charges them', async () => {
+  const as = api.withToken(owner.token);
+  const teamId = await api.createTeam(owner.id);
+  await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+
+  // Mid-period: the subscribed state carried into a new run whose business clock is ten days later.
+  const view = await api.state(teamId);
+  const handle = api.temporal.workflow.getHandle(`team:${teamId}`);
+  const { taskQueue } = await handle.describe();
+  await handle.terminate('test: move the business clock ten days into the period');
+  await api.temporal.workflow.start('teamSubscription', {
+    taskQueue,
+    workflowId: `team:${teamId}`,
+    args: [{
+      teamId, team: { name: 'Acme', billingCountry: 'US' }, members: view.members, clockOffsetMs: 10 * 86_400_000,
+      carried: {
+        teamId, plan: view.plan, interval: view.interval, status: view.status, members: view.members, paymentMethod: { ...VISA },
+        hadTrial: view.hadTrial, trial: null, period: view.period, anchorDay: view.anchorDay, pendingChange: null,
+        memberChanges: [], nextReviewOn: null, reminderOn: null, dunning: null,
+      },
+    }],
+  });
+  const moved = await api.eventually(async () => {
+    const s = await api.state(teamId);
+    return s.today > view.today ? s : undefined;
+  });
+
+  const alice = await api.createUser('alice-quote');
+  await api.call(as, 'post', `/v1/teams/${teamId}/members`, { userId: alice.id, role: 'member' }).expect(201);
+  expect((await api.state(teamId)).unbilledMemberChanges).toEqual([{ on: moved.today, delta: 1 }]);
+
+  const quote = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'professional' }).expect(200);
+  expect(quote.body.planChange).toMatchObject({ timing: 'immediate' });
+  const upgrade = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/plan-change`, { plan: 'professional' }).expect(200);
+  expect(upgrade.body.invoice.lines).toContainEqual(expect.objectContaining({ kind: 'members_added', amount: expect.any(Number) }));
+  expect(quote.body.planChange.invoice.lines).toEqual(upgrade.body.invoice.lines);
+  expect(quote.body.planChange.invoice.total).toBe(upgrade.body.invoice.total);
+  expect((await api.state(teamId)).unbilledMemberChanges).toEqual([]);
 });

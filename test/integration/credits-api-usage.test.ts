@@ -107,6 +107,35 @@ test('low balance: one alert per crossing, not per event; a refill above the thr
   ]);
 });
 
+test('a crossing records exactly one credits.low_balance webhook event, under the alert key, and starts its deliveries after the commit', async () => {
+  await testDb.db('webhook_endpoints').insert({ id: 'we_low', url: 'https://example.com/hook', secret: 'whsec_test', event_types: JSON.stringify(['credits.low_balance']), status: 'active' });
+  const relayed: number[] = [];
+  const relaying = apiCredits({
+    db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), now: () => clock,
+    // After the commit: a separate connection already sees the event.
+    afterAlert: async () => { relayed.push(Number((await testDb.db('webhook_events').where({ type: 'credits.low_balance' }).where('idempotency_key', 'like', 'acct-hook:%').count({ n: '*' }).first())?.n)); },
+  });
+  await refill('acct-hook', 'refill-1', 1000);
+  await relaying.setLowBalanceThreshold('acct-hook', 500);
+  const use = (key: string, amount: number) => relaying.consume({ accountId: 'acct-hook', idempotencyKey: key, amount });
+  await use('e1', 600); // 400: crossed
+  await use('e2', 100); // still below: no new event
+  await use('e1', 600); // a replay: nothing more
+  const events = await testDb.db('webhook_events').where({ type: 'credits.low_balance' }).where('idempotency_key', 'like', 'acct-hook:%');
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({
+    idempotency_key: 'acct-hook:low_balance:1:credits.low_balance', team_id: null,
+    data: { accountId: 'acct-hook', alertKey: 'acct-hook:low_balance:1', crossing: 1, balance: 400, threshold: 500 },
+  });
+  expect(await testDb.db('webhook_deliveries').where({ event_id: events[0].id, endpoint_id: 'we_low' })).toHaveLength(1);
+  expect(relayed).toEqual([1]);
+  expect(await relaying.alerts('acct-hook')).toEqual([
+    { idempotencyKey: 'acct-hook:low_balance:1', kind: 'low_balance', balance: 400, threshold: 500, at: expect.any(String) },
+  ]);
+  await testDb.db('webhook_deliveries').where({ endpoint_id: 'we_low' }).delete();
+  await testDb.db('webhook_endpoints').where({ id: 'we_low' }).delete();
+});
+
 test('manual invoicing counts purchases by calendar month, across month boundaries', async () => {
   const buyAt = async (at: string, purchaseId: string, amount: number) => {
     const buyer = apiCredits({ db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), now: () => new Date(at) });

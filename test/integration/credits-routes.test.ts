@@ -13,6 +13,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 // none: the platform's service token). Caller mistakes are 4xx problems naming the field, never a 5xx.
 let testDb: TestDatabase;
 let app: Express;
+/** The workflow IDs the routes' relay started (a stand-in Temporal client). */
+let started: string[] = [];
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -21,7 +23,11 @@ beforeAll(async () => {
   await testDb.db('teams').insert({ id: 'team-r', name: 'R' });
   await directory.addMember('team-r', 'ann', 'member');
   await directory.addMember('team-r', 'ben', 'owner');
-  const ctx = { db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), directory, operations: [], logger: { error() {} } } as unknown as ApiContext;
+  const temporal = { workflow: { start: async (_type: string, options: { workflowId: string }) => { started.push(options.workflowId); } } };
+  const ctx = {
+    db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), directory, operations: [], logger: { error() {} },
+    temporal, config: { TASK_QUEUE: 'test-queue' },
+  } as unknown as ApiContext;
   app = express();
   app.use(express.json());
   app.use((req, _res, next) => {
@@ -82,4 +88,23 @@ test('API credits: the user refills on purpose, the platform meters, a refusal i
   expect((await get('/v1/api-credits/ben/manual-invoicing', 'ben')).body).toMatchObject({ eligible: false, reason: expect.stringMatching(/below \$1,000/) });
   const declined = await post('/v1/api-credits/ben/purchases', { amount: 500, paymentMethodId: 'pm_card_chargeDeclined' }, 'ben');
   expect(declined.body).toMatchObject({ status: 402, code: 'payment_declined', providerCode: 'card_declined' });
+});
+
+test('API credits: a crossing is one credits.low_balance event, and the owner or the platform lists its alert', async () => {
+  expect((await post('/v1/api-credits/cat/purchases', { amount: 1000, paymentMethodId: 'pm_card_visa' }, 'cat')).status).toBe(201);
+  expect((await post('/v1/api-credits/cat/low-balance-threshold', { threshold: 500 }, 'cat')).status).toBe(200);
+  expect((await get('/v1/api-credits/cat/alerts', 'cat')).body).toEqual({ accountId: 'cat', alerts: [] });
+  await testDb.db('webhook_endpoints').insert({ id: 'we_credits', url: 'https://example.com/hook', secret: 'whsec_test', event_types: JSON.stringify(['credits.low_balance']) });
+  started = [];
+  expect((await post('/v1/api-credits/cat/usage', { amount: 600 })).body).toMatchObject({ balanceAfter: 400 }); // crossed
+  expect((await post('/v1/api-credits/cat/usage', { amount: 100 })).body).toMatchObject({ balanceAfter: 300 }); // still below
+  const events = await testDb.db('webhook_events').where({ type: 'credits.low_balance' }).where('idempotency_key', 'like', 'cat:%');
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ idempotency_key: 'cat:low_balance:1:credits.low_balance', data: { accountId: 'cat', balance: 400, threshold: 500 } });
+  // After the commit, the route started the delivery to the subscribed endpoint (once: the second event crossed nothing).
+  expect(started).toEqual([`webhook-delivery:${events[0].id}:we_credits`]);
+  const alert = { idempotencyKey: 'cat:low_balance:1', kind: 'low_balance', balance: 400, threshold: 500, at: expect.any(String) };
+  expect((await get('/v1/api-credits/cat/alerts', 'cat')).body).toEqual({ accountId: 'cat', alerts: [alert] });
+  expect((await get('/v1/api-credits/cat/alerts')).body).toEqual({ accountId: 'cat', alerts: [alert] }); // the platform
+  expect((await get('/v1/api-credits/cat/alerts', 'ann')).status).toBe(403);
 });

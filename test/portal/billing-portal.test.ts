@@ -143,3 +143,38 @@ test('an expired session gets a clear page', async () => {
   const other = await portal.browser();
   expect((await other.goto(used.url))?.status()).toBe(410);
 });
+
+test('an admin of a team with a seat order adds seats at the quoted price for the days left', async () => {
+  const { api } = portal;
+  const owner = await api.createUser('Olivia');
+  const teamId = await api.createTeam(owner.id);
+  const as = api.actingFor(owner.id);
+  const bought = await api.call(as, 'post', `/v1/teams/${teamId}/seat-orders`, { plan: 'basic', seats: 2 }).expect(200);
+  expect(bought.body).toMatchObject({ status: 'active', order: { seats: 2 } });
+
+  const page = await portal.browser();
+  await page.goto((await portal.portalUrl(owner.id, teamId)).url);
+  await page.getByRole('heading', { level: 1, name: 'Your plan' }).waitFor();
+  expect(await page.getByTestId('seats-used').textContent()).toBe('1 of 2 seats');
+
+  await page.getByLabel('Seats to add').fill('3');
+  await page.getByRole('button', { name: 'Price for the days left' }).click();
+  const total = await page.getByTestId('seat-quote-total').textContent();
+  const quoted = cents(total);
+  const expected = await api.call(as, 'post', `/v1/teams/${teamId}/seat-orders/quote`, { addSeats: 3 }).expect(200);
+  expect(quoted).toBe(expected.body.invoice.total);
+  expect(quoted).toBeGreaterThan(0);
+  const confirm = page.getByTestId('seat-confirm');
+  expect(await confirm.textContent()).toBe(`Confirm and pay ${total}`);
+  await portal.screenshot(page, 'seat-order-quote');
+
+  // A double click is one request key, so one charge.
+  await confirm.dblclick();
+  await page.getByText(/seat order now has 5 seats/).waitFor();
+  expect(cents(await page.locator('#notice').textContent())).toBe(quoted);
+  expect(await page.getByTestId('seats-used').textContent()).toBe('1 of 5 seats');
+  expect(await api.state(teamId)).toMatchObject({ seats: 5 });
+  const invoices = await api.call(as, 'get', `/v1/teams/${teamId}/invoices`).expect(200);
+  expect(invoices.body.filter((i: { reason: string }) => i.reason === 'seat_addition')).toEqual([expect.objectContaining({ total: quoted, status: 'paid' })]);
+  await portal.screenshot(page, 'seat-order-added');
+});

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { apiCredits } from '../../credits';
+import { relayOutbound } from '../../webhooks';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { actingUserId } from '../principal';
@@ -15,6 +16,16 @@ const Balance = z.object({
   lowBalanceThreshold: Cents.nullable(),
   lastUsage: z.object({ at: z.string(), amount: Cents, idempotencyKey: z.string() }).nullable(),
 });
+const Alerts = z.object({
+  accountId: z.string(),
+  alerts: z.array(z.object({
+    idempotencyKey: z.string().meta({ description: "The alert's key; its `credits.low_balance` webhook event is recorded under it" }),
+    kind: z.string(),
+    balance: Cents,
+    threshold: Cents,
+    at: z.string(),
+  })),
+});
 const Amount = Cents.min(1).max(100_000_000);
 
 /**
@@ -24,7 +35,9 @@ const Amount = Cents.min(1).max(100_000_000);
  */
 export function apiCreditRoutes(ctx: ApiContext): Router {
   const router = Router();
-  const credits = apiCredits({ db: ctx.db, payments: ctx.payments });
+  // A crossing's alert and its `credits.low_balance` event commit with the usage; their deliveries start after.
+  const afterAlert = () => relayOutbound(ctx.db, { temporal: ctx.temporal, taskQueue: ctx.config.TASK_QUEUE });
+  const credits = apiCredits({ db: ctx.db, payments: ctx.payments, afterAlert });
   const tag = 'API credits';
   const owner = { kind: 'user' } as const;
 
@@ -34,6 +47,15 @@ export function apiCreditRoutes(ctx: ApiContext): Router {
   }, async ({ params, principal }) => {
     assertSelfOrPlatform(principal, params.accountId, 'reads API credits');
     return credits.balance(params.accountId);
+  });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/api-credits/{accountId}/alerts', tag,
+    summary: 'The low-balance alerts, oldest first: one per crossing below the threshold',
+    access: owner, params: AccountParam, response: Alerts, errors: [403],
+  }, async ({ params, principal }) => {
+    assertSelfOrPlatform(principal, params.accountId, 'reads API-credit alerts');
+    return { accountId: params.accountId, alerts: await credits.alerts(params.accountId) };
   });
 
   operation(router, ctx, {

@@ -1,8 +1,9 @@
 // Stripe webhooks: the signature is checked on the raw body, each event is handled once (its id is kept), and a
-// payment Stripe reports as made becomes the team's `paymentConfirmed` signal. Mounted before the JSON parser.
+// payment Stripe reports as made becomes the team's `paymentConfirmed` signal, one it reports as failed its
+// `paymentFailed` signal. Mounted before the JSON parser.
 import express, { Router } from 'express';
 import Stripe from 'stripe';
-import { paymentConfirmedSignal } from '../../workflows/team-subscription-messages';
+import { paymentConfirmedSignal, paymentFailedSignal } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { problem, ProblemError } from '../problem';
 import type { TeamWorkflows } from '../team-workflows';
@@ -43,13 +44,18 @@ export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
 
   async function handle(event: Stripe.Event): Promise<{ teamId: string | null; outcome: Outcome }> {
     if (!HANDLED.has(event.type)) return { teamId: null, outcome: 'ignored' };
-    const metadata = (event.data.object as { metadata?: Record<string, string> | null }).metadata ?? {};
+    const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
+    const metadata = object.metadata ?? {};
     const teamId = metadata.team_id ?? null;
     const invoiceId = metadata.invoice_id;
     if (!teamId) return { teamId, outcome: 'ignored' };
-    // A failed payment needs no message: the workflow made the charge and learned of the decline from it.
-    if (event.type === 'payment_intent.payment_failed' || !invoiceId) return { teamId, outcome: 'recorded' };
     try {
+      if (event.type === 'payment_intent.payment_failed') {
+        // Informational: the workflow made the charge and learned of the decline from it; it only records this.
+        await workflows.signal(teamId, paymentFailedSignal, { paymentId: object.id ?? event.id, ...(invoiceId ? { invoiceId } : {}) });
+        return { teamId, outcome: 'signaled' };
+      }
+      if (!invoiceId) return { teamId, outcome: 'recorded' };
       await workflows.signal(teamId, paymentConfirmedSignal, { invoiceId });
       return { teamId, outcome: 'signaled' };
     } catch (error) {

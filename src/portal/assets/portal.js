@@ -192,6 +192,82 @@
     });
   }
 
+  // Adding seats to a seat order: the quote for the days left in the order, then a confirmation sent with a key made
+  // with that quote, so every click on it is one request, charged once.
+  var seatForm = document.getElementById('seat-add');
+  var seatBox = document.getElementById('seat-quote');
+  if (seatForm && seatBox) {
+    seatForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var count = Number(seatForm.elements.addSeats.value);
+      var button = seatForm.querySelector('button[type="submit"]');
+      button.disabled = true;
+      call('POST', 'seat-orders/quote', { addSeats: count }, newKey()).then(function (answer) {
+        button.disabled = false;
+        if (!answer.ok) {
+          seatBox.replaceChildren(el('p', failText(answer), { role: 'alert', class: 'alert' }));
+          seatBox.hidden = false;
+          return;
+        }
+        showSeatQuote(count, answer.data.invoice);
+      });
+    });
+  }
+
+  function showSeatQuote(count, invoice) {
+    var seatsText = count === 1 ? 'one seat' : count + ' seats';
+    var nodes = [el('h3', 'Price of ' + seatsText),
+      el('p', 'You will be charged ' + money(invoice.total) + ' today for ' + seatsText + ', for the days left until ' + seatForm.dataset.orderEnd + '.', { 'data-testid': 'seat-quote-summary' })];
+    var table = el('table', null, { class: 'lines' });
+    table.appendChild(el('caption', 'The charge, line by line'));
+    var head = el('thead');
+    var headRow = el('tr');
+    headRow.append(el('th', 'Item', { scope: 'col' }), el('th', 'Amount', { scope: 'col', class: 'num' }));
+    head.appendChild(headRow);
+    var body = el('tbody');
+    invoice.lines.forEach(function (line) {
+      var row = el('tr');
+      row.append(el('td', line.description), el('td', money(line.amount), { class: 'num' }));
+      body.appendChild(row);
+    });
+    var foot = el('tfoot');
+    var footRow = el('tr');
+    footRow.append(el('th', 'Total', { scope: 'row' }), el('td', money(invoice.total), { class: 'num total', 'data-testid': 'seat-quote-total' }));
+    foot.appendChild(footRow);
+    table.append(head, body, foot);
+    nodes.push(table);
+    var confirm = el('button', invoice.total > 0 ? 'Confirm and pay ' + money(invoice.total) : 'Confirm', { type: 'button', 'data-testid': 'seat-confirm' });
+    var again = el('button', 'Choose again', { type: 'button', class: 'secondary' });
+    var actions = el('p', null, { class: 'inline' });
+    actions.append(confirm, again);
+    nodes.push(actions);
+    seatBox.replaceChildren.apply(seatBox, nodes);
+    seatBox.hidden = false;
+    seatBox.focus();
+
+    var key = newKey();
+    var sent = false;
+    again.addEventListener('click', function () { seatBox.hidden = true; seatForm.querySelector('button').focus(); });
+    confirm.addEventListener('click', function () {
+      if (sent) return;
+      sent = true;
+      confirm.disabled = true;
+      confirm.textContent = 'Working…';
+      call('POST', 'seat-orders/seats', { count: count }, key).then(function (answer) {
+        if (!answer.ok) {
+          sent = false;
+          confirm.disabled = false;
+          confirm.textContent = 'Try again';
+          seatBox.replaceChildren(el('p', failText(answer), { role: 'alert', class: 'alert' }));
+          return;
+        }
+        if (answer.data.declined) return reloadWith(answer.data.message);
+        var charged = answer.data.invoice ? answer.data.invoice.charged : 0;
+        reloadWith('Done. ' + (charged > 0 ? 'You were charged ' + money(charged) + ' and your' : 'Your') + ' seat order now has ' + answer.data.seats + ' seats.');
+      });
+    });
+  }
+
   // Adding people: the price for the days left in the period.
   var memberForm = document.getElementById('member-price');
   if (memberForm) {

@@ -2,7 +2,7 @@
 // first, then a confirmation); cancelling or withdrawing a change; members (seats) used against what is paid for.
 import type { TeamMember } from '../../accounts/directory';
 import { freeCapacity, isSoldPerMember, memberPrice, PLANS, type Plan } from '../../domain';
-import type { TeamSubscriptionView, UpcomingInvoice } from '../../workflows/team-subscription-messages';
+import type { SeatOrder, TeamSubscriptionView, UpcomingInvoice } from '../../workflows/team-subscription-messages';
 import { day, intervalName, isoDay, money, planName, reasonName, statusName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
@@ -94,8 +94,28 @@ function cancel(sub: TeamSubscriptionView): Html {
 </section>`;
 }
 
+/** Section 7: a team on a seat order sees seats used against bought, and may add seats (a quote for the days left first). */
+function seatOrder(viewer: Viewer, data: PlanPageData, order: SeatOrder): Html {
+  const sub = data.subscription;
+  const bought = sub.seats ?? order.seats;
+  return html`<section aria-labelledby="seats-h" class="panel">
+  <h2 id="seats-h">Members and seats</h2>
+  <p class="meter"><strong data-testid="seats-used">${sub.members} of ${bought} seats</strong> used on your ${planName(order.plan)} seat order, from ${dateOf(order.period.start)} to ${dateOf(order.period.end)}.</p>
+  ${sub.members >= bought ? html`<p class="muted">Every seat is taken: add seats before inviting anyone else.</p>` : null}
+  ${may(viewer, 'change_plan') ? html`<form id="seat-add" class="inline" data-order-end="${day(order.period.end)}">
+    <label for="add-seats">Seats to add</label>
+    <input id="add-seats" name="addSeats" type="number" min="1" max="10000" value="1" inputmode="numeric" required>
+    <button type="submit" class="secondary">Price for the days left</button>
+  </form>
+  <div id="seat-quote" class="quote" hidden tabindex="-1"></div>` : null}
+  ${data.members ? html`<details><summary>Who is counted (${data.members.length})</summary>
+    <ul class="people">${data.members.map((m) => html`<li>${m.name} <span class="muted">${m.email}</span></li>`)}</ul></details>` : null}
+</section>`;
+}
+
 function seats(viewer: Viewer, data: PlanPageData): Html {
   const sub = data.subscription;
+  if (sub.seatOrder) return seatOrder(viewer, data, sub.seatOrder);
   const capacity = freeCapacity(sub.today);
   const used = sub.plan === 'free'
     ? html`<p class="meter"><strong data-testid="seats-used">${sub.members} of ${capacity}</strong> members used on the Free plan.</p>

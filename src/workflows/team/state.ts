@@ -13,7 +13,7 @@ import {
   type Period,
   type Plan,
 } from '../../domain';
-import type { SubscriptionStatus, TeamSubscriptionInput } from '../team-subscription-messages';
+import type { PaymentFailure, SubscriptionStatus, TeamSubscriptionInput } from '../team-subscription-messages';
 import type { OrderedSeats, SeatOrder } from './seat-state';
 
 export interface Dunning {
@@ -62,6 +62,8 @@ export interface TeamState {
   dunning: Dunning | null;
   /** The most recent payment by the payment method, refundable within its window (absent in older carried states). */
   lastPayment?: LastPayment | null;
+  /** The last payment failure the provider reported by webhook (absent in states carried from before the signal). */
+  lastPaymentFailure?: PaymentFailure | null;
   /** The last audit row's sequence number (absent in states carried from before the audit trail). */
   auditSequence?: number;
   /** Seat system: the running order (absent in states carried from before seat orders). */

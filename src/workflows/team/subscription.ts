@@ -521,6 +521,16 @@ export class TeamSubscription {
     );
   }
 
+  /**
+   * The provider reports a failed payment (a webhook). Only noted for the `state` query: the workflow made the charge
+   * itself and learned of the decline from its result, so dunning already runs; acting again would double it. Plain
+   * state, no activity, timer or audit row: the handler adds no commands, so stored histories replay unchanged, and
+   * it needs no `exclusive` (nothing awaits).
+   */
+  paymentFailed({ paymentId, invoiceId }: { paymentId: string; invoiceId?: string }): void {
+    this.state.lastPaymentFailure = { paymentId, invoiceId: invoiceId ?? null, on: this.clock.today() };
+  }
+
   view(): TeamSubscriptionView {
     const s = this.state;
     const today = this.clock.today();
@@ -542,6 +552,8 @@ export class TeamSubscription {
       hadTrial: s.hadTrial,
       pendingChange: s.pendingChange,
       dunning: s.dunning && { invoiceId: s.dunning.invoiceId, firstFailure: s.dunning.firstFailure, failedRetries: s.dunning.failedRetries, nextTryOn: s.dunning.nextTryOn },
+      unbilledMemberChanges: [...s.memberChanges],
+      lastPaymentFailure: s.lastPaymentFailure ?? null,
       hasPaymentMethod: s.paymentMethod !== null,
       nextEventOn: nextEventOn(s),
       busy: this.busy,
