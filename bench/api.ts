@@ -9,20 +9,11 @@
 // Every POST carries a fresh Idempotency-Key. Non-2xx answers are counted and printed: a run that mostly fails
 // measures nothing. autocannon, the API and the worker share this process and the machine's 2 cores.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import pino from 'pino';
-import { createBillingActivities } from '../src/activities';
-import { createApi } from '../src/api/app';
-import { loadConfig } from '../src/config';
-import { workflowBundle } from '../src/infra/workflow-bundle';
-import { createSandboxProvider } from '../src/payments/sandbox-provider';
-import { figure, quietRuntime, startBenchServers } from './fixtures/servers';
+import { figure, startBenchApi } from './fixtures/servers';
 
 const TEAMS = 200;
 const CONNECTIONS = 50;
@@ -34,17 +25,7 @@ const TARGET_UPDATE_P99_MS = 250;
 const CHANGES = [{ plan: 'basic' }, { interval: 'month' }] as const;
 
 export async function run(): Promise<void> {
-  quietRuntime();
-  const servers = await startBenchServers();
-  const taskQueue = `bench-api-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: servers.nativeConnection, taskQueue, workflowBundle: await workflowBundle(),
-    activities: createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) }),
-  });
-  const running = worker.run();
-  const token = `sbt_${randomUUID()}`;
-  const config = loadConfig({ TASK_QUEUE: taskQueue, BILLING_SERVICE_TOKEN: token, DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-bench-')), LOG_LEVEL: 'fatal' });
-  const app = createApi({ config, db: servers.db, temporal: servers.client, logger: pino({ level: 'fatal' }), serviceToken: token });
+  const { app, token, close } = await startBenchApi('api');
   // Requests the API is still answering: autocannon drops its connections when its time is up, but the handlers
   // (a query, an update) run on. Each run, and the shutdown, waits for them so nothing outlives its connection.
   let answering = 0;
@@ -123,9 +104,7 @@ export async function run(): Promise<void> {
     await drained();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await servers.close();
+    await close();
   }
 }
 

@@ -17,7 +17,8 @@ import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { addMembersUpdate, startTrialUpdate, stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
 import { newTeamState } from '../src/workflows/team/state';
-import { figure, quietRuntime, startBenchServers } from './fixtures/servers';
+import { installQuietRuntime } from '../src/infra/quiet-runtime';
+import { figure, startBenchServers } from './fixtures/servers';
 
 const TEAMS = Number(process.env.SEATBILL_BENCH_TEAMS ?? 10_000);
 const CACHE = Number(process.env.SEATBILL_BENCH_CACHE ?? 1_000);
@@ -34,7 +35,7 @@ function memory(): string {
 }
 
 export async function run(): Promise<void> {
-  quietRuntime();
+  installQuietRuntime();
   const servers = await startBenchServers();
   const { client } = servers;
   const worker = await Worker.create({

@@ -5,17 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
-import pino from 'pino';
-import { createBillingActivities } from '../src/activities';
-import { createApi } from '../src/api/app';
-import { loadConfig } from '../src/config';
-import { workflowBundle } from '../src/infra/workflow-bundle';
-import { createSandboxProvider } from '../src/payments/sandbox-provider';
-import { figure, quietRuntime, startBenchServers } from './fixtures/servers';
+import { loadavg } from 'node:os';
+import { figure, startBenchApi } from './fixtures/servers';
 
 const RATE = 200;
 const SECONDS = 10;
@@ -24,17 +15,7 @@ const TARGET_P99_MS = 10;
 const MAX_IN_FLIGHT = 256;
 
 export async function run(): Promise<void> {
-  quietRuntime();
-  const servers = await startBenchServers();
-  const taskQueue = `bench-entitlements-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: servers.nativeConnection, taskQueue, workflowBundle: await workflowBundle(),
-    activities: createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) }),
-  });
-  const running = worker.run();
-  const token = `sbt_${randomUUID()}`;
-  const config = loadConfig({ TASK_QUEUE: taskQueue, BILLING_SERVICE_TOKEN: token, DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-bench-')), LOG_LEVEL: 'fatal' });
-  const app = createApi({ config, db: servers.db, temporal: servers.client, logger: pino({ level: 'fatal' }), serviceToken: token });
+  const { app, token, close } = await startBenchApi('entitlements');
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
@@ -63,9 +44,7 @@ export async function run(): Promise<void> {
   } finally {
     agent.destroy();
     await new Promise((resolve) => server.close(resolve));
-    worker.shutdown();
-    await running.catch(() => undefined);
-    await servers.close();
+    await close();
   }
 }
 

@@ -16,7 +16,8 @@ import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { bumpUpdate, noopEntity } from './fixtures/noop-workflow';
-import { figure, quietRuntime, startBenchServers } from './fixtures/servers';
+import { installQuietRuntime } from '../src/infra/quiet-runtime';
+import { figure, startBenchServers } from './fixtures/servers';
 
 const TARGET_RATIO = 0.8;
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => process.stderr.write(`${message}\n`), log() {} };
@@ -154,7 +155,7 @@ const parts: Record<string, () => Promise<void>> = { history, overhead };
 export async function run(): Promise<void> {
   // history first: its time-skipping environment installs the SDK runtime, which must happen before any worker.
   const asked = (process.env.SEATBILL_BENCH_PARTS ?? 'history,overhead').split(',').map((part) => part.trim());
-  if (!asked.includes('history')) quietRuntime();
+  if (!asked.includes('history')) installQuietRuntime();
   for (const name of asked) {
     const part = parts[name];
     if (!part) throw new Error(`unknown part ${name}; known: ${Object.keys(parts).join(', ')}`);

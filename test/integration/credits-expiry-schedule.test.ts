@@ -1,46 +1,26 @@
-import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { createBillingActivities } from '../../src/activities';
 import { ensureCreditExpirySchedule } from '../../src/infra/schedules';
-import { workflowBundle } from '../../src/infra/workflow-bundle';
-import { createSandboxProvider } from '../../src/payments/sandbox-provider';
-import { createBillingWorker } from '../../src/worker';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { integrationEnv } from '../support/integration-env';
+import type { TestDatabase } from '../support/database';
+import { startDevServerWorker, waitFor, type DevServerWorker } from '../support/dev-server-worker';
 
 // The credit-expiry Schedule on the integration project's Temporal dev server (the time-skipping server has no
 // Schedules), run by a real worker against a database of its own.
 let testDb: TestDatabase;
-let connection: Connection;
-let nativeConnection: NativeConnection;
 let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
+let dev: DevServerWorker;
 const suffix = randomBytes(4).toString('hex');
 const taskQueue = `credit-expiry-${suffix}`;
 const scheduleId = `credit-expiry-${suffix}`;
 
 beforeAll(async () => {
-  const { temporalAddress } = integrationEnv();
-  testDb = await createTestDatabase();
-  connection = await Connection.connect({ address: temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  worker = await createBillingWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, bundle: await workflowBundle(),
-    activities: createBillingActivities({ db: testDb.db, payments: createSandboxProvider({ db: testDb.db }) }),
-  });
-  workerRun = worker.run();
+  dev = await startDevServerWorker(taskQueue);
+  ({ testDb, client } = dev);
 }, 120_000);
 
 afterAll(async () => {
   await client?.schedule.getHandle(scheduleId).delete().catch(() => undefined);
-  worker?.shutdown();
-  await workerRun;
-  await nativeConnection?.close();
-  await connection?.close();
-  await testDb?.drop();
+  await dev?.close();
 });
 
 test('created twice, it is one schedule, with its overlap policy and catch-up window set', async () => {
@@ -68,13 +48,3 @@ test('triggered on demand, it expires a grant past its expiry and writes the `ex
     { kind: 'expired', amount: 1000, user_id: 'frank', idempotency_key: 'expiry:cg_old' },
   ]);
 }, 60_000);
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the schedule to start its workflow');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -1,30 +1,21 @@
-import { Client, Connection, ScheduleOverlapPolicy, type ScheduleHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { createBillingActivities } from '../../src/activities';
 import type { RenewalSweepTotals } from '../../src/activities/sweep';
 import { addDays, dayOf, describePeriodCharge, instantFromEpochMs } from '../../src/domain';
 import { ensureRenewalSweepSchedule, renewalSweepSchedule } from '../../src/infra/schedules';
-import { installQuietRuntime } from '../../src/infra/quiet-runtime';
-import { workflowBundle } from '../../src/infra/workflow-bundle';
 import { metrics } from '../../src/observability/metrics';
-import { createSandboxProvider } from '../../src/payments/sandbox-provider';
-import { createBillingWorker } from '../../src/worker';
 import { SubscriptionStatus, TeamId } from '../../src/workflows/search-attributes';
 import { stateQuery, subscribeUpdate, teamWorkflowId, type TeamSubscriptionInput } from '../../src/workflows/team-subscription-messages';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { integrationEnv } from '../support/integration-env';
+import type { TestDatabase } from '../support/database';
+import { startDevServerWorker, waitFor, type DevServerWorker } from '../support/dev-server-worker';
 
 // The renewal sweep's Schedule on the integration project's Temporal dev server (the time-skipping server has no
 // Schedules), run by a real worker against a database of its own: a team whose workflow was terminated is started
 // again from the ledger, on demand (trigger) and by backfill; a team whose workflow disagrees with the ledger is
 // reported.
 let testDb: TestDatabase;
-let connection: Connection;
-let nativeConnection: NativeConnection;
 let client: Client;
-let worker: Worker;
-let workerRun: Promise<void>;
+let dev: DevServerWorker;
 const suffix = randomBytes(4).toString('hex');
 const taskQueue = `renewal-sweep-${suffix}`;
 const scheduleId = `renewal-sweep-${suffix}`;
@@ -34,27 +25,14 @@ const VISA = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
 const today = dayOf(instantFromEpochMs(Date.now()));
 
 beforeAll(async () => {
-  const { temporalAddress } = integrationEnv();
-  testDb = await createTestDatabase();
-  installQuietRuntime();
-  connection = await Connection.connect({ address: temporalAddress });
-  client = new Client({ connection });
-  nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-  worker = await createBillingWorker({
-    connection: nativeConnection, namespace: 'default', taskQueue, bundle: await workflowBundle(),
-    activities: createBillingActivities({ db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), temporal: client }),
-  });
-  workerRun = worker.run();
+  dev = await startDevServerWorker(taskQueue);
+  ({ testDb, client } = dev);
 }, 120_000);
 
 afterAll(async () => {
   await client?.schedule.getHandle(scheduleId).delete().catch(() => undefined);
   for (const teamId of [paying, drifting]) await client?.workflow.getHandle(teamWorkflowId(teamId)).terminate('test done').catch(() => undefined);
-  worker?.shutdown();
-  await workerRun;
-  await nativeConnection?.close();
-  await connection?.close();
-  await testDb?.drop();
+  await dev?.close();
 });
 
 function startTeam(teamId: string, paymentMethod = true) {
@@ -148,13 +126,3 @@ test('backfilled over the last day, the sweep repairs a team workflow terminated
   expect(view).toMatchObject({ plan: 'basic', status: 'active', hasPaymentMethod: true });
   expect(await testDb.db('audit_events').where({ team_id: paying, kind: 'subscription_workflow_restarted' }).count({ n: '*' })).toEqual([{ n: 2 }]);
 }, 120_000);
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -137,24 +137,7 @@
   function showQuote(choice, change, onFree) {
     var nodes = [el('h3', 'Price of this change'), el('p', quoteSummary(change), { 'data-testid': 'quote-summary' })];
     if (change.invoice) {
-      var table = el('table', null, { class: 'lines' });
-      table.appendChild(el('caption', 'The charge, line by line'));
-      var head = el('thead');
-      var headRow = el('tr');
-      headRow.append(el('th', 'Item', { scope: 'col' }), el('th', 'Amount', { scope: 'col', class: 'num' }));
-      head.appendChild(headRow);
-      var body = el('tbody');
-      change.invoice.lines.forEach(function (line) {
-        var row = el('tr');
-        row.append(el('td', line.description), el('td', money(line.amount), { class: 'num' }));
-        body.appendChild(row);
-      });
-      var foot = el('tfoot');
-      var footRow = el('tr');
-      footRow.append(el('th', 'Total', { scope: 'row' }), el('td', money(change.invoice.total), { class: 'num total', 'data-testid': 'quote-total' }));
-      foot.appendChild(footRow);
-      table.append(head, body, foot);
-      nodes.push(table);
+      nodes.push(linesTable(change.invoice, 'quote-total'));
     }
     var charged = change.invoice && change.timing !== 'trial' ? change.invoice.total : 0;
     var confirm = el('button', charged > 0 ? 'Confirm and pay ' + money(charged) : 'Confirm change', { type: 'button', 'data-testid': 'confirm' });
@@ -166,29 +149,13 @@
     quoteBox.hidden = false;
     quoteBox.focus();
 
-    // The key is made with the quote: every click on this confirmation is the same request, charged once.
-    var key = newKey();
-    var sent = false;
     again.addEventListener('click', function () { quoteBox.hidden = true; planForm.querySelector('button').focus(); });
-    confirm.addEventListener('click', function () {
-      if (sent) return;
-      sent = true;
-      confirm.disabled = true;
-      confirm.textContent = 'Working…';
-      call('POST', onFree ? 'subscription' : 'subscription/plan-change', choice, key).then(function (answer) {
-        if (!answer.ok) {
-          sent = false;
-          confirm.disabled = false;
-          confirm.textContent = 'Try again';
-          return showQuoteProblem(failText(answer));
-        }
-        if (answer.data.declined) return reloadWith(answer.data.message);
-        var invoice = answer.data.invoice || (answer.data.invoiceId ? answer.data : null);
-        var plan = planForm.querySelector('input[name="plan"]:checked').dataset.name;
-        reloadWith(invoice && invoice.charged > 0
-          ? 'Done. You were charged ' + money(invoice.charged) + ' and your plan is now ' + plan + '.'
-          : 'Done. ' + quoteSummary(change));
-      });
+    confirmOnce(confirm, onFree ? 'subscription' : 'subscription/plan-change', choice, showQuoteProblem, function (data) {
+      var invoice = data.invoice || (data.invoiceId ? data : null);
+      var plan = planForm.querySelector('input[name="plan"]:checked').dataset.name;
+      return invoice && invoice.charged > 0
+        ? 'Done. You were charged ' + money(invoice.charged) + ' and your plan is now ' + plan + '.'
+        : 'Done. ' + quoteSummary(change);
     });
   }
 
@@ -218,6 +185,26 @@
     var seatsText = count === 1 ? 'one seat' : count + ' seats';
     var nodes = [el('h3', 'Price of ' + seatsText),
       el('p', 'You will be charged ' + money(invoice.total) + ' today for ' + seatsText + ', for the days left until ' + seatForm.dataset.orderEnd + '.', { 'data-testid': 'seat-quote-summary' })];
+    nodes.push(linesTable(invoice, 'seat-quote-total'));
+    var confirm = el('button', invoice.total > 0 ? 'Confirm and pay ' + money(invoice.total) : 'Confirm', { type: 'button', 'data-testid': 'seat-confirm' });
+    var again = el('button', 'Choose again', { type: 'button', class: 'secondary' });
+    var actions = el('p', null, { class: 'inline' });
+    actions.append(confirm, again);
+    nodes.push(actions);
+    seatBox.replaceChildren.apply(seatBox, nodes);
+    seatBox.hidden = false;
+    seatBox.focus();
+
+    again.addEventListener('click', function () { seatBox.hidden = true; seatForm.querySelector('button').focus(); });
+    var showProblem = function (text) { seatBox.replaceChildren(el('p', text, { role: 'alert', class: 'alert' })); };
+    confirmOnce(confirm, 'seat-orders/seats', { count: count }, showProblem, function (data) {
+      var charged = data.invoice ? data.invoice.charged : 0;
+      return 'Done. ' + (charged > 0 ? 'You were charged ' + money(charged) + ' and your' : 'Your') + ' seat order now has ' + data.seats + ' seats.';
+    });
+  }
+
+  /** A quote's lines and total, as a table. */
+  function linesTable(invoice, totalTestId) {
     var table = el('table', null, { class: 'lines' });
     table.appendChild(el('caption', 'The charge, line by line'));
     var head = el('thead');
@@ -232,38 +219,33 @@
     });
     var foot = el('tfoot');
     var footRow = el('tr');
-    footRow.append(el('th', 'Total', { scope: 'row' }), el('td', money(invoice.total), { class: 'num total', 'data-testid': 'seat-quote-total' }));
+    footRow.append(el('th', 'Total', { scope: 'row' }), el('td', money(invoice.total), { class: 'num total', 'data-testid': totalTestId }));
     foot.appendChild(footRow);
     table.append(head, body, foot);
-    nodes.push(table);
-    var confirm = el('button', invoice.total > 0 ? 'Confirm and pay ' + money(invoice.total) : 'Confirm', { type: 'button', 'data-testid': 'seat-confirm' });
-    var again = el('button', 'Choose again', { type: 'button', class: 'secondary' });
-    var actions = el('p', null, { class: 'inline' });
-    actions.append(confirm, again);
-    nodes.push(actions);
-    seatBox.replaceChildren.apply(seatBox, nodes);
-    seatBox.hidden = false;
-    seatBox.focus();
+    return table;
+  }
 
+  /**
+   * Sends a confirmed quote. The key is made with the quote: every click on this confirmation is the same request,
+   * charged once. `done` turns the answer into the message shown after the reload.
+   */
+  function confirmOnce(confirm, path, body, showProblem, done) {
     var key = newKey();
     var sent = false;
-    again.addEventListener('click', function () { seatBox.hidden = true; seatForm.querySelector('button').focus(); });
     confirm.addEventListener('click', function () {
       if (sent) return;
       sent = true;
       confirm.disabled = true;
       confirm.textContent = 'Working…';
-      call('POST', 'seat-orders/seats', { count: count }, key).then(function (answer) {
+      call('POST', path, body, key).then(function (answer) {
         if (!answer.ok) {
           sent = false;
           confirm.disabled = false;
           confirm.textContent = 'Try again';
-          seatBox.replaceChildren(el('p', failText(answer), { role: 'alert', class: 'alert' }));
-          return;
+          return showProblem(failText(answer));
         }
         if (answer.data.declined) return reloadWith(answer.data.message);
-        var charged = answer.data.invoice ? answer.data.invoice.charged : 0;
-        reloadWith('Done. ' + (charged > 0 ? 'You were charged ' + money(charged) + ' and your' : 'Your') + ' seat order now has ' + answer.data.seats + ' seats.');
+        reloadWith(done(answer.data));
       });
     });
   }
