@@ -1,8 +1,9 @@
 // `npm run bench -- api` (issue 9): the API's two workflow paths under load, with autocannon at 50 concurrent
 // connections for 10 seconds each on loopback, through the real API (authentication, team lookup in Postgres, the
 // idempotency record for POSTs) against a Temporal dev server with one worker in this process:
-//   - GET  /v1/teams/{id}/subscription              the workflow's `state` query      target p99 < 50 ms
+//   - GET  /v1/teams/{id}/subscription              the state the workflow published  target p99 < 50 ms
 //   - POST /v1/teams/{id}/subscription/plan-change  the workflow's `changePlan` update target p99 < 250 ms
+// and, for comparison, GET .../subscription?live=true: the workflow's `state` query through the Temporal server.
 // The updates are spread over TEAMS teams subscribed to Professional, annual, and alternate two deferred changes
 // (down to Basic; to monthly at term end). Both are classified against the current plan, not the pending change, so
 // the workflow accepts them again and again (each replaces the pending change) without charging anything.
@@ -74,6 +75,12 @@ export async function run(): Promise<void> {
       requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/teams/${teams[q++ % TEAMS]}/subscription` }) }],
     });
     await drained();
+    let l = 0;
+    const live = await cannon({
+      url: base, method: 'GET', headers: auth,
+      requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/teams/${teams[l++ % TEAMS]}/subscription?live=true` }) }],
+    });
+    await drained();
     let u = 0;
     const update = await cannon({
       url: base, method: 'POST',
@@ -95,6 +102,7 @@ export async function run(): Promise<void> {
 
     console.log(`${CONNECTIONS} connections, ${SECONDS} s each, autocannon on 127.0.0.1, ${TEAMS} teams`);
     report('query  GET  /v1/teams/{id}/subscription            ', query);
+    report('live   GET  /v1/teams/{id}/subscription?live=true  ', live);
     report('update POST /v1/teams/{id}/subscription/plan-change', update);
     console.log(`after the updates: ${pending} of ${sample.length} sampled teams on Professional with a pending change`);
     console.log(`machine load average (1 min) at the end: ${figure(loadavg()[0]!, 2)} on 2 cores: other processes' work shows up in the tail`);

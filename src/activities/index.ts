@@ -16,6 +16,7 @@ import { teamActivities } from './teams';
 import { sweepActivities, type SweepDependencies } from './sweep';
 import { emailActivities } from './emails';
 import { webhookActivities } from './webhooks';
+import { subscriptionViewActivities } from './subscription-views';
 
 export function createBillingActivities(dependencies: BillingDependencies & Pick<SweepDependencies, 'temporal'>) {
   return {
@@ -32,6 +33,7 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...sweepActivities(dependencies),
     ...webhookActivities(dependencies),
     ...emailActivities(dependencies),
+    ...subscriptionViewActivities(dependencies),
   };
 }
 
@@ -49,5 +51,6 @@ export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
 export type { ExpireDueCreditsInput } from './credits-expiry';
 export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
+export type { PublishSubscriptionViewInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

@@ -32,6 +32,7 @@ import { userRoutes } from './routes/users';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { entitlementRoutes } from './routes/entitlements';
 import { teamWorkflows } from './team-workflows';
+import { subscriptionReader } from './subscription-views';
 import { billingManagerInvitations } from '../invitations';
 
 export type { ApiDeps } from './context';
@@ -46,6 +47,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     stripe: deps.stripe !== undefined ? deps.stripe : config.STRIPE_SECRET_KEY ? createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) : null,
   });
   const workflows = teamWorkflows(deps.temporal, config.TASK_QUEUE);
+  const subscription = subscriptionReader(db, workflows);
   const ui = config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE } : null;
   const ledger = ledgerReads(db, { temporalUi: ui });
 
@@ -56,8 +58,8 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     userRoutes(ctx),
     teamRoutes(ctx, workflows),
     memberRoutes(ctx, workflows),
-    subscriptionRoutes(ctx, workflows),
-    seatRoutes(ctx, workflows),
+    subscriptionRoutes(ctx, workflows, subscription),
+    seatRoutes(ctx, workflows, subscription),
     paymentMethodRoutes(ctx, workflows),
     billingHistoryRoutes(ctx, ledger),
     refundRoutes(ctx, ledger, workflows),
@@ -68,7 +70,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     invitationRoutes(ctx, billingManagerInvitations({ db, temporal: deps.temporal, taskQueue: config.TASK_QUEUE, directory: ctx.directory })),
     portalSessionRoutes(ctx),
     webhookEndpointRoutes(ctx),
-    entitlementRoutes(ctx, workflows),
+    entitlementRoutes(ctx, subscription),
   ]) {
     v1.use(routes);
   }

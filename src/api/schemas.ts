@@ -61,7 +61,7 @@ export const Subscription = z
     nextEventOn: Day.nullable(),
   })
   .loose()
-  .meta({ id: 'Subscription', description: "The team's live subscription, as its workflow has it" });
+  .meta({ id: 'Subscription', description: "The team's subscription, as its workflow last published it (or live, with `?live=true`)" });
 
 export const ChargedInvoice = z
   .object({

@@ -126,6 +126,12 @@ export interface TeamSubscriptionView {
   busy: boolean;
 }
 
+/**
+ * The view the workflow publishes to the ledger's read model after each change: everything but what depends on the
+ * moment of reading (`today`, `restricted`) or only exists inside the workflow (`busy`). The API adds those back.
+ */
+export type PublishedSubscriptionView = Omit<TeamSubscriptionView, 'today' | 'restricted' | 'busy'>;
+
 /** The next charge, computed by the same domain functions that will make it. */
 export interface UpcomingInvoice {
   on: Day;

@@ -7,13 +7,13 @@ import {
   addSeatsUpdate,
   buySeatsUpdate,
   recordInvoicePaymentUpdate,
-  stateQuery,
   type TeamSubscriptionView,
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { problem } from '../problem';
 import { ChargedInvoice, Count, Id, Json, PaidPlan, TeamIdParam } from '../schemas';
+import type { SubscriptionReader } from '../subscription-views';
 import type { TeamWorkflows } from '../team-workflows';
 
 const refusals = [404, 409, 422] as const;
@@ -29,7 +29,7 @@ const SeatQuoteBody = z
   .strictObject({ plan: PaidPlan.optional(), seats: Count.optional(), addSeats: Count.optional() })
   .refine((q) => (q.addSeats !== undefined) !== (q.plan !== undefined && q.seats !== undefined), { message: 'name addSeats, or a plan and seats' });
 
-export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
+export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscription: SubscriptionReader): Router {
   const router = Router();
   const tag = 'Seat orders';
   const change = { kind: 'team', actions: ['change_plan'] } as const;
@@ -50,7 +50,7 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
     method: 'post', path: '/v1/teams/{teamId}/seat-orders/quote', tag, summary: 'What seats added now, or an order, would cost (nothing is changed)',
     access: { kind: 'team', actions: ['view_billing'] }, params: TeamIdParam, body: SeatQuoteBody, errors: [409, 422],
     response: Json.meta({ description: '{ today, invoice }' }),
-  }, async ({ team, body }) => seatQuote(await workflows.query(team.teamId, stateQuery), body));
+  }, async ({ team, body }) => seatQuote(await subscription(team.teamId), body));
 
   operation(router, ctx, {
     // Operators record a bank transfer or a card payment they received for an invoice-first order.

@@ -4,7 +4,6 @@ import {
   cancelUpdate,
   changePlanUpdate,
   startTrialUpdate,
-  stateQuery,
   subscribeUpdate,
   upcomingInvoiceQuery,
   withdrawPendingChangeUpdate,
@@ -13,12 +12,13 @@ import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { quote } from '../quotes';
 import { ChargedInvoice, Count, Day, Interval as IntervalSchema, InvoiceLine, Json, PendingChange, Plan as PlanSchema, PlanChange, PlanSelection, Subscription, TeamIdParam } from '../schemas';
+import type { SubscriptionReader } from '../subscription-views';
 import type { TeamWorkflows } from '../team-workflows';
 
 const refusals = [404, 409, 422] as const;
 
 /** The subscription: each action is one update of the team's workflow, each read one of its queries. */
-export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
+export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscription: SubscriptionReader): Router {
   const router = Router();
   const tag = 'Subscription';
   const view = { kind: 'team', actions: ['view_billing'] } as const;
@@ -27,7 +27,11 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows): R
   operation(router, ctx, {
     method: 'get', path: '/v1/teams/{teamId}/subscription', tag, summary: 'Plan, status, period, trial, pending change', access: view,
     params: TeamIdParam, response: Subscription,
-  }, ({ team }) => workflows.query(team.teamId, stateQuery));
+    query: z.object({
+      live: z.enum(['true', 'false']).default('false').transform((live) => live === 'true')
+        .meta({ description: 'true asks the workflow itself (slower; `busy` says whether it is working on a request), instead of the state it published last' }),
+    }),
+  }, ({ team, query }) => subscription(team.teamId, query));
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/subscription/trial', tag, summary: 'Start the 14-day trial (needs a payment method; once per team)',
@@ -67,7 +71,7 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows): R
       .strictObject({ plan: PlanSchema.optional(), interval: IntervalSchema.optional(), addMembers: Count.optional(), removeMembers: Count.optional() })
       .refine((q) => Object.values(q).some((value) => value !== undefined), { message: 'name a plan, an interval, addMembers or removeMembers' }),
     response: Json.meta({ description: '{ today, planChange: { timing, invoice, pendingChange } | null, members: { charges, refunds } | null }' }),
-  }, async ({ team, body }) => quote(await workflows.query(team.teamId, stateQuery), body));
+  }, async ({ team, body }) => quote(await subscription(team.teamId), body));
 
   return router;
 }

@@ -4,7 +4,7 @@
 import { dayOf, epochMs, instantFromEpochMs, type Day, type Instant } from '../../domain';
 
 export class BusinessClock {
-  constructor(private readonly offsetMs: number) {
+  constructor(readonly offsetMs: number) {
     if (!Number.isSafeInteger(offsetMs)) throw new RangeError(`clockOffsetMs must be an integer, got ${offsetMs}`);
   }
 

@@ -1,10 +1,10 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { BillingActivities, InvoiceSummary, PaymentMethodRef } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
-import type { ChargedInvoice } from '../team-subscription-messages';
+import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
 
@@ -12,6 +12,14 @@ const billing = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
   // A provider outage or a lost connection is retried under the same keys until it works; a decline is not
   // retried here (the activity fails it as non-retryable): dunning makes the next attempt days later.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Records of what happened (audit rows, the published view) are single-row inserts into our own Postgres: they run
+// as local activities, in the worker, inside the workflow task that made the change, instead of a round trip
+// through the server's activity queue each. They are retried the same way, under the same keys.
+const records = proxyLocalActivities<BillingActivities>({
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -122,7 +130,14 @@ export class TeamLedger {
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
   async audit(key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
     const { workflowId, runId } = workflowInfo();
-    await billing.recordAudit({ key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() });
+    const input = { key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() };
+    // Before the patch the audit row was a regular activity: histories recorded then replay that command.
+    await (patched('local-audit') ? records : billing).recordAudit(input);
+  }
+
+  /** The read model's row for this team; `version` orders publications (see subscription-views activity). */
+  async publishView(version: number, view: PublishedSubscriptionView): Promise<void> {
+    await records.publishSubscriptionView({ teamId: this.teamId, version, clockOffsetMs: this.clock.offsetMs, view, at: this.clock.now() });
   }
 
   async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {

@@ -66,6 +66,8 @@ export interface TeamState {
   lastPaymentFailure?: PaymentFailure | null;
   /** The last audit row's sequence number (absent in states carried from before the audit trail). */
   auditSequence?: number;
+  /** The last version of the read model's view this team published (absent before the read model). */
+  viewVersion?: number;
   /** Seat system: the running order (absent in states carried from before seat orders). */
   seatOrder?: SeatOrder | null;
   /** Seat system: an order bought that has not started yet. */

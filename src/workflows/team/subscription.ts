@@ -27,6 +27,7 @@ import type {
   SeatOrderRequest,
   SeatOrderResult,
   SeatsAdded,
+  PublishedSubscriptionView,
   TeamSubscriptionView,
   TrialStarted,
   UpcomingInvoice,
@@ -43,6 +44,7 @@ import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
 import * as seatRequests from './seat-requests';
 import { orderedSeatsOf, seatOrderOf, seatsStartOn } from './seat-state';
+import { ViewPublisher } from './published-view';
 import { dropToFree, restricted, reviewAfter, startPeriod, type TeamState } from './state';
 
 export class TeamSubscription {
@@ -50,6 +52,7 @@ export class TeamSubscription {
   private readonly operatorView = new OperatorView();
   private readonly seats: SeatOrders;
   private readonly audit: AuditTrail;
+  private readonly views: ViewPublisher;
   private readonly nextEventTimer: NextEventTimer;
   /** One request or scheduled event at a time: each reads the state, awaits activities, then writes the state. */
   private busy = false;
@@ -70,6 +73,7 @@ export class TeamSubscription {
       this.state.lastPayment = payment;
     });
     this.audit = new AuditTrail(state, this.ledger);
+    this.views = new ViewPublisher(state, this.ledger);
     this.nextEventTimer = new NextEventTimer(clock);
     this.seats = new SeatOrders(state, this.ledger, {
       newPeriodStarted: () => {
@@ -126,9 +130,12 @@ export class TeamSubscription {
     try {
       return await work();
     } finally {
-      this.busy = false;
       this.changes += 1;
       this.operatorView.publish(this.state, this.clock.today());
+      // Still busy: the read model has this change before the next request runs, and before this one answers.
+      await this.views.publish(this.publishedView()).finally(() => {
+        this.busy = false;
+      });
     }
   }
 
@@ -458,8 +465,9 @@ export class TeamSubscription {
   }
 
   /** The card on file; dunning's next retry uses it. */
-  setPaymentMethod(method: PaymentMethodRef): { hasPaymentMethod: true } {
+  async setPaymentMethod(method: PaymentMethodRef): Promise<{ hasPaymentMethod: true }> {
     this.state.paymentMethod = { ...method };
+    await this.views.publish(this.publishedView());
     return { hasPaymentMethod: true };
   }
 
@@ -524,19 +532,24 @@ export class TeamSubscription {
   /**
    * The provider reports a failed payment (a webhook). Only noted for the `state` query: the workflow made the charge
    * itself and learned of the decline from its result, so dunning already runs; acting again would double it. Plain
-   * state, no activity, timer or audit row: the handler adds no commands, so stored histories replay unchanged, and
-   * it needs no `exclusive` (nothing awaits).
+   * state, no activity, timer or audit row, so no `exclusive`; only the read model is told (under its patch, so
+   * histories recorded before it replay unchanged).
    */
-  paymentFailed({ paymentId, invoiceId }: { paymentId: string; invoiceId?: string }): void {
+  async paymentFailed({ paymentId, invoiceId }: { paymentId: string; invoiceId?: string }): Promise<void> {
     this.state.lastPaymentFailure = { paymentId, invoiceId: invoiceId ?? null, on: this.clock.today() };
+    await this.views.publish(this.publishedView()); // under its patch: a local activity, no command before it
   }
 
   view(): TeamSubscriptionView {
-    const s = this.state;
     const today = this.clock.today();
+    return { ...this.publishedView(), today, restricted: restricted(this.state, today), busy: this.busy };
+  }
+
+  /** The view without what depends on the moment of reading: what the read model stores. */
+  private publishedView(): PublishedSubscriptionView {
+    const s = this.state;
     return {
       teamId: s.teamId,
-      today,
       plan: s.plan,
       interval: s.interval,
       status: s.status,
@@ -544,7 +557,6 @@ export class TeamSubscription {
       seats: seatOrderOf(s)?.seats ?? null,
       seatOrder: seatOrderOf(s),
       orderedSeats: orderedSeatsOf(s),
-      restricted: restricted(s, today),
       period: s.period,
       periodEnd: s.period?.end ?? s.trial?.end ?? seatOrderOf(s)?.period.end ?? null,
       anchorDay: s.anchorDay,
@@ -556,7 +568,6 @@ export class TeamSubscription {
       lastPaymentFailure: s.lastPaymentFailure ?? null,
       hasPaymentMethod: s.paymentMethod !== null,
       nextEventOn: nextEventOn(s),
-      busy: this.busy,
     };
   }
 
