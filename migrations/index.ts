@@ -6,6 +6,7 @@ import * as credits from './20261122_004_credits';
 import * as invitations from './20261122_005_invitations';
 import * as webhooks from './20261122_008_webhooks';
 import * as portal from './20261122_009_portal';
+import * as providerInvoices from './20261122_010_provider_invoices';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_005_invitations': invitations,
   '20261122_008_webhooks': webhooks,
   '20261122_009_portal': portal,
+  '20261122_010_provider_invoices': providerInvoices,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
