@@ -6,6 +6,7 @@ import * as credits from './20261122_004_credits';
 import * as invitations from './20261122_005_invitations';
 import * as webhooks from './20261122_008_webhooks';
 import * as portal from './20261122_009_portal';
+import * as providerInvoices from './20261122_010_provider_invoices';
 import * as subscriptionViews from './20261122_011_subscription_views';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_005_invitations': invitations,
   '20261122_008_webhooks': webhooks,
   '20261122_009_portal': portal,
+  '20261122_010_provider_invoices': providerInvoices,
   '20261122_011_subscription_views': subscriptionViews,
 };
 

@@ -18,7 +18,7 @@ import { metrics } from './observability/metrics';
 import { metricsPort, startMetricsServer } from './observability/metrics-server';
 import { workflowClientMetrics } from './observability/workflow-client-metrics';
 import { temporalLogLevel, temporalRuntimeLogger } from './temporal-logger';
-import { createPaymentProvider } from './payments';
+import { createPaymentProvider, createStripeInvoicing } from './payments';
 import { createBillingWorker } from './worker';
 
 /**
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TASK_QUEUE,
-        activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), temporal }),
+        activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal }),
       });
       const workerRun = worker.run();
       stops.push({

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex';
 import type { EmailSettings } from '../email/settings';
 import type { PaymentProvider, PaymentProviders } from '../payments/payment-provider';
+import type { StripeInvoices } from '../payments/stripe-invoices';
 import type { WebhookHttpOptions } from '../webhooks/delivery';
 
 /** What the billing activities are built with: the ledger, the payment provider(s), and a clock. */
@@ -8,6 +9,8 @@ export interface BillingDependencies {
   db: Db;
   /** The engine's provider, or several by name; a payment method or payment row names the one it needs. */
   payments: PaymentProvider | PaymentProviders;
+  /** Invoice first for teams paying through Stripe (`send_invoice`); absent without STRIPE_SECRET_KEY. */
+  stripeInvoices?: StripeInvoices;
   /** The clock for records whose caller gives no time (audit events); tests pin it. */
   now?: () => Date;
   /** How emails are sent; by default from the environment (SMTP_URL, or .eml files in DATA_DIR). */

@@ -11,6 +11,7 @@ import type { BillingDependencies } from './dependencies';
 import { invitationActivities } from './invitations';
 import { invoiceActivities } from './invoices';
 import { notificationActivities } from './notifications';
+import { providerInvoiceActivities } from './provider-invoices';
 import { refundActivities } from './refunds';
 import { teamActivities } from './teams';
 import { sweepActivities, type SweepDependencies } from './sweep';
@@ -23,6 +24,7 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...teamActivities(dependencies),
     ...invoiceActivities(dependencies),
     ...collectionActivities(dependencies),
+    ...providerInvoiceActivities(dependencies),
     ...balanceActivities(dependencies),
     ...creditActivities(dependencies),
     ...creditExpiryActivities(dependencies),
@@ -46,6 +48,7 @@ export type { EnsureTeamInput, TeamRecord } from './teams';
 export type { CloseInvoiceInput, InvoiceLineInput, InvoiceSummary, IssueInvoiceInput } from './invoices';
 export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethodRef } from './collection';
 export type { SettledInvoice } from './settlement';
+export type { ProviderInvoiceClosed, ProviderInvoiceSent, SendProviderInvoiceInput, VoidProviderInvoiceInput } from './provider-invoices';
 export type { BalanceCredit, CreditTeamBalanceInput, LedgerSummary } from './balance';
 export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
 export type { ExpireDueCreditsInput } from './credits-expiry';

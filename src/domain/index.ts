@@ -16,3 +16,4 @@ export * from './refunds';
 export * from './roles';
 export * from './invitations';
 export * from './manual-invoicing';
+export * from './provider-invoices';

@@ -3,6 +3,7 @@ import type { Db } from '../db/knex';
 import type { PaymentProvider } from './payment-provider';
 import { createSandboxProvider } from './sandbox-provider';
 import { createStripeClient } from './stripe-client';
+import { createStripeInvoices, type StripeInvoices } from './stripe-invoices';
 import { createStripeProvider } from './stripe-provider';
 
 export * from './payment-provider';
@@ -14,4 +15,9 @@ export function createPaymentProvider(config: Pick<Config, 'PAYMENT_PROVIDER' | 
   if (config.PAYMENT_PROVIDER === 'sandbox') return createSandboxProvider({ db });
   if (!config.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   return createStripeProvider({ stripe: createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) });
+}
+
+/** Stripe's `send_invoice` invoices (invoice-first seat orders of teams paying through Stripe), when a key is set. */
+export function createStripeInvoicing(config: Pick<Config, 'STRIPE_SECRET_KEY'>): StripeInvoices | undefined {
+  return config.STRIPE_SECRET_KEY ? createStripeInvoices({ stripe: createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) }) : undefined;
 }

@@ -54,6 +54,12 @@ export function createStripeInvoices({ stripe }: { stripe: Stripe }) {
       return { providerInvoiceId: sent.id, status: sent.status ?? null, hostedInvoiceUrl: sent.hosted_invoice_url ?? null };
     },
 
+    /** Its status now (`open`, `paid`, `void`…), and what was paid on it, in cents. */
+    async invoiceStatus(providerInvoiceId: string): Promise<{ status: string | null; amountPaid: Cents }> {
+      const invoice = await callStripe(() => stripe.invoices.retrieve(providerInvoiceId));
+      return { status: invoice.status ?? null, amountPaid: invoice.amount_paid };
+    },
+
     /** Unpaid past its due day: voided at Stripe too, so it can no longer be paid there. */
     async voidInvoice(providerInvoiceId: string, idempotencyKey: string): Promise<{ status: string | null }> {
       const voided = await callStripe(() => stripe.invoices.voidInvoice(providerInvoiceId, {}, { idempotencyKey: `${idempotencyKey}:void` }));

@@ -9,6 +9,7 @@ import { createTimeSkippingEnv } from '../infra/time-skipping';
 import { workflowBundle } from '../infra/workflow-bundle';
 import type { PaymentProvider } from '../payments/payment-provider';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox-provider';
+import type { StripeInvoices } from '../payments/stripe-invoices';
 import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamSubscriptionView } from '../workflows';
 import { TeamId } from '../workflows/search-attributes';
 
@@ -19,6 +20,8 @@ export interface EngineOptions {
   db: Db;
   /** Wraps the sandbox provider, e.g. for fault injection in tests. */
   wrapProvider?: (sandbox: SandboxProvider) => PaymentProvider;
+  /** Stripe's `send_invoice` invoices, for teams given a Stripe payment method (tests pass a recording fake). */
+  stripeInvoices?: StripeInvoices;
 }
 
 export interface SimulatedTeamOptions {
@@ -54,7 +57,7 @@ export class SimulationEngine {
   static async start(options: EngineOptions): Promise<SimulationEngine> {
     const sandbox = createSandboxProvider({ db: options.db });
     const provider = options.wrapProvider ? options.wrapProvider(sandbox) : sandbox;
-    const activities = createBillingActivities({ db: options.db, payments: { sandbox: provider } });
+    const activities = createBillingActivities({ db: options.db, payments: { sandbox: provider }, stripeInvoices: options.stripeInvoices });
     const [bundle, env] = await Promise.all([workflowBundle(), createTimeSkippingEnv()]);
     try {
       await registerSearchAttributes(env.connection, 'default');

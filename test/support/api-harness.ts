@@ -17,6 +17,7 @@ import type { PaymentProvider } from '../../src/payments';
 import { installQuietRuntime } from '../../src/infra/quiet-runtime';
 import { workflowBundle } from '../../src/infra/workflow-bundle';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
+import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { stateQuery, teamWorkflowId, type TeamState, type TeamSubscriptionView } from '../../src/workflows/team-subscription-messages';
 import { createTestDatabase, type TestDatabase } from './database';
 import { integrationEnv } from './integration-env';
@@ -41,7 +42,7 @@ export class ApiHarness {
     private readonly closeConnections: () => Promise<void>,
   ) {}
 
-  static async start(options: { payments?: PaymentProvider; stripe?: Stripe } = {}): Promise<ApiHarness> {
+  static async start(options: { payments?: PaymentProvider; stripe?: Stripe; stripeInvoices?: StripeInvoices } = {}): Promise<ApiHarness> {
     const { temporalAddress } = integrationEnv();
     const testDb = await createTestDatabase();
     const db = testDb.db;
@@ -53,7 +54,7 @@ export class ApiHarness {
       connection: nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      activities: createBillingActivities({ db, payments: createSandboxProvider({ db }) }),
+      activities: createBillingActivities({ db, payments: createSandboxProvider({ db }), stripeInvoices: options.stripeInvoices }),
     });
     const running = worker.run();
     const connection = await Connection.connect({ address: temporalAddress });

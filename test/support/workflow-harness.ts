@@ -12,6 +12,7 @@ import type { Db } from '../../src/db/knex';
 import type { Cents, Day } from '../../src/domain';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
 import type { SandboxProvider } from '../../src/payments/sandbox-provider';
+import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { SimulationEngine, type SimulatedTeam, type SimulatedTeamOptions } from '../../src/simulation/engine';
 import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
 import type { teamSubscription, TeamSubscriptionView } from '../../src/workflows';
@@ -19,6 +20,8 @@ import type { teamSubscription, TeamSubscriptionView } from '../../src/workflows
 export interface HarnessOptions {
   /** Wraps the sandbox provider, e.g. to fail after a charge was accepted. */
   wrapProvider?: (sandbox: SandboxProvider) => PaymentProvider;
+  /** Stripe's `send_invoice` invoices (a recording fake in workflow tests). */
+  stripeInvoices?: StripeInvoices;
 }
 
 export interface LedgerInvoice {
@@ -59,7 +62,7 @@ export class WorkflowHarness {
   static async start(options: HarnessOptions = {}): Promise<WorkflowHarness> {
     const ledger = await openIsolatedLedger();
     try {
-      return new WorkflowHarness(await SimulationEngine.start({ db: ledger.db, wrapProvider: options.wrapProvider }), ledger);
+      return new WorkflowHarness(await SimulationEngine.start({ db: ledger.db, wrapProvider: options.wrapProvider, stripeInvoices: options.stripeInvoices }), ledger);
     } catch (error) {
       await ledger.close();
       throw error;

@@ -1,9 +1,10 @@
 // Stripe webhooks: the signature is checked on the raw body, each event is handled once (its id is kept), and a
 // payment Stripe reports as made becomes the team's `paymentConfirmed` signal, one it reports as failed its
-// `paymentFailed` signal. Mounted before the JSON parser.
+// `paymentFailed` signal. A paid `send_invoice` invoice of an invoice-first seat order is recorded as its payment
+// (the `recordInvoicePayment` update), which starts the order. Mounted before the JSON parser.
 import express, { Router } from 'express';
 import Stripe from 'stripe';
-import { paymentConfirmedSignal, paymentFailedSignal } from '../../workflows/team-subscription-messages';
+import { paymentConfirmedSignal, paymentFailedSignal, recordInvoicePaymentUpdate } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { problem, ProblemError } from '../problem';
 import type { TeamWorkflows } from '../team-workflows';
@@ -56,10 +57,28 @@ export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
         return { teamId, outcome: 'signaled' };
       }
       if (!invoiceId) return { teamId, outcome: 'recorded' };
+      if (event.type === 'invoice.paid' && (await recordedAsSeatOrderPayment(teamId, invoiceId, object.id))) return { teamId, outcome: 'recorded' };
       await workflows.signal(teamId, paymentConfirmedSignal, { invoiceId });
       return { teamId, outcome: 'signaled' };
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 404) return { teamId, outcome: 'ignored' }; // no such team
+      throw error;
+    }
+  }
+
+  /**
+   * Our invoice-first seat order, paid on Stripe's hosted page: the Stripe invoice's id is the payment's reference, so
+   * a replayed or repeated event records one payment (and the void at the due date, finding it paid, the same one).
+   * Refused as no open seat order invoice (paid already, or not a seat order's): false, and the signal goes out as before.
+   */
+  async function recordedAsSeatOrderPayment(teamId: string, invoiceId: string, stripeInvoiceId: string | undefined): Promise<boolean> {
+    if (!stripeInvoiceId) return false;
+    try {
+      // The hosted page takes a card or a bank debit; either way it is a payment through Stripe, recorded as one.
+      await workflows.update(teamId, recordInvoicePaymentUpdate, { invoiceId, method: 'card', reference: stripeInvoiceId });
+      return true;
+    } catch (error) {
+      if (error instanceof ProblemError && error.problem.status === 409 && error.problem.code === 'no_open_invoice') return false;
       throw error;
     }
   }

@@ -18,6 +18,7 @@ import {
   type RenewalResult,
 } from '../../domain';
 import type { UpcomingInvoice } from '../team-subscription-messages';
+import { upcomingSeatCharge } from './seat-charges';
 import type { TeamState } from './state';
 
 export interface PaidSubscription {
@@ -84,7 +85,10 @@ export function upcomingInvoice(state: TeamState): UpcomingInvoice | null {
     if (state.pendingChange?.plan === 'free') return null; // canceled during the trial: nothing is charged
     return preview(trialEndCharge(state).invoice, []);
   }
-  if (!state.period) return null;
+  const seatCharge = upcomingSeatCharge(state);
+  // On the seat system, or switching to it when this period ends: the order is the next charge (the subscription's
+  // last member changes, settled the same day, go to the balance or on a small invoice of their own).
+  if (!state.period || (seatCharge && !(state.nextReviewOn && state.memberChanges.length > 0))) return seatCharge && preview(seatCharge, []);
   if (state.nextReviewOn && state.memberChanges.length > 0) {
     const review = memberReviewCharge(state, state.nextReviewOn);
     return preview(review.invoice ?? buildInvoice(state.nextReviewOn, 'member_review', []), review.refunds);

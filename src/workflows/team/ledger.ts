@@ -2,7 +2,7 @@
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { BillingActivities, InvoiceSummary, PaymentMethodRef } from '../../activities';
+import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
@@ -105,6 +105,16 @@ export class TeamLedger {
   /** A bank transfer or card payment received for an open invoice; the same reference twice is one payment. */
   async recordPayment(invoiceId: string, amount: Cents, method: 'bank_transfer' | 'card', reference: string): Promise<InvoiceSummary> {
     return billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at: this.clock.now() });
+  }
+
+  /** Invoice first through Stripe: the open invoice sent as a `send_invoice` invoice, once per invoice. */
+  async sendProviderInvoice(invoiceId: string, customerId: string): Promise<ProviderInvoiceSent> {
+    return billing.sendProviderInvoice({ invoiceId, customerId, at: this.clock.now() });
+  }
+
+  /** The provider's invoice voided with ours, or found paid there (then the payment is recorded, not voided). */
+  async voidProviderInvoice(invoiceId: string): Promise<ProviderInvoiceClosed> {
+    return billing.voidProviderInvoice({ invoiceId });
   }
 
   async voidInvoice(invoiceId: string): Promise<void> {

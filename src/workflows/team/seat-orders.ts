@@ -1,10 +1,12 @@
 // The seat system (section 7) inside the team's workflow: orders bought, paid, started, extended and ended. Amounts
 // come from the domain's seat rules; money moves only through ./ledger, under keys of business facts.
+import { patched } from '@temporalio/workflow';
 import {
   invoiceDueDay,
   invoiceFirstSeatOrderInvoice,
   seatAdditionInvoice,
   seatOrderInvoice,
+  sendsProviderInvoice,
   type Day,
   type Invoice,
   type PaidPlan,
@@ -22,8 +24,13 @@ import type {
 } from '../team-subscription-messages';
 import type { TeamLedger } from './ledger';
 import { reject } from './requests';
-import { newSeatOrder, orderedSeatsOf, seatOrderOf, type SeatOrder } from './seat-state';
+import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
+
+/** Invoice first through Stripe: sent there, and voided there with ours (stored histories before it send nothing). */
+const STRIPE_SEAT_INVOICE = 'stripe-seat-invoice';
+/** A declined seat charge retried as a new attempt (stored histories retried under the declined key). */
+const SEAT_CHARGE_ATTEMPTS = 'seat-charge-attempts';
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 
@@ -127,9 +134,20 @@ export class SeatOrders {
     await this.host.downgradeToFree(on, 'payment_failed');
   }
 
-  /** Unpaid past its due day: void, and the order never starts. A subscription it was to replace goes on. */
-  async voidUnpaid(): Promise<void> {
+  /**
+   * Unpaid past its due day: void, and the order never starts. A subscription it was to replace goes on. Sent through
+   * Stripe, it is voided there first; found paid there (its webhook late or lost), the payment starts the order instead.
+   */
+  async voidUnpaid(today: Day): Promise<void> {
     const ordered = orderedSeatsOf(this.state)!;
+    const invoice = ordered.invoice!;
+    if (invoice.provider && patched(STRIPE_SEAT_INVOICE)) {
+      const closed = await this.ledger.voidProviderInvoice(invoice.invoiceId);
+      if (closed.outcome === 'paid') {
+        await this.recordPayment({ invoiceId: invoice.invoiceId, method: 'card', reference: closed.reference }, today);
+        return;
+      }
+    }
     this.state.orderedSeats = null;
     const switchedAway = this.state.pendingChange;
     if (this.state.period && switchedAway?.plan === 'free' && switchedAway.effectiveOn === ordered.startsOn) this.state.pendingChange = null;
@@ -144,15 +162,36 @@ export class SeatOrders {
     const dueOn = invoiceDueDay(today, request.dueDays);
     const issued = await this.ledger.issueOpen(this.ledger.invoiceKey(invoice), invoice, dueOn);
     const { invoiceId, key, total, charged } = issued;
-    this.state.orderedSeats = { plan: request.plan, seats: request.seats, startsOn, invoice: { invoiceId, key, total, charged, dueOn, paid: false } };
+    const provider = await this.sendThroughProvider(issued);
+    this.state.orderedSeats = {
+      plan: request.plan, seats: request.seats, startsOn, invoice: { invoiceId, key, total, charged, dueOn, paid: false, ...(provider ? { provider } : {}) },
+    };
     return issued;
   }
 
-  /** Seat orders are paid up front: a declined card voids the invoice (no dunning), and the caller says what then. */
+  /** A team paying through Stripe gets the invoice from Stripe (`send_invoice`): emailed, and paid on its hosted page. */
+  private async sendThroughProvider(issued: ChargedInvoice): Promise<OrderInvoice['provider'] | null> {
+    const method = this.state.paymentMethod;
+    if (!sendsProviderInvoice(method, issued.charged) || !patched(STRIPE_SEAT_INVOICE)) return null;
+    const sent = await this.ledger.sendProviderInvoice(issued.invoiceId, method.customerId);
+    return { invoiceId: sent.providerInvoiceId, hostedInvoiceUrl: sent.hostedInvoiceUrl };
+  }
+
+  /**
+   * Seat orders are paid up front: a declined card voids the invoice (no dunning), and the caller says what then. A
+   * retry of the same fact (the same day, say with another card) is a new attempt, `<key>:attempt-<n>`: under the
+   * declined one's key the ledger would answer with the voided invoice again.
+   */
   private async chargeCard(key: string, invoice: Invoice, period?: Period): Promise<ChargedInvoice | null> {
-    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period);
-    if (charged.status === 'paid') return charged;
+    const declined = this.state.declinedSeatCharge;
+    const attempt = declined?.key === key && patched(SEAT_CHARGE_ATTEMPTS) ? declined.attempts + 1 : 1;
+    const charged = await this.ledger.charge(attempt === 1 ? key : `${key}:attempt-${attempt}`, invoice, this.paymentMethod(), period);
+    if (charged.status === 'paid') {
+      this.state.declinedSeatCharge = null;
+      return charged;
+    }
     if (charged.status === 'open') await this.ledger.voidInvoice(charged.invoiceId);
+    this.state.declinedSeatCharge = { key, attempts: attempt };
     return null;
   }
 

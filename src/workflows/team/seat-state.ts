@@ -21,6 +21,8 @@ export interface OrderInvoice {
   charged: Cents;
   dueOn: Day;
   paid: boolean;
+  /** Sent through Stripe (`send_invoice`): its invoice there, and the page where the customer pays it. */
+  provider?: { invoiceId: string; hostedInvoiceUrl: string | null };
 }
 
 /** A seat order bought but not started: it waits for the current period or order to end, or for its payment. */

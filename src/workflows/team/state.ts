@@ -72,6 +72,8 @@ export interface TeamState {
   seatOrder?: SeatOrder | null;
   /** Seat system: an order bought that has not started yet. */
   orderedSeats?: OrderedSeats | null;
+  /** Seat system: the last card charge declined (its invoice voided), so a retry is a new attempt with its own key. */
+  declinedSeatCharge?: { key: string; attempts: number } | null;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

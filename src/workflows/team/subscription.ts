@@ -165,7 +165,7 @@ export class TeamSubscription {
       case 'seat_order_start':
         return this.seats.startOrdered(on);
       case 'seat_invoice_void':
-        return this.seats.voidUnpaid();
+        return this.seats.voidUnpaid(on);
     }
   }
 
