@@ -1,4 +1,6 @@
 import type { Instant } from '../domain/calendar';
+import { subscriptionChanged } from '../webhooks/audit-events';
+import { relayFromActivity } from '../webhooks/relay';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 import { insertOnce } from './ledger-rows';
@@ -19,16 +21,23 @@ export function auditActivities({ db, now = () => new Date() }: BillingDependenc
     /** Evidence for support: what happened, and which workflow run did it. */
     async recordAudit(input: RecordAuditInput): Promise<{ auditEventId: number }> {
       requireText(input.key, 'key');
-      const { row } = await insertOnce<{ id: number }>(db, 'audit_events', {
-        team_id: input.teamId ?? null,
-        idempotency_key: input.key,
-        kind: input.kind,
-        payload: JSON.stringify(input.payload),
-        workflow_id: input.workflowId,
-        run_id: input.runId,
-        at: input.at ?? now().toISOString(),
-      }, ['team_id', 'kind']);
-      return { auditEventId: row.id };
+      const at = input.at ?? now().toISOString();
+      // The row and the webhook events of the change it records commit together; the relay sends them after the commit.
+      const { id, queued } = await db.transaction(async (trx) => {
+        const { row, created } = await insertOnce<{ id: number }>(trx, 'audit_events', {
+          team_id: input.teamId ?? null,
+          idempotency_key: input.key,
+          kind: input.kind,
+          payload: JSON.stringify(input.payload),
+          workflow_id: input.workflowId,
+          run_id: input.runId,
+          at,
+        }, ['team_id', 'kind']);
+        if (!created || !input.teamId || input.kind !== 'subscription_changed') return { id: row.id, queued: 0 };
+        return { id: row.id, queued: await subscriptionChanged(trx, { key: input.key, teamId: input.teamId, payload: input.payload, at }) };
+      });
+      if (queued > 0) await relayFromActivity(db);
+      return { auditEventId: id };
     },
   };
 }

@@ -8,6 +8,7 @@ export * from './invoice';
 export * from './proration';
 export * from './renewal';
 export * from './plan-change';
+export * from './subscription-changes';
 export * from './payment-application';
 export * from './credits';
 export * from './seats';

@@ -21,6 +21,9 @@ import { memberChangeLines, type MemberChange } from './proration';
 /** Days before an annual term ends that the `renewal_reminder` notice goes out. */
 export const RENEWAL_REMINDER_DAYS = 30;
 
+/** Days before a trial ends that the `trial_ending` notice goes out. */
+export const TRIAL_ENDING_NOTICE_DAYS = 3;
+
 /** price × members for a whole period, at the price in force on period.start. */
 export function periodChargeLine(plan: Plan, interval: Interval, members: number, period: Period, catalog: Catalog = defaultCatalog): InvoiceLine {
   const amount = multiply(memberPrice(plan, interval, period.start, catalog), members); // price × members
@@ -159,4 +162,10 @@ export function nextMemberReview(period: Period, interval: Interval, anchorDay: 
 /** Annual terms: the `renewal_reminder` goes out on term end − 30 days. */
 export function renewalReminderDay(term: Period): Day {
   return addDays(term.end, -RENEWAL_REMINDER_DAYS);
+}
+
+/** Trials: the `trial_ending` notice goes out on trial end − 3 days; a trial shorter than that gets none. */
+export function trialEndingNoticeDay(trial: Period): Day | null {
+  const on = addDays(trial.end, -TRIAL_ENDING_NOTICE_DAYS);
+  return on < trial.start ? null : on;
 }

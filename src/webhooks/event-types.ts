@@ -25,16 +25,6 @@ export const WEBHOOK_EVENT_TYPES = [
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/**
- * Types defined for receivers but not produced yet: their facts never reach the ledger (a trial start, a
- * scheduled change, members removed on Free live only in the team workflow).
- */
-export const NOT_YET_EMITTED: readonly WebhookEventType[] = [
-  'subscription.trial_started',
-  'subscription.change_scheduled',
-  'team.unrestricted',
-];
-
 /** The body of every webhook, exactly as signed and sent. */
 export interface WebhookPayload {
   id: string;

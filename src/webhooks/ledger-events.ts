@@ -1,7 +1,7 @@
 // What each ledger fact tells the platform. Called by the activities that write the fact, inside their
 // transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
 import type { DbOrTrx, InvoiceRow } from '../activities/ledger-rows';
-import { freeCapacity, type Day } from '../domain';
+import type { Day } from '../domain';
 import { queueNotificationEmails } from '../email/outbox';
 import { recordWebhookEvent } from './outbox';
 
@@ -76,10 +76,8 @@ export async function notificationRecorded(trx: DbOrTrx, notice: NotificationRow
       return;
     }
     case 'downgraded_to_free':
+      // Its team.restricted, when over the Free capacity, comes from the audit row of the same change (./audit-events.ts).
       await record('subscription.downgraded_to_free', { on: notice.on, reason: payload.reason, members: payload.members, restricted: payload.restricted });
-      if (payload.restricted === true) {
-        await record('team.restricted', { on: notice.on, reason: 'over_free_capacity', members: payload.members, capacity: freeCapacity(notice.on) });
-      }
       return;
     case 'expiry_notice':
       await record('seat_order.expiring', { on: notice.on, ...payload });

@@ -1,5 +1,6 @@
-// A team dropping to Free tells the platform once: one `subscription.downgraded_to_free`, plus `team.restricted`
-// when it has more members than Free allows; both delivered, signed, to a subscribed endpoint.
+// A team dropping to Free tells the platform once: one `subscription.downgraded_to_free` (from the notice), plus
+// one `team.restricted` (from the audit row of the same change) when it has more members than Free allows; both
+// delivered, signed, to a subscribed endpoint.
 import { cancelUpdate, startTrialUpdate } from '../../src/workflows';
 import { webhookEndpoints } from '../../src/webhooks';
 import { WorkflowHarness } from '../support/workflow-harness';
@@ -24,6 +25,10 @@ jest.setTimeout(120_000);
 
 async function eventsOf(teamId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
   return harness.db('webhook_events').where({ team_id: teamId }).orderBy('seq').select('type', 'data');
+}
+
+async function keysOf(teamId: string, type: string): Promise<string[]> {
+  return (await harness.db('webhook_events').where({ team_id: teamId, type }).pluck('idempotency_key')) as string[];
 }
 
 async function deliveredTo(teamId: string, count: number) {
@@ -55,6 +60,7 @@ test('over the Free capacity: exactly one downgraded_to_free and one team.restri
   expect(events.filter((e) => e.type === 'team.restricted')).toEqual([
     { type: 'team.restricted', data: { on: '2026-05-20', reason: 'over_free_capacity', members: 6, capacity: 4 } },
   ]);
+  expect(await keysOf(team.teamId, 'team.restricted')).toEqual([expect.stringMatching(new RegExp(`^${team.teamId}:2026-05-20:trial_end:\\d+:team.restricted$`))]);
   const got = await deliveredTo(team.teamId, 2);
   expect(got.map((r) => [r.payload.type, r.signatureValid])).toEqual([['subscription.downgraded_to_free', true], ['team.restricted', true]]);
 });

@@ -24,7 +24,7 @@ const records = proxyLocalActivities<BillingActivities>({
 });
 
 /** Notices for the team's admins and billing managers. */
-export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'downgraded_to_free' | 'expiry_notice';
+export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice';
 
 /** How one collection attempt ended: paid (with how), or declined by the card's issuer. */
 export type Collection = { paid: InvoiceSummary; declined?: undefined } | { paid?: undefined; declined: { code: string | null } };

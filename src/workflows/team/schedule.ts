@@ -7,6 +7,7 @@ import type { TeamState } from './state';
 export type ScheduledEventKind =
   | 'payment_retry'
   | 'trial_end'
+  | 'trial_ending'
   | 'member_review'
   | 'renewal_reminder'
   | 'renewal'
@@ -25,6 +26,7 @@ export function scheduledEvents(state: TeamState): ScheduledEvent[] {
   const events: ScheduledEvent[] = [];
   if (state.dunning) events.push({ kind: 'payment_retry', on: state.dunning.nextTryOn });
   if (state.trial) events.push({ kind: 'trial_end', on: state.trial.end });
+  if (state.trial && state.trialNoticeOn) events.push({ kind: 'trial_ending', on: state.trialNoticeOn });
   if (state.nextReviewOn) events.push({ kind: 'member_review', on: state.nextReviewOn });
   if (state.reminderOn) events.push({ kind: 'renewal_reminder', on: state.reminderOn });
   if (state.period) events.push({ kind: 'renewal', on: state.period.end });

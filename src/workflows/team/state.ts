@@ -58,6 +58,8 @@ export interface TeamState {
   nextReviewOn: Day | null;
   /** Annual terms: when the renewal reminder goes out; null once sent. */
   reminderOn: Day | null;
+  /** Trials: when the trial-ending notice goes out; null once due (absent in trials started before the notice). */
+  trialNoticeOn?: Day | null;
   /** A declined charge being retried. */
   dunning: Dunning | null;
   /** The most recent payment by the payment method, refundable within its window (absent in older carried states). */

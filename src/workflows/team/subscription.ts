@@ -7,6 +7,7 @@ import {
   planChange,
   subscribeInvoice,
   trialEnd,
+  trialEndingNoticeDay,
   type Day,
   type Invoice,
   type PaidPlan,
@@ -152,6 +153,8 @@ export class TeamSubscription {
         return this.retryPayment(on);
       case 'trial_end':
         return this.endTrial(on);
+      case 'trial_ending':
+        return this.noticeTrialEnding(on);
       case 'member_review':
         return this.reviewMembers(on);
       case 'renewal_reminder':
@@ -179,6 +182,14 @@ export class TeamSubscription {
     startPeriod(this.state, first.period, first.anchorDay);
     this.newPeriodStarted = true;
     await this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+  }
+
+  /** Trial end − 3 days: the admins and billing managers hear the first period is charged soon; not if canceled. */
+  private async noticeTrialEnding(on: Day): Promise<void> {
+    const { plan, interval, trial } = this.state;
+    this.state.trialNoticeOn = null;
+    if (!trial || this.state.pendingChange?.plan === 'free') return; // a canceled trial ends on Free, nothing charged
+    await this.ledger.notify('trial_ending', on, `${this.state.teamId}:trial:${trial.end}`, { trialEnd: trial.end, plan, interval });
   }
 
   /** Period end: the next period (a pending change applies now) plus the closing period's member changes. */
@@ -293,6 +304,8 @@ export class TeamSubscription {
       (today) => {
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
+        // A new scheduled event changes the workflow's timers: histories recorded before it replay without it.
+        if (patched('trial-ending-notice')) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
         return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
       },
     );

@@ -6,6 +6,7 @@ import {
   renewalInvoice,
   renewalReminderDay,
   subscribeInvoice,
+  trialEndingNoticeDay,
   trialEndInvoice,
   type Period,
 } from '../../../src/domain';
@@ -91,5 +92,11 @@ describe('monthly member review of annual terms', () => {
   test('the renewal reminder goes out on term end − 30 days', () => {
     expect(renewalReminderDay(term)).toBe('2027-04-20');
     expect(renewalReminderDay({ start: '2027-03-01', end: '2028-03-01' })).toBe('2028-01-31'); // across Feb 29
+  });
+  test('the trial-ending notice goes out on trial end − 3 days; a trial shorter than 3 days gets none', () => {
+    expect(trialEndingNoticeDay({ start: '2026-03-01', end: '2026-03-15' })).toBe('2026-03-12');
+    expect(trialEndingNoticeDay({ start: '2028-02-20', end: '2028-03-01' })).toBe('2028-02-27'); // across Feb 29
+    expect(trialEndingNoticeDay({ start: '2026-03-01', end: '2026-03-04' })).toBe('2026-03-01'); // 3 days: on the first day
+    expect(trialEndingNoticeDay({ start: '2026-03-01', end: '2026-03-03' })).toBeNull();
   });
 });
