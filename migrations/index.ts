@@ -8,6 +8,7 @@ import * as webhooks from './20261122_008_webhooks';
 import * as portal from './20261122_009_portal';
 import * as providerInvoices from './20261122_010_provider_invoices';
 import * as subscriptionViews from './20261122_011_subscription_views';
+import * as periodLineFacts from './20261122_012_period_line_facts';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_009_portal': portal,
   '20261122_010_provider_invoices': providerInvoices,
   '20261122_011_subscription_views': subscriptionViews,
+  '20261122_012_period_line_facts': periodLineFacts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

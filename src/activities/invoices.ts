@@ -1,5 +1,5 @@
 import type { Day, Instant } from '../domain/calendar';
-import type { InvoiceReason, LineKind } from '../domain/invoice';
+import type { InvoiceLine, InvoiceReason } from '../domain/invoice';
 import { sumCents, type Cents } from '../domain/money';
 import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
@@ -10,12 +10,8 @@ import { lockTeam } from './teams';
 import { invoiceIssued, invoiceVoided } from '../webhooks/ledger-events';
 import { relayFromActivity } from '../webhooks/relay';
 
-export interface InvoiceLineInput {
-  kind: LineKind;
-  description: string;
-  /** Rounded once by the domain; may be negative (unused time). */
-  amount: Cents;
-  quantity?: number;
+/** A line as the domain built it: its amount rounded once (negative for unused time); a period line's plan and members. */
+export interface InvoiceLineInput extends InvoiceLine {
   periodStart?: Day;
   periodEnd?: Day;
 }
@@ -91,6 +87,8 @@ export function invoiceActivities({ db }: BillingDependencies) {
             kind: line.kind,
             description: line.description,
             amount: line.amount,
+            plan: line.plan ?? null,
+            interval: line.interval ?? null,
             quantity: line.quantity ?? null,
             period_start: line.periodStart ?? null,
             period_end: line.periodEnd ?? null,

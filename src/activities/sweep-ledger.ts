@@ -1,7 +1,7 @@
 // What the ledger says each team's subscription is, for the renewal sweep: the latest invoice that started a paid
 // period (its period, and the plan, interval and members its `period` line was priced for), and the team's
 // invoices still open (being collected, or in dunning).
-import { addDays, type Day, type Interval, type PaidPlan, type Period, PLAN_NAMES } from '../domain';
+import { addDays, INTERVALS, PLANS, type Day, type Interval, type PaidPlan, type Period } from '../domain';
 import type { Cents } from '../domain/money';
 import type { DbOrTrx } from './ledger-rows';
 
@@ -45,14 +45,23 @@ interface LatestRow {
   organization_id: string | null;
 }
 
-const planByName = new Map(Object.entries(PLAN_NAMES).map(([plan, name]) => [name, plan]));
+interface PeriodLineRow {
+  invoice_id: string;
+  plan: string | null;
+  interval: string | null;
+  quantity: number | null;
+}
 
-/** The inverse of describePeriodCharge: 'Basic, monthly, 10 members, May 25 – Jun 25'. */
-export function parsePeriodLine(description: string): { plan: PaidPlan; interval: Interval; members: number } | null {
-  const match = /^([A-Za-z]+), (monthly|annual), (\d+) members?, /.exec(description);
-  const plan = match ? planByName.get(match[1]!) : undefined;
-  if (!match || !plan || plan === 'free') return null;
-  return { plan: plan as PaidPlan, interval: match[2] === 'annual' ? 'year' : 'month', members: Number(match[3]) };
+/**
+ * The plan, interval and members a period line was priced for, from its columns. Null for a line without them
+ * (written before they existed, with a description the migration could not read): it is reported, never guessed.
+ */
+export function pricedFor(line: PeriodLineRow | undefined): { plan: PaidPlan; interval: Interval; members: number } | null {
+  const plan = PLANS.find((known) => known !== 'free' && known === line?.plan) as PaidPlan | undefined;
+  const interval = INTERVALS.find((known) => known === line?.interval);
+  const members = line?.quantity;
+  if (!plan || !interval || typeof members !== 'number' || !Number.isInteger(members) || members < 0) return null;
+  return { plan, interval, members };
 }
 
 /**
@@ -86,8 +95,8 @@ export async function listLedgerSubscriptions(
     .whereIn('invoice_id', rows.map((row) => row.id))
     .where({ kind: 'period' })
     .orderBy('position')
-    .select('invoice_id', 'description')) as { invoice_id: string; description: string }[];
-  const periodLine = new Map(lines.map((line) => [line.invoice_id, line.description])); // the last one wins
+    .select('invoice_id', 'plan', 'interval', 'quantity')) as PeriodLineRow[];
+  const periodLine = new Map(lines.map((line) => [line.invoice_id, line])); // the last one wins
   const open = (await db('invoices')
     .whereIn('team_id', rows.map((row) => row.team_id))
     .whereIn('reason', DUNNED_REASONS)
@@ -98,7 +107,7 @@ export async function listLedgerSubscriptions(
   const subscriptions: LedgerSubscription[] = [];
   const unreadable: string[] = [];
   for (const row of rows) {
-    const priced = parsePeriodLine(periodLine.get(row.id) ?? '');
+    const priced = pricedFor(periodLine.get(row.id));
     if (!priced) {
       unreadable.push(row.team_id);
       continue;

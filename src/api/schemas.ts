@@ -42,7 +42,16 @@ export const BillingManager = z.object({ userId: z.string(), email: z.string(), 
 
 export const Period = z.object({ start: Day, end: Day });
 export const PendingChange = z.object({ plan: Plan, interval: Interval, effectiveOn: Day }).meta({ id: 'PendingChange' });
-export const InvoiceLine = z.object({ kind: z.string(), description: z.string(), amount: Cents }).meta({ id: 'InvoiceLine' });
+export const InvoiceLine = z
+  .object({
+    kind: z.string(),
+    description: z.string(),
+    amount: Cents,
+    plan: Plan.optional().meta({ description: 'A period line: the plan it bills' }),
+    interval: Interval.optional().meta({ description: 'A period line: the interval it bills' }),
+    quantity: z.int().optional().meta({ description: 'A period line: the members (or seats) it bills' }),
+  })
+  .meta({ id: 'InvoiceLine' });
 
 export const Subscription = z
   .object({

@@ -1,7 +1,8 @@
 // An invoice is a list of lines; its total is the sum of the (already rounded)
 // lines, never rounded again. How it was paid sits beside the lines
 // (section 4), so a customer sees why the card charge differs from the price.
-import type { Day, Moment } from './calendar';
+import type { Day, Interval, Moment } from './calendar';
+import type { Plan } from './catalog';
 import { assertCents, sumCents, type Cents } from './money';
 import type { CreditGrant } from './credits';
 import { applyPayment, type PaymentApplication } from './payment-application';
@@ -18,8 +19,14 @@ export type LineKind =
 
 export interface InvoiceLine {
   kind: LineKind;
+  /** For the customer; its wording may change, so nothing reads it back. */
   description: string;
   amount: Cents;
+  /** What a period line bills, stored beside it so the ledger says it without parsing the description. */
+  plan?: Plan;
+  interval?: Interval;
+  /** Members (or seats) priced. */
+  quantity?: number;
 }
 
 export type InvoiceReason =

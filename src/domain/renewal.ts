@@ -27,7 +27,7 @@ export const TRIAL_ENDING_NOTICE_DAYS = 3;
 /** price × members for a whole period, at the price in force on period.start. */
 export function periodChargeLine(plan: Plan, interval: Interval, members: number, period: Period, catalog: Catalog = defaultCatalog): InvoiceLine {
   const amount = multiply(memberPrice(plan, interval, period.start, catalog), members); // price × members
-  return { kind: 'period', description: describePeriodCharge(plan, interval, members, period), amount };
+  return { kind: 'period', description: describePeriodCharge(plan, interval, members, period), amount, plan, interval, quantity: members };
 }
 
 export type TrialCheck =

@@ -65,13 +65,17 @@ test('an existing schedule whose policies differ is updated; one in line is left
   expect(description.spec.calendars).toHaveLength(1);
 }, 60_000);
 
-test('each invoice records the workflow run that charged it, and the workflow carries its search attributes', async () => {
+test('each invoice records the workflow run that charged it and what its period line bills, and the workflow carries its search attributes', async () => {
   const handle = await startTeam(paying);
   const invoice = await handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
   expect(invoice.status).toBe('paid');
   expect(await testDb.db('invoices').where({ id: invoice.invoiceId }).first('workflow_id', 'run_id')).toEqual({
     workflow_id: teamWorkflowId(paying), run_id: handle.firstExecutionRunId,
   });
+  // Its period line says what it bills in columns, which the sweep reads back.
+  expect(await testDb.db('invoice_lines').where({ invoice_id: invoice.invoiceId, kind: 'period' }).select('plan', 'interval', 'quantity')).toEqual([
+    { plan: 'basic', interval: 'month', quantity: 3 },
+  ]);
   const listed = await waitFor(async () => {
     for await (const execution of client.workflow.list({ query: `SubscriptionStatus = "active" AND TeamId = "${paying}"` })) return execution;
     return undefined;
@@ -88,7 +92,10 @@ test('triggered on demand, the sweep starts a terminated team workflow again fro
     id: `inv_${suffix}`, team_id: drifting, idempotency_key: `${drifting}:subscribe:${today}`, reason: 'subscribe', status: 'paid',
     issued_on: today, period_start: period.start, period_end: period.end, total: 3600, charged: 3600,
   });
-  await testDb.db('invoice_lines').insert({ invoice_id: `inv_${suffix}`, position: 1, kind: 'period', description: describePeriodCharge('basic', 'month', 3, period), amount: 3600 });
+  await testDb.db('invoice_lines').insert({
+    invoice_id: `inv_${suffix}`, position: 1, kind: 'period', description: describePeriodCharge('basic', 'month', 3, period), amount: 3600,
+    plan: 'basic', interval: 'month', quantity: 3,
+  });
   const before = await client.workflow.getHandle(teamWorkflowId(paying)).query(stateQuery);
   await client.workflow.getHandle(teamWorkflowId(paying)).terminate('lost by an operator');
 

@@ -1,6 +1,6 @@
-import { describePeriodCharge, type Day } from '../../src/domain';
+import type { Day } from '../../src/domain';
 import { driftOf, paidOn, restartInput } from '../../src/activities/sweep-drift';
-import { parsePeriodLine, type LedgerSubscription } from '../../src/activities/sweep-ledger';
+import { pricedFor, type LedgerSubscription } from '../../src/activities/sweep-ledger';
 import type { TeamSubscriptionView } from '../../src/workflows/team-subscription-messages';
 
 const VISA = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
@@ -16,11 +16,15 @@ function view(today: Day, overrides: Partial<TeamSubscriptionView> = {}): TeamSu
   } as TeamSubscriptionView;
 }
 
-test('a period line is read back into the plan, interval and members it was priced for', () => {
-  const period = { start: '2026-05-20', end: '2027-05-20' };
-  expect(parsePeriodLine(describePeriodCharge('professional', 'year', 12, period))).toEqual({ plan: 'professional', interval: 'year', members: 12 });
-  expect(parsePeriodLine(describePeriodCharge('basic', 'month', 1, period))).toEqual({ plan: 'basic', interval: 'month', members: 1 });
-  expect(parsePeriodLine('Seat order, 10 seats')).toBeNull();
+test('a period line is read from its plan, interval and quantity; one without them is not guessed', () => {
+  const line = { invoice_id: 'inv_1', plan: 'professional', interval: 'year', quantity: 12 };
+  expect(pricedFor(line)).toEqual({ plan: 'professional', interval: 'year', members: 12 });
+  expect(pricedFor({ ...line, plan: 'basic', interval: 'month', quantity: 1 })).toEqual({ plan: 'basic', interval: 'month', members: 1 });
+  // Written before the columns, with a description the migration could not read; or no period line at all.
+  expect(pricedFor({ invoice_id: 'inv_1', plan: null, interval: null, quantity: null })).toBeNull();
+  expect(pricedFor({ ...line, quantity: null })).toBeNull();
+  expect(pricedFor({ ...line, plan: 'free' })).toBeNull();
+  expect(pricedFor(undefined)).toBeNull();
 });
 
 test.each([

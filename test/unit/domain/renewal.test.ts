@@ -34,7 +34,9 @@ describe('first charge', () => {
     const r = trialEndInvoice({ plan: 'basic', interval: 'month', members: 2, trialStart: '2026-01-17' });
     expect(r.period).toEqual({ start: '2026-01-31', end: '2026-02-28' });
     expect(r.anchorDay).toBe(31);
-    expect(r.invoice.lines).toEqual([{ kind: 'period', description: 'Basic, monthly, 2 members, Jan 31 – Feb 28', amount: 2400 }]);
+    expect(r.invoice.lines).toEqual([
+      { kind: 'period', description: 'Basic, monthly, 2 members, Jan 31 – Feb 28', amount: 2400, plan: 'basic', interval: 'month', quantity: 2 },
+    ]);
   });
 });
 
