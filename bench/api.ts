@@ -8,12 +8,13 @@
 // (down to Basic; to monthly at term end). Both are classified against the current plan, not the pending change, so
 // the workflow accepts them again and again (each replaces the pending change) without charging anything.
 // Every POST carries a fresh Idempotency-Key. Non-2xx answers are counted and printed: a run that mostly fails
-// measures nothing. autocannon, the API and the worker share this process and the machine's 2 cores.
+// measures nothing. The API and the worker share this process; autocannon runs in a child process; all of them, the
+// Temporal server and Postgres share the machine's 2 cores.
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import autocannon from 'autocannon';
+import { fire, type LoadRun } from './fixtures/load-generator';
 import { figure, startBenchApi } from './fixtures/servers';
 
 const TEAMS = 200;
@@ -69,38 +70,23 @@ export async function run(): Promise<void> {
     });
     console.log(`${TEAMS} teams on Professional, annual, set up in ${figure((performance.now() - setupStarted) / 1000, 1)} s`);
 
-    let q = 0;
-    const query = await cannon({
-      url: base, method: 'GET', headers: auth,
-      requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/teams/${teams[q++ % TEAMS]}/subscription` }) }],
-    });
+    const load = { url: base, headers: auth, connections: CONNECTIONS, seconds: SECONDS };
+    const query = await fire({ ...load, method: 'GET', paths: teams.map((id) => `/v1/teams/${id}/subscription`) });
     await drained();
-    let l = 0;
-    const live = await cannon({
-      url: base, method: 'GET', headers: auth,
-      requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: `/v1/teams/${teams[l++ % TEAMS]}/subscription?live=true` }) }],
-    });
+    const live = await fire({ ...load, method: 'GET', paths: teams.map((id) => `/v1/teams/${id}/subscription?live=true`) });
     await drained();
-    let u = 0;
-    const update = await cannon({
-      url: base, method: 'POST',
-      requests: [{
-        setupRequest: (req) => {
-          const i = u++;
-          return {
-            ...req, method: 'POST', path: `/v1/teams/${teams[i % TEAMS]}/subscription/plan-change`,
-            headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-            body: JSON.stringify(CHANGES[Math.floor(i / TEAMS) % CHANGES.length]),
-          };
-        },
-      }],
+    // Request i: team i % TEAMS, the change floor(i / TEAMS) % 2 (each team alternates between the two).
+    const update = await fire({
+      ...load, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, idempotencyKeys: true,
+      paths: CHANGES.flatMap(() => teams.map((id) => `/v1/teams/${id}/subscription/plan-change`)),
+      bodies: CHANGES.flatMap((change) => teams.map(() => JSON.stringify(change))),
     });
     await drained();
     // The updates did what they say: a sample of teams carries one of the deferred changes, still on Professional.
     const sample = await Promise.all(teams.slice(0, 10).map((id) => call('GET', `/v1/teams/${id}/subscription`) as Promise<{ plan?: string; pendingChange?: object | null }>));
     const pending = sample.filter((s) => s.plan === 'professional' && s.pendingChange).length;
 
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, autocannon on 127.0.0.1, ${TEAMS} teams`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, autocannon in its own process, on 127.0.0.1, ${TEAMS} teams`);
     report('query  GET  /v1/teams/{id}/subscription            ', query);
     report('live   GET  /v1/teams/{id}/subscription?live=true  ', live);
     report('update POST /v1/teams/{id}/subscription/plan-change', update);
@@ -116,25 +102,7 @@ export async function run(): Promise<void> {
   }
 }
 
-interface Run {
-  result: autocannon.Result;
-  /** The first few non-2xx answers, `status body`. */
-  failures: string[];
-}
-
-async function cannon(options: autocannon.Options): Promise<Run> {
-  const failures: string[] = [];
-  const requests = options.requests?.map((r) => ({
-    ...r,
-    onResponse: (status: number, body: string) => {
-      if ((status < 200 || status >= 300) && failures.length < 3) failures.push(`${status} ${body.slice(0, 200)}`);
-    },
-  }));
-  const result = await autocannon({ ...options, ...(requests ? { requests } : {}), connections: CONNECTIONS, duration: SECONDS, timeout: 10 });
-  return { result, failures };
-}
-
-function report(name: string, { result: r, failures }: Run): void {
+function report(name: string, { result: r, failures }: LoadRun): void {
   const statuses = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count ?? 0}`).join(' ');
   console.log(`${name}: ${figure(r.requests.total)} in ${figure(r.duration, 1)} s (${figure(r.requests.average)}/s),`
     + ` ms p50 ${figure(r.latency.p50, 1)}  p90 ${figure(r.latency.p90, 1)}  p99 ${figure(r.latency.p99, 1)}  max ${figure(r.latency.max, 1)};`
@@ -142,7 +110,7 @@ function report(name: string, { result: r, failures }: Run): void {
   for (const failure of failures) console.log(`  e.g. ${failure}`);
 }
 
-function verdict(name: string, { result: r }: Run, targetMs: number): void {
+function verdict(name: string, { result: r }: LoadRun, targetMs: number): void {
   const answered = r['2xx'] + r.non2xx;
   const met = r.latency.p99 < targetMs && r.non2xx === 0 && r.errors === 0;
   const why = r.non2xx + r.errors > 0 ? ` (${r.non2xx + r.errors} of ${answered + r.errors} failed)` : '';

@@ -3,7 +3,7 @@ import { subscriptionChanged } from '../webhooks/audit-events';
 import { relayFromActivity } from '../webhooks/relay';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { insertOnce } from './ledger-rows';
+import { insertOnce, type DbOrTrx } from './ledger-rows';
 
 export interface RecordAuditInput {
   key: string;
@@ -16,26 +16,28 @@ export interface RecordAuditInput {
   at?: Instant;
 }
 
+/** The audit row and the webhook events of the change it records, inside the caller's transaction; how many events were queued. */
+export async function writeAudit(trx: DbOrTrx, input: RecordAuditInput, at: Instant): Promise<{ id: number; queued: number }> {
+  requireText(input.key, 'key');
+  const { row, created } = await insertOnce<{ id: number }>(trx, 'audit_events', {
+    team_id: input.teamId ?? null,
+    idempotency_key: input.key,
+    kind: input.kind,
+    payload: JSON.stringify(input.payload),
+    workflow_id: input.workflowId,
+    run_id: input.runId,
+    at,
+  }, ['team_id', 'kind']);
+  if (!created || !input.teamId || input.kind !== 'subscription_changed') return { id: row.id, queued: 0 };
+  return { id: row.id, queued: await subscriptionChanged(trx, { key: input.key, teamId: input.teamId, payload: input.payload, at }) };
+}
+
 export function auditActivities({ db, now = () => new Date() }: BillingDependencies) {
   return {
     /** Evidence for support: what happened, and which workflow run did it. */
     async recordAudit(input: RecordAuditInput): Promise<{ auditEventId: number }> {
-      requireText(input.key, 'key');
-      const at = input.at ?? now().toISOString();
       // The row and the webhook events of the change it records commit together; the relay sends them after the commit.
-      const { id, queued } = await db.transaction(async (trx) => {
-        const { row, created } = await insertOnce<{ id: number }>(trx, 'audit_events', {
-          team_id: input.teamId ?? null,
-          idempotency_key: input.key,
-          kind: input.kind,
-          payload: JSON.stringify(input.payload),
-          workflow_id: input.workflowId,
-          run_id: input.runId,
-          at,
-        }, ['team_id', 'kind']);
-        if (!created || !input.teamId || input.kind !== 'subscription_changed') return { id: row.id, queued: 0 };
-        return { id: row.id, queued: await subscriptionChanged(trx, { key: input.key, teamId: input.teamId, payload: input.payload, at }) };
-      });
+      const { id, queued } = await db.transaction((trx) => writeAudit(trx, input, input.at ?? now().toISOString()));
       if (queued > 0) await relayFromActivity(db);
       return { auditEventId: id };
     },

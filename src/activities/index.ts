@@ -54,6 +54,6 @@ export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
 export type { ExpireDueCreditsInput } from './credits-expiry';
 export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
-export type { PublishSubscriptionViewInput } from './subscription-views';
+export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

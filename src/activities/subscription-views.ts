@@ -1,32 +1,52 @@
-// The read model of each team's subscription (migration 010): written by the team's workflow after every change,
-// read by the API for the calls the SaaS makes on each of its own requests.
+// What a change of a team's subscription leaves in the ledger, written by its workflow in one local activity before
+// the change's request answers: the audit rows of the change (with their webhook events), and the read model's row
+// (migration 011) that the API reads for the calls the SaaS makes on each of its own requests.
 import type { PublishedSubscriptionView } from '../workflows/team-subscription-messages';
+import { relayFromActivity } from '../webhooks/relay';
+import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
+import type { DbOrTrx } from './ledger-rows';
 
-export interface PublishSubscriptionViewInput {
-  teamId: string;
+export interface PublishedViewInput {
   /** Grows with every publication of the team (carried across continue-as-new); an older one never overwrites. */
   version: number;
   clockOffsetMs: number;
   view: PublishedSubscriptionView;
-  /** The workflow's time of the change. */
+}
+
+export interface RecordSubscriptionChangeInput {
+  teamId: string;
+  /** In the order the changes happened; each idempotent under its key. */
+  audits: RecordAuditInput[];
+  /** The view after them, when it changed. */
+  published: PublishedViewInput | null;
+  /** The workflow's time. */
   at: string;
+}
+
+/** Idempotent: the same version written twice, or an older one after a newer, changes nothing. */
+async function writeView(trx: DbOrTrx, teamId: string, { version, clockOffsetMs, view }: PublishedViewInput, at: string): Promise<boolean> {
+  const written = await trx('subscription_views')
+    .insert({ team_id: teamId, version, clock_offset_ms: clockOffsetMs, view: JSON.stringify(view), published_at: at })
+    .onConflict('team_id')
+    .merge()
+    .where('subscription_views.version', '<', version)
+    .returning('team_id');
+  return written.length > 0;
 }
 
 export function subscriptionViewActivities({ db }: Pick<BillingDependencies, 'db'>) {
   return {
-    /** Idempotent: the same version written twice, or an older one after a newer, changes nothing. */
-    async publishSubscriptionView(input: PublishSubscriptionViewInput): Promise<{ stored: boolean }> {
+    async recordSubscriptionChange(input: RecordSubscriptionChangeInput): Promise<{ audited: number; published: boolean }> {
       requireText(input.teamId, 'teamId');
-      const row = { team_id: input.teamId, version: input.version, clock_offset_ms: input.clockOffsetMs, view: JSON.stringify(input.view), published_at: input.at };
-      const written = await db('subscription_views')
-        .insert(row)
-        .onConflict('team_id')
-        .merge()
-        .where('subscription_views.version', '<', input.version)
-        .returning('team_id');
-      return { stored: written.length > 0 };
+      const { queued, published } = await db.transaction(async (trx) => {
+        let queued = 0;
+        for (const audit of input.audits) queued += (await writeAudit(trx, audit, audit.at ?? input.at)).queued;
+        return { queued, published: input.published ? await writeView(trx, input.teamId, input.published, input.at) : false };
+      });
+      if (queued > 0) await relayFromActivity(db);
+      return { audited: input.audits.length, published };
     },
   };
 }

@@ -54,6 +54,17 @@ test('keys are scoped by caller, required on every POST, and kept for 24 hours',
   expect(Number(stored.hours)).toBeCloseTo(24, 1);
 });
 
+test('a key past its 24 hours is a new key: the next request with it runs, whatever it asks', async () => {
+  const key = randomUUID();
+  const first = await api.call(api.platform(), 'post', '/v1/organizations', { name: 'Old' }, key).expect(201);
+  await api.db('idempotency_keys').where({ key }).update({ expires_at: api.db.raw("now() - interval '1 minute'") });
+  const second = await api.call(api.platform(), 'post', '/v1/organizations', { name: 'New' }, key).expect(201);
+  expect(second.headers['idempotent-replayed']).toBeUndefined();
+  expect(second.body.id).not.toBe(first.body.id);
+  const replayed = await api.call(api.platform(), 'post', '/v1/organizations', { name: 'New' }, key).expect(201);
+  expect([replayed.body.id, replayed.headers['idempotent-replayed']]).toEqual([second.body.id, 'true']);
+});
+
 test('a request that fails validation keeps no key: fixed, the same key then works', async () => {
   const key = randomUUID();
   await api.call(api.platform(), 'post', '/v1/organizations', { name: '' }, key).expect(400);

@@ -1,7 +1,7 @@
-// The read model: after every change the team's workflow publishes its subscription to `subscription_views`
-// (a local activity, before the change's update answers), and its audit rows are written the same way. The
-// API reads that row instead of querying the workflow (src/api/subscription-views.ts).
-import { addMembersUpdate, cancelUpdate, paymentFailedSignal, setPaymentMethodUpdate, subscribeUpdate, type TeamSubscriptionView } from '../../src/workflows';
+// The read model: after every change the team's workflow publishes its subscription to `subscription_views`, with the
+// change's audit rows, in one local activity before the change's update answers. The API reads that row instead of
+// querying the workflow (src/api/subscription-views.ts).
+import { addMembersUpdate, cancelUpdate, paymentFailedSignal, setPaymentMethodUpdate, subscribeUpdate, type PublishedSubscriptionView, type TeamSubscriptionView } from '../../src/workflows';
 import { createBillingActivities } from '../../src/activities';
 import { withReadingTime } from '../../src/api/subscription-views';
 import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
@@ -70,23 +70,34 @@ test('each update answers after its change is in the read model, which matches t
   const live = await team.state();
   expect(withReadingTime(row.view, Date.parse(`${live.today}T12:00:00Z`))).toEqual({ ...live, busy: false });
 
-  // Audit rows are local activities now: markers in the history, no activity task for them.
-  const runs = await team.runs();
-  const scheduled = runs.flatMap((run) => run.history.events ?? []).map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  // Audit rows and the view go out together in one local activity per change: markers in the history, no activity task.
+  const events = (await team.runs()).flatMap((run) => run.history.events ?? []);
+  const scheduled = events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
   expect(scheduled).not.toContain('recordAudit');
-  expect(scheduled).not.toContain('publishSubscriptionView');
+  expect(scheduled).not.toContain('recordSubscriptionChange');
+  expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity').length).toBeGreaterThanOrEqual(5);
   expect(await harness.db('audit_events').where({ team_id: team.teamId }).count({ n: '*' })).toEqual([{ n: 4 }]);
-  await team.recordHistory('read-model-and-local-audit', 1);
+  await team.recordHistory('change-records-read-model', 1);
 });
 
 test('the read model keeps the highest version: a retried or late older publication changes nothing', async () => {
-  const { publishSubscriptionView } = createBillingActivities({ db: harness.db, payments: { sandbox: harness.sandbox } });
-  const view = (plan: 'basic' | 'pro') => ({ teamId: 'rm-team', plan, members: 1 }) as unknown as Parameters<typeof publishSubscriptionView>[0]['view'];
-  const at = '2026-05-20T12:00:00.000Z';
-  expect(await publishSubscriptionView({ teamId: 'rm-team', version: 10, clockOffsetMs: 0, view: view('basic'), at })).toEqual({ stored: true });
-  expect(await publishSubscriptionView({ teamId: 'rm-team', version: 12, clockOffsetMs: 0, view: view('pro'), at })).toEqual({ stored: true });
-  expect(await publishSubscriptionView({ teamId: 'rm-team', version: 11, clockOffsetMs: 0, view: view('basic'), at })).toEqual({ stored: false });
-  expect(await publishSubscriptionView({ teamId: 'rm-team', version: 12, clockOffsetMs: 0, view: view('pro'), at })).toEqual({ stored: false });
+  const { recordSubscriptionChange } = createBillingActivities({ db: harness.db, payments: { sandbox: harness.sandbox } });
+  const view = (plan: 'basic' | 'professional') => ({ teamId: 'rm-team', plan, members: 1 }) as unknown as PublishedSubscriptionView;
+  const publish = (version: number, plan: 'basic' | 'professional') =>
+    recordSubscriptionChange({ teamId: 'rm-team', audits: [], published: { version, clockOffsetMs: 0, view: view(plan) }, at: '2026-05-20T12:00:00.000Z' });
+  expect(await publish(10, 'basic')).toEqual({ audited: 0, published: true });
+  expect(await publish(12, 'professional')).toEqual({ audited: 0, published: true });
+  expect(await publish(11, 'basic')).toEqual({ audited: 0, published: false });
+  expect(await publish(12, 'professional')).toEqual({ audited: 0, published: false });
   const row = (await harness.db('subscription_views').where({ team_id: 'rm-team' }).first()) as ViewRow;
-  expect([Number(row.version), row.view.plan]).toEqual([12, 'pro']);
+  expect([Number(row.version), row.view.plan]).toEqual([12, 'professional']);
+});
+
+test('a retried change writes its audit rows once', async () => {
+  const { recordSubscriptionChange } = createBillingActivities({ db: harness.db, payments: { sandbox: harness.sandbox } });
+  const audit = { key: 'rm-team-2:2026-05-20:add_members:1', teamId: 'rm-team-2', kind: 'note', payload: { members: 2 }, workflowId: 'team:rm-team-2', runId: 'run-1' };
+  const change = { teamId: 'rm-team-2', audits: [audit], published: null, at: '2026-05-20T12:00:00.000Z' };
+  await recordSubscriptionChange(change);
+  await recordSubscriptionChange({ ...change, audits: [{ ...audit, runId: 'run-2' }] }); // a retry after a worker crash
+  expect(await harness.db('audit_events').where({ team_id: 'rm-team-2' }).count({ n: '*' })).toEqual([{ n: 1 }]);
 });

@@ -33,8 +33,18 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** How often an API process deletes expired keys: a delete per POST would cost every request a write. */
+const PURGE_EVERY_MS = 60_000;
+
 export function idempotent(ctx: ApiContext): RequestHandler {
   const { db } = ctx;
+  let lastPurge = 0;
+  const purgeExpired = () => {
+    if (Date.now() - lastPurge < PURGE_EVERY_MS) return;
+    lastPurge = Date.now();
+    db('idempotency_keys').where('expires_at', '<', db.fn.now()).delete()
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not delete expired idempotency keys; next time'));
+  };
   return async (req, res, next) => {
     try {
       const key = req.get('idempotency-key');
@@ -43,11 +53,14 @@ export function idempotent(ctx: ApiContext): RequestHandler {
       const scope = scopeOf(req.principal!);
       const hash = requestHash(req.method, req.originalUrl.split('?')[0]!, res.locals.valid.body);
 
-      await db('idempotency_keys').where('expires_at', '<', db.fn.now()).delete();
+      purgeExpired();
+      // A key whose 24 hours are over is claimed afresh, in the same statement: the purge runs only now and then.
+      const expiresAt = db.raw(`now() + interval '${IDEMPOTENCY_TTL_HOURS} hours'`);
       const claimed = await db('idempotency_keys')
-        .insert({ scope, key, request_hash: hash, expires_at: db.raw(`now() + interval '${IDEMPOTENCY_TTL_HOURS} hours'`) })
+        .insert({ scope, key, request_hash: hash, expires_at: expiresAt })
         .onConflict(['scope', 'key'])
-        .ignore()
+        .merge({ request_hash: hash, expires_at: expiresAt, status: null, response: null })
+        .where('idempotency_keys.expires_at', '<', db.fn.now())
         .returning('key');
       if (claimed.length === 0) {
         const stored = (await db('idempotency_keys').where({ scope, key }).first()) as StoredKey;

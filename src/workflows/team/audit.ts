@@ -4,7 +4,9 @@
 // activity or a replay writes each row once and continue-as-new does not restart the count.
 import { patched } from '@temporalio/workflow';
 import type { Day } from '../../domain';
+import type { RecordAuditInput } from '../../activities';
 import type { TeamLedger } from './ledger';
+import { CHANGE_RECORDS } from './change-records';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { TeamState } from './state';
 
@@ -26,6 +28,9 @@ export function subscriptionFacts(state: TeamState): Record<string, unknown> {
 }
 
 export class AuditTrail {
+  /** Rows of changes made but not written yet: the change's records go out together (see ChangeRecords). */
+  private pending: RecordAuditInput[] = [];
+
   constructor(
     private readonly state: TeamState,
     private readonly ledger: TeamLedger,
@@ -39,8 +44,16 @@ export class AuditTrail {
     if (JSON.stringify(before) !== JSON.stringify(after) && patched('audit-events')) {
       this.state.auditSequence = (this.state.auditSequence ?? 0) + 1;
       const key = `${this.state.teamId}:${on()}:${kind}:${this.state.auditSequence}`;
-      await this.ledger.audit(key, 'subscription_changed', { cause: kind, before, after });
+      const payload = { cause: kind, before, after };
+      // Before the read model each row was its own activity, written at once: histories recorded then replay that.
+      if (patched(CHANGE_RECORDS)) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload));
+      else await this.ledger.audit(key, 'subscription_changed', payload);
     }
     return result;
+  }
+
+  /** The rows not written yet, in the order of their changes; the caller writes them. */
+  take(): RecordAuditInput[] {
+    return this.pending.splice(0);
   }
 }

@@ -1,8 +1,8 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent } from '../../activities';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
@@ -15,9 +15,9 @@ const billing = proxyActivities<BillingActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// Records of what happened (audit rows, the published view) are single-row inserts into our own Postgres: they run
-// as local activities, in the worker, inside the workflow task that made the change, instead of a round trip
-// through the server's activity queue each. They are retried the same way, under the same keys.
+// The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
+// activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
+// server's activity queue. Retried the same way, idempotent under the same keys.
 const records = proxyLocalActivities<BillingActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -139,15 +139,20 @@ export class TeamLedger {
 
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
   async audit(key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
-    const { workflowId, runId } = workflowInfo();
-    const input = { key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() };
-    // Before the patch the audit row was a regular activity: histories recorded then replay that command.
-    await (patched('local-audit') ? records : billing).recordAudit(input);
+    await billing.recordAudit(this.auditRow(key, kind, payload));
   }
 
-  /** The read model's row for this team; `version` orders publications (see subscription-views activity). */
-  async publishView(version: number, view: PublishedSubscriptionView): Promise<void> {
-    await records.publishSubscriptionView({ teamId: this.teamId, version, clockOffsetMs: this.clock.offsetMs, view, at: this.clock.now() });
+  /** An audit row as the activities take it, stamped now. */
+  auditRow(key: string, kind: string, payload: Record<string, unknown>): RecordAuditInput {
+    const { workflowId, runId } = workflowInfo();
+    return { key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() };
+  }
+
+  /** Audit rows, and the read model's row when the view changed (`version` orders publications), in one local activity. */
+  async recordChange(audits: RecordAuditInput[], published: { version: number; view: PublishedSubscriptionView } | null): Promise<void> {
+    await records.recordSubscriptionChange({
+      teamId: this.teamId, audits, published: published && { ...published, clockOffsetMs: this.clock.offsetMs }, at: this.clock.now(),
+    });
   }
 
   async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {

@@ -35,6 +35,7 @@ import type {
 } from '../team-subscription-messages';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
+import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
 import { TeamLedger } from './ledger';
 import { NextEventTimer } from './next-event-timer';
@@ -45,7 +46,6 @@ import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
 import * as seatRequests from './seat-requests';
 import { orderedSeatsOf, seatOrderOf, seatsStartOn } from './seat-state';
-import { ViewPublisher } from './published-view';
 import { dropToFree, restricted, reviewAfter, startPeriod, type TeamState } from './state';
 
 export class TeamSubscription {
@@ -53,7 +53,7 @@ export class TeamSubscription {
   private readonly operatorView = new OperatorView();
   private readonly seats: SeatOrders;
   private readonly audit: AuditTrail;
-  private readonly views: ViewPublisher;
+  private readonly records: ChangeRecords;
   private readonly nextEventTimer: NextEventTimer;
   /** One request or scheduled event at a time: each reads the state, awaits activities, then writes the state. */
   private busy = false;
@@ -74,7 +74,7 @@ export class TeamSubscription {
       this.state.lastPayment = payment;
     });
     this.audit = new AuditTrail(state, this.ledger);
-    this.views = new ViewPublisher(state, this.ledger);
+    this.records = new ChangeRecords(state, this.ledger, this.audit);
     this.nextEventTimer = new NextEventTimer(clock);
     this.seats = new SeatOrders(state, this.ledger, {
       newPeriodStarted: () => {
@@ -111,7 +111,10 @@ export class TeamSubscription {
       const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
       if (patched('keep-timer')) {
         this.nextEventTimer.arm(next); // the running timer stays when the next event day has not changed
-        await condition(() => woken() || this.nextEventTimer.fired());
+        // A request runs the day's due events itself and publishes what it changed: the loop has work only when the
+        // request moved the next event day or started a new period. (Waking for nothing added no commands either.)
+        const rescheduled = () => this.changes !== seen && (this.newPeriodStarted || nextEventOn(this.state) !== next);
+        await condition(() => rescheduled() || workflowInfo().continueAsNewSuggested || this.nextEventTimer.fired());
       } else if (next === null) await condition(woken);
       else await condition(woken, this.clock.msUntil(next));
     }
@@ -133,8 +136,8 @@ export class TeamSubscription {
     } finally {
       this.changes += 1;
       this.operatorView.publish(this.state, this.clock.today());
-      // Still busy: the read model has this change before the next request runs, and before this one answers.
-      await this.views.publish(this.publishedView()).finally(() => {
+      // Still busy: the records of this change are written before the next request runs, and before this one answers.
+      await this.records.write(this.publishedView()).finally(() => {
         this.busy = false;
       });
     }
@@ -144,6 +147,7 @@ export class TeamSubscription {
   private async runDueEvents(): Promise<void> {
     for (let event = dueEvent(this.state, this.clock.today()); event; event = dueEvent(this.state, this.clock.today())) {
       await this.audit.around(event.kind, () => event.on, () => this.runEvent(event));
+      if (dueEvent(this.state, this.clock.today())) await this.records.writeAudits(); // in order with the next event's money
     }
   }
 
@@ -480,7 +484,7 @@ export class TeamSubscription {
   /** The card on file; dunning's next retry uses it. */
   async setPaymentMethod(method: PaymentMethodRef): Promise<{ hasPaymentMethod: true }> {
     this.state.paymentMethod = { ...method };
-    await this.views.publish(this.publishedView());
+    await this.records.write(this.publishedView());
     return { hasPaymentMethod: true };
   }
 
@@ -550,7 +554,7 @@ export class TeamSubscription {
    */
   async paymentFailed({ paymentId, invoiceId }: { paymentId: string; invoiceId?: string }): Promise<void> {
     this.state.lastPaymentFailure = { paymentId, invoiceId: invoiceId ?? null, on: this.clock.today() };
-    await this.views.publish(this.publishedView()); // under its patch: a local activity, no command before it
+    await this.records.write(this.publishedView()); // under its patch: a local activity, no command before it
   }
 
   view(): TeamSubscriptionView {

@@ -1,0 +1,47 @@
+// What a change of the team's subscription leaves in the ledger: its audit rows, and the read model's view (migration
+// 011) that the API answers the SaaS's frequent reads from. Written together, by one local activity, at the end of
+// each request or scheduled event and before a request answers, so a caller reads its own writes.
+import { patched } from '@temporalio/workflow';
+import type { PublishedSubscriptionView } from '../team-subscription-messages';
+import type { AuditTrail } from './audit';
+import type { TeamLedger } from './ledger';
+import type { TeamState } from './state';
+
+/** Workflows that ran before it adopt it at their next change; their histories replay as recorded. */
+export const CHANGE_RECORDS = 'subscription-view';
+
+export class ChangeRecords {
+  /** The view this run last published; a new run publishes once at its start. */
+  private published: string | null = null;
+
+  constructor(
+    private readonly state: TeamState,
+    private readonly ledger: TeamLedger,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Writes the audit rows not written yet, and the view when it changed since this run last published it. */
+  async write(view: PublishedSubscriptionView): Promise<void> {
+    if (!patched(CHANGE_RECORDS)) return;
+    const audits = this.audit.take();
+    const fingerprint = JSON.stringify(view);
+    const viewChanged = fingerprint !== this.published;
+    if (audits.length === 0 && !viewChanged) return;
+    let published: { version: number; view: PublishedSubscriptionView } | null = null;
+    if (viewChanged) {
+      this.published = fingerprint;
+      // Workflow time in µs, or one more than the last version if that is later: it grows across continue-as-new,
+      // and also when a team's workflow is started afresh (the renewal sweep's repair) with no version carried.
+      this.state.viewVersion = Math.max((this.state.viewVersion ?? 0) + 1, Date.now() * 1000);
+      published = { version: this.state.viewVersion, view };
+    }
+    await this.ledger.recordChange(audits, published);
+  }
+
+  /** Only the audit rows (between two scheduled events of one day: each event's rows go out before the next event's). */
+  async writeAudits(): Promise<void> {
+    if (!patched(CHANGE_RECORDS)) return;
+    const audits = this.audit.take();
+    if (audits.length > 0) await this.ledger.recordChange(audits, null);
+  }
+}
