@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
-import { fire, type LoadRun } from './fixtures/load-generator';
+import { fire, WARMUP_SECONDS, type LoadRun } from './fixtures/load-generator';
 import { figure, startBenchApi } from './fixtures/servers';
 
 const TEAMS = 200;
@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
     const sample = await Promise.all(teams.slice(0, 10).map((id) => call('GET', `/v1/teams/${id}/subscription`) as Promise<{ plan?: string; pendingChange?: object | null }>));
     const pending = sample.filter((s) => s.plan === 'professional' && s.pendingChange).length;
 
-    console.log(`${CONNECTIONS} connections, ${SECONDS} s each, autocannon in its own process, on 127.0.0.1, ${TEAMS} teams`);
+    console.log(`${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP_SECONDS} s of warm-up, autocannon in its own process, on 127.0.0.1, ${TEAMS} teams`);
     report('query  GET  /v1/teams/{id}/subscription            ', query);
     report('live   GET  /v1/teams/{id}/subscription?live=true  ', live);
     report('update POST /v1/teams/{id}/subscription/plan-change', update);

@@ -1,6 +1,7 @@
 // Authorization (section 11), per operation: the platform may do anything; a user needs the roles the operation's
 // actions require on the team named in the path, checked with the domain's `can`.
 import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import { can, type Role } from '../../domain';
 import type { ApiContext } from '../context';
 import type { Access } from '../operation';
@@ -13,7 +14,20 @@ export interface TeamAccess {
   roles: Role[];
 }
 
+/**
+ * Teams already found in the ledger, per API instance. Teams are never deleted, so a team once found exists: the
+ * SaaS's frequent reads (entitlements, the subscription) skip the lookup. Roles are always read fresh.
+ */
+const knownTeamsByApi = new WeakMap<ApiContext, LRUCache<string, true>>();
+
+function knownTeamsOf(ctx: ApiContext): LRUCache<string, true> {
+  let known = knownTeamsByApi.get(ctx);
+  if (!known) knownTeamsByApi.set(ctx, (known = new LRUCache<string, true>({ max: 100_000 })));
+  return known;
+}
+
 export function authorize(ctx: ApiContext, access: Access): RequestHandler {
+  const knownTeams = knownTeamsOf(ctx);
   return async (req, res, next) => {
     try {
       const principal = req.principal!;
@@ -24,8 +38,10 @@ export function authorize(ctx: ApiContext, access: Access): RequestHandler {
       if (access.kind !== 'team' && !teamId) return next();
       if (!teamId) throw new Error('a team operation needs {teamId} in its path');
 
-      const team = await ctx.db('teams').where({ id: teamId }).first('id');
-      if (!team) throw problem(404, `no team ${teamId}`, { field: 'path.teamId' });
+      if (!knownTeams.has(teamId)) {
+        if (!(await ctx.db('teams').where({ id: teamId }).first('id'))) throw problem(404, `no team ${teamId}`, { field: 'path.teamId' });
+        knownTeams.set(teamId, true);
+      }
       if (access.kind !== 'team') {
         res.locals.team = { teamId, roles: [] } satisfies TeamAccess;
         return next();
