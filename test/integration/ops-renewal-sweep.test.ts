@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RenewalSweepTotals } from '../../src/activities/sweep';
 import { addDays, dayOf, describePeriodCharge, instantFromEpochMs } from '../../src/domain';
 import { ensureRenewalSweepSchedule, renewalSweepSchedule } from '../../src/infra/schedules';
+import { recordWorkflowHistory } from '../support/record-history';
 import { metrics } from '../../src/observability/metrics';
 import { SubscriptionStatus, TeamId } from '../../src/workflows/search-attributes';
 import { stateQuery, subscribeUpdate, teamWorkflowId, type TeamSubscriptionInput } from '../../src/workflows/team-subscription-messages';
@@ -45,7 +46,9 @@ function startTeam(teamId: string, paymentMethod = true) {
 async function sweepRun(handle: ScheduleHandle, after: Set<string>): Promise<RenewalSweepTotals> {
   const workflowId = await waitFor(async () => (await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId).find((id) => !after.has(id)));
   after.add(workflowId);
-  return client.workflow.getHandle(workflowId).result();
+  const totals = await client.workflow.getHandle(workflowId).result();
+  if (totals.restarted > 0) await recordWorkflowHistory(client, workflowId, 'renewal-sweep-restarted-one');
+  return totals;
 }
 
 const runs = new Set<string>();

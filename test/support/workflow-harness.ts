@@ -2,10 +2,7 @@
 // the real billing activities with the sandbox payment provider) on a throwaway embedded Postgres. Teams are driven
 // on the business calendar: each team's workflow gets a clock offset so that its "today" is the scenario's start
 // day, and `advanceTo(day)` moves the server's clock to noon of that day.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../src/db/knex';
@@ -15,6 +12,7 @@ import type { SandboxProvider } from '../../src/payments/sandbox-provider';
 import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { SimulationEngine, type SimulatedTeam, type SimulatedTeamOptions } from '../../src/simulation/engine';
 import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
+import { recordingHistories, storeHistory } from './record-history';
 import type { teamSubscription, TeamSubscriptionView } from '../../src/workflows';
 
 export interface HarnessOptions {
@@ -141,18 +139,12 @@ export class TeamUnderTest {
     return runs;
   }
 
-  /**
-   * Stores the history of run `index` (after the runs so far) as a replay fixture in test/workflows/histories/,
-   * when SEATBILL_RECORD_HISTORIES=1; otherwise does nothing. Record again only for a deliberate change, and keep
-   * the old files: they are what guards the workflow's determinism.
-   */
+  /** Stores the history of run `index` (after the runs so far) as a replay fixture (see ./record-history). */
   async recordHistory(name: string, index: number): Promise<void> {
-    if (process.env.SEATBILL_RECORD_HISTORIES !== '1') return;
+    if (!recordingHistories()) return;
     const run = (await this.runs())[index];
     if (!run) throw new Error(`team ${this.teamId} has no run ${index}`);
-    const dir = join(__dirname, '../workflows/histories');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.json`), `${historyToJSON(run.history)}\n`);
+    storeHistory(name, run.history);
   }
 
   async ledger(): Promise<TeamLedgerRows> {

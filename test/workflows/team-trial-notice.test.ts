@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDirectory } from '../../src/accounts/directory';
 import { cancelUpdate, startTrialUpdate, withdrawPendingChangeUpdate } from '../../src/workflows';
+import { notificationEmailsWorkflowId } from '../../src/webhooks/relay';
+import { recordWorkflowHistory } from '../support/record-history';
 import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
 
 let harness: WorkflowHarness;
@@ -72,6 +74,7 @@ test('a 14-day trial from 2026-03-01 gets its notice on 2026-03-12, once, emaile
   expect(await trialEnding(team)).toHaveLength(1);
   expect(await team.state()).toMatchObject({ status: 'active', trial: null, period: { start: '2026-03-15', end: '2026-04-15' } });
   await team.recordHistory('trial-ending-notice', 0);
+  await recordWorkflowHistory(harness.env.client, notificationEmailsWorkflowId(key), 'notification-emails-trial-ending');
 });
 
 test('a trial canceled before its notice day gets none; a cancel withdrawn before it does', async () => {

@@ -15,6 +15,7 @@ import { webhookDeliveryWorkflowId } from '../../src/webhooks/relay';
 import { webhookBackoffMs, type WebhookDeliveryOutcome } from '../../src/workflows';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { recordWorkflowHistory } from '../support/record-history';
 
 const taskQueue = 'webhooks';
 let env: TestWorkflowEnvironment;
@@ -104,6 +105,7 @@ test('signed deliveries reach an endpoint in the order of their events, after re
   expect(attempts[1].latency_ms).toBeGreaterThanOrEqual(450); // the 500 ms timeout
   // The waits between attempts, on the server's (skipped) clock: 1 minute, doubling, at most 12 hours.
   expect([1, 2, 3, 10, 11, 20].map(webhookBackoffMs)).toEqual([60_000, 120_000, 240_000, 30_720_000, 43_200_000, 43_200_000]);
+  await recordWorkflowHistory(env.client, webhookDeliveryWorkflowId(firstDeliveryKey(first, orders.id)), 'webhook-delivery-retried');
 });
 
 test('a receiver failing for 3 days: the delivery is failed after its last attempt and the platform told; the queue moves on', async () => {
