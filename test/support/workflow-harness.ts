@@ -179,3 +179,25 @@ export class TeamUnderTest {
     return { invoices, payments, balance, notifications, providerCharges };
   }
 }
+
+/**
+ * The harness of a test file: started before its tests, torn down after them, so each file needs one line of set-up
+ * (`const harness = workflowHarnessForFile();`). What it returns stands for the started harness, which exists only
+ * once `beforeAll` has run: the tests use it, the file's top level does not.
+ */
+export function workflowHarnessForFile(options: HarnessOptions = {}): WorkflowHarness {
+  let started: WorkflowHarness | undefined;
+  beforeAll(async () => {
+    started = await WorkflowHarness.start(options);
+  }, 180_000);
+  afterAll(() => started?.teardown(), 60_000);
+  return new Proxy({} as WorkflowHarness, {
+    get(_, key) {
+      if (!started) throw new Error('the workflow harness is started in beforeAll: use it inside tests');
+      const value: unknown = Reflect.get(started, key, started);
+      // Methods are bound to the harness; what its getters return (the knex instance is a function too) is not.
+      const method = typeof Object.getOwnPropertyDescriptor(WorkflowHarness.prototype, key)?.value === 'function';
+      return method ? (value as (...args: unknown[]) => unknown).bind(started) : value;
+    },
+  });
+}

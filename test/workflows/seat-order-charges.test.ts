@@ -2,15 +2,9 @@
 // attempt under its own key, and the upcoming-invoice preview shows a seat order's next charge.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { buySeatsUpdate, changePlanUpdate, setPaymentMethodUpdate, subscribeUpdate, upcomingInvoiceQuery } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

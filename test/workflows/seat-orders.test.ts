@@ -10,15 +10,9 @@ import {
   removeMembersUpdate,
   subscribeUpdate,
 } from '../../src/workflows';
-import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
+import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

@@ -1,15 +1,9 @@
 // The audit trail: one `audit_events` row per change of a team's subscription, keyed by business facts
 // (team, day, what changed it, a per-team sequence carried across continue-as-new), on the time-skipping server.
 import { addMembersUpdate, cancelUpdate, setPaymentMethodUpdate, subscribeUpdate } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

@@ -2,15 +2,9 @@
 // each renewal charges what the domain says, and no run's history grows past 1,000 events.
 import { addDays, addMonths, renewalInvoice, type Day, type MemberChange, type Period } from '../../src/domain';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 test('36 monthly renewals anchored on the 31st, a member added or removed each month', async () => {
   const start: Day = '2026-01-31'; // anchor 31: Feb 28, Mar 31, Apr 30 …

@@ -6,15 +6,9 @@ import {
   withdrawPendingChangeUpdate,
   type PlanSelection,
 } from '../../src/workflows';
-import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
+import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

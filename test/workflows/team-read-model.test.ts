@@ -4,15 +4,9 @@
 import { addMembersUpdate, cancelUpdate, paymentFailedSignal, setPaymentMethodUpdate, subscribeUpdate, type PublishedSubscriptionView, type TeamSubscriptionView } from '../../src/workflows';
 import { createBillingActivities } from '../../src/activities';
 import { withReadingTime } from '../../src/api/subscription-views';
-import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
+import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

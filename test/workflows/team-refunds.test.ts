@@ -2,15 +2,9 @@
 // the refunded period ends that day. On the time-skipping server with the real ledger.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { addMembersUpdate, requestRefundUpdate, subscribeUpdate } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

@@ -1,14 +1,8 @@
 // Sections 5 and 9 (member changes, renewals, renewal reminder) on the time-skipping server, with the real ledger.
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate, upcomingInvoiceQuery } from '../../src/workflows';
-import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
+import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

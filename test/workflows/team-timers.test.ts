@@ -2,15 +2,9 @@
 // add no TIMER_CANCELED + TIMER_STARTED pair to the history (the workflow-overhead benchmark's finding).
 import { temporal } from '@temporalio/proto';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 

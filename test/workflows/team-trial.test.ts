@@ -1,15 +1,9 @@
 // Section 3 (trial) on the time-skipping server, with the real ledger.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { changePlanUpdate, cancelUpdate, addMembersUpdate, startTrialUpdate, upcomingInvoiceQuery } from '../../src/workflows';
-import { WorkflowHarness } from '../support/workflow-harness';
+import { workflowHarnessForFile } from '../support/workflow-harness';
 
-let harness: WorkflowHarness;
-
-beforeAll(async () => {
-  harness = await WorkflowHarness.start();
-}, 180_000);
-
-afterAll(() => harness?.teardown(), 60_000);
+const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
 
