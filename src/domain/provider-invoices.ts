@@ -30,8 +30,6 @@ export function providerInvoiceLines(invoice: {
   return lines;
 }
 
-export type ProviderInvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
-
 /**
  * What our void at the due date does to the provider's invoice. One the provider reports paid is not voided: the
  * customer's money arrived (a webhook late or lost), so the payment is recorded and the order starts, as when the

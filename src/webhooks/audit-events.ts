@@ -31,8 +31,7 @@ export async function subscriptionChanged(trx: DbOrTrx, audit: AuditedChange): P
   }
   if (change.changeScheduled) {
     const { plan, interval, effectiveOn } = change.changeScheduled;
-    const kind = (change.changeScheduled as { kind?: unknown }).kind;
-    await record('subscription.change_scheduled', { plan, interval, effectiveOn, ...(typeof kind === 'string' ? { kind } : {}) });
+    await record('subscription.change_scheduled', { plan, interval, effectiveOn });
   }
   if (change.restriction) {
     const reason = change.restriction === 'restricted' ? 'over_free_capacity' : after.plan === 'free' ? 'within_free_capacity' : 'paid_plan';

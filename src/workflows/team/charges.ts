@@ -86,10 +86,11 @@ export function upcomingInvoice(state: TeamState): UpcomingInvoice | null {
     return preview(trialEndCharge(state).invoice, []);
   }
   const seatCharge = upcomingSeatCharge(state);
+  const reviewDue = state.nextReviewOn !== null && state.memberChanges.length > 0;
   // On the seat system, or switching to it when this period ends: the order is the next charge (the subscription's
   // last member changes, settled the same day, go to the balance or on a small invoice of their own).
-  if (!state.period || (seatCharge && !(state.nextReviewOn && state.memberChanges.length > 0))) return seatCharge && preview(seatCharge, []);
-  if (state.nextReviewOn && state.memberChanges.length > 0) {
+  if (!state.period || (seatCharge && !reviewDue)) return seatCharge && preview(seatCharge, []);
+  if (reviewDue && state.nextReviewOn) {
     const review = memberReviewCharge(state, state.nextReviewOn);
     return preview(review.invoice ?? buildInvoice(state.nextReviewOn, 'member_review', []), review.refunds);
   }
