@@ -3,7 +3,9 @@
 // idempotency record for POSTs) against a Temporal dev server with one worker in this process:
 //   - GET  /v1/teams/{id}/subscription              the state the workflow published  target p99 < 50 ms
 //   - POST /v1/teams/{id}/subscription/plan-change  the workflow's `changePlan` update target p99 < 250 ms
-// and, for comparison, GET .../subscription?live=true: the workflow's `state` query through the Temporal server.
+// and, for comparison, GET .../subscription?live=true: the workflow's `state` query through the Temporal server,
+// and the floor under the update: a no-op workflow's update (bench/fixtures/noop-baseline.ts) sent straight from the
+// Temporal client, no HTTP and no API, the same number in flight over as many workflows, on the same server.
 // The updates are spread over TEAMS teams subscribed to Professional, annual, and alternate two deferred changes
 // (down to Basic; to monthly at term end). Both are classified against the current plan, not the pending change, so
 // the workflow accepts them again and again (each replaces the pending change) without charging anything.
@@ -15,6 +17,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { fire, WARMUP_SECONDS, type LoadRun } from './fixtures/load-generator';
+import { startNoopWorkflows, updateLoad, type UpdateLoad } from './fixtures/noop-baseline';
 import { figure, startBenchApi } from './fixtures/servers';
 
 const TEAMS = 200;
@@ -27,7 +30,7 @@ const TARGET_UPDATE_P99_MS = 250;
 const CHANGES = [{ plan: 'basic' }, { interval: 'month' }] as const;
 
 export async function run(): Promise<void> {
-  const { app, token, close } = await startBenchApi('api');
+  const { app, token, servers, close } = await startBenchApi('api');
   // Requests the API is still answering: autocannon drops its connections when its time is up, but the handlers
   // (a query, an update) run on. Each run, and the shutdown, waits for them so nothing outlives its connection.
   let answering = 0;
@@ -82,6 +85,8 @@ export async function run(): Promise<void> {
       bodies: CHANGES.flatMap((change) => teams.map(() => JSON.stringify(change))),
     });
     await drained();
+    const noops = await startNoopWorkflows({ client: servers.client, connection: servers.nativeConnection, taskQueue: 'bench-api-noop', count: TEAMS });
+    const floor = await updateLoad(noops.handles, { inFlight: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS }).finally(() => noops.close());
     // The updates did what they say: a sample of teams carries one of the deferred changes, still on Professional.
     const sample = await Promise.all(teams.slice(0, 10).map((id) => call('GET', `/v1/teams/${id}/subscription`) as Promise<{ plan?: string; pendingChange?: object | null }>));
     const pending = sample.filter((s) => s.plan === 'professional' && s.pendingChange).length;
@@ -90,10 +95,14 @@ export async function run(): Promise<void> {
     report('query  GET  /v1/teams/{id}/subscription            ', query);
     report('live   GET  /v1/teams/{id}/subscription?live=true  ', live);
     report('update POST /v1/teams/{id}/subscription/plan-change', update);
+    reportFloor('floor  no-op workflow update, Temporal client, no API ', floor);
     console.log(`after the updates: ${pending} of ${sample.length} sampled teams on Professional with a pending change`);
     console.log(`machine load average (1 min) at the end: ${figure(loadavg()[0]!, 2)} on 2 cores: other processes' work shows up in the tail`);
     verdict('query', query, TARGET_QUERY_P99_MS);
     verdict('update', update, TARGET_UPDATE_P99_MS);
+    const floorMet = floor.p99 < TARGET_UPDATE_P99_MS;
+    console.log(`the floor: a workflow update that does nothing, without the API, has p99 ${figure(floor.p99)} ms at ${CONNECTIONS} in flight here`
+      + ` (${floorMet ? 'under' : 'over'} the update target: ${floorMet ? 'the rest is the team workflow and the API' : 'an update through Temporal misses it here before any code of ours runs'})`);
   } finally {
     await drained();
     server.closeAllConnections();
@@ -108,6 +117,10 @@ function report(name: string, { result: r, failures }: LoadRun): void {
     + ` ms p50 ${figure(r.latency.p50, 1)}  p90 ${figure(r.latency.p90, 1)}  p99 ${figure(r.latency.p99, 1)}  max ${figure(r.latency.max, 1)};`
     + ` non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts} [${statuses}]`);
   for (const failure of failures) console.log(`  e.g. ${failure}`);
+}
+
+function reportFloor(name: string, r: UpdateLoad): void {
+  console.log(`${name}: ${figure(r.count)} in ${SECONDS} s (${figure(r.perSecond)}/s), ms p50 ${figure(r.p50, 1)}  p90 ${figure(r.p90, 1)}  p99 ${figure(r.p99, 1)}  max ${figure(r.max, 1)}`);
 }
 
 function verdict(name: string, { result: r }: LoadRun, targetMs: number): void {

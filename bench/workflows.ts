@@ -4,10 +4,9 @@
 //   overhead  member-change updates per second on team workflows, against updates per second on a no-op entity
 //             workflow (bench/fixtures/noop-workflow.ts) on the same dev server in the same run. Target: ratio ≥ 0.8
 // One part alone: SEATBILL_BENCH_PARTS=overhead npm run bench -- workflows
-import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { addDays, addMonths } from '../src/domain';
 import { workflowBundle } from '../src/infra/workflow-bundle';
@@ -15,12 +14,11 @@ import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate, teamSubscription, teamWorkflowId } from '../src/workflows';
-import { bumpUpdate, noopEntity } from './fixtures/noop-workflow';
+import { bump, startNoopWorkflows } from './fixtures/noop-baseline';
 import { installQuietRuntime } from '../src/infra/quiet-runtime';
 import { figure, startBenchServers } from './fixtures/servers';
 
 const TARGET_RATIO = 0.8;
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => process.stderr.write(`${message}\n`), log() {} };
 
 // ---- history -----------------------------------------------------------------------------------------------
 
@@ -72,6 +70,27 @@ async function historyLength(handle: WorkflowHandle): Promise<number> {
 // ---- overhead ----------------------------------------------------------------------------------------------
 
 const WORKFLOWS = 10;
+
+/** Durations of the records activity while `measuring`: the team rounds only. */
+const recordsTimer = {
+  measuring: false,
+  durationsMs: [] as number[],
+  async time<T>(activityType: string, run: () => Promise<T>): Promise<T> {
+    if (!this.measuring || activityType !== 'recordSubscriptionChange') return run();
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.durationsMs.push(performance.now() - started);
+    }
+  },
+  meanMs(): number {
+    return this.durationsMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, this.durationsMs.length);
+  },
+  summary(): string {
+    return `${figure(this.durationsMs.length)} runs, mean ${figure(this.meanMs(), 1)} ms`;
+  },
+};
 const UPDATES_PER_WORKFLOW = 100;
 const ROUNDS = 4;
 
@@ -93,13 +112,11 @@ async function overhead(): Promise<void> {
     taskQueue: 'bench-team',
     workflowBundle: await workflowBundle(),
     activities: createBillingActivities({ db: servers.db, payments: { sandbox } }),
+    // How long each change's records take (audit row and read-model view, one local activity): part of the team's cost.
+    interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, () => next(input)) } })] },
   });
-  const noopWorker = await Worker.create({
-    connection: servers.nativeConnection,
-    taskQueue: 'bench-noop',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: join(__dirname, 'fixtures/noop-workflow.ts'), logger: quiet }),
-  });
-  const running = Promise.all([teamWorker.run(), noopWorker.run()]);
+  const running = teamWorker.run();
+  const noopWorkflows = await startNoopWorkflows({ client, connection: servers.nativeConnection, taskQueue: 'bench-noop', count: WORKFLOWS });
   try {
     const teams = await Promise.all(
       Array.from({ length: WORKFLOWS }, async (_, i) => {
@@ -113,11 +130,8 @@ async function overhead(): Promise<void> {
         return client.workflow.getHandle(handle.workflowId); // the latest run: the subscription continued as new
       }),
     );
-    const noops = await Promise.all(
-      Array.from({ length: WORKFLOWS }, (_, i) => client.workflow.start(noopEntity, { taskQueue: 'bench-noop', workflowId: `noop-${i}` })),
-    );
+    const noops = noopWorkflows.handles;
     const memberChange = (handle: WorkflowHandle, n: number) => handle.executeUpdate(n % 2 === 0 ? addMembersUpdate : removeMembersUpdate, { args: [{ count: 1 }] });
-    const bump = (handle: WorkflowHandle, n: number) => handle.executeUpdate(bumpUpdate, { args: [{ count: n }] });
     // Warm-up (connections, caches, JIT), then history lengths before the measured rounds.
     await drive(noops, bump);
     await drive(teams, memberChange);
@@ -126,7 +140,9 @@ async function overhead(): Promise<void> {
     const teamRates: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       noopRates.push(await drive(noops, bump));
+      recordsTimer.measuring = true;
       teamRates.push(await drive(teams, memberChange));
+      recordsTimer.measuring = false;
     }
     const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
     const ratio = mean(teamRates) / mean(noopRates);
@@ -140,11 +156,12 @@ async function overhead(): Promise<void> {
     console.log(`no-op entity workflow: ${noopRates.map((rate) => figure(rate)).join(', ')} updates/s (mean ${figure(mean(noopRates))})`);
     console.log(`team workflow (addMembers/removeMembers on a monthly subscription): ${teamRates.map((rate) => figure(rate)).join(', ')} updates/s (mean ${figure(mean(teamRates))})`);
     console.log(`ratio team / no-op: ${figure(ratio, 2)} of the means; per round ${roundRatios.map((r) => figure(r, 2)).join(', ')}, median ${figure(medianRatio, 2)} (target ≥ ${TARGET_RATIO}: ${medianRatio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+    console.log(`the local activity writing each change's records (recordSubscriptionChange, one Postgres transaction): ${recordsTimer.summary()} per update, its share of a team update's time`
+      + ` ${figure((100 * recordsTimer.meanMs() * mean(teamRates)) / (1000 * WORKFLOWS))}%`);
     console.log(`history events per update: no-op ${figure(noopEvents!, 1)}, team ${figure(teamEvents!, 1)} (the team's: its update, and the local activity that writes the change's audit row and read-model view)`);
-    await Promise.all(noops.map((handle) => handle.terminate('benchmark over')));
   } finally {
+    await noopWorkflows.close();
     teamWorker.shutdown();
-    noopWorker.shutdown();
     await running.catch(() => undefined);
     await servers.close();
   }
