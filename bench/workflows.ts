@@ -3,7 +3,10 @@
 //             (time-skipping server via SimulationEngine, real activities, throwaway ledger)
 //   overhead  member-change updates per second on team workflows, against updates per second on a no-op entity
 //             workflow (bench/fixtures/noop-workflow.ts) on the same dev server in the same run. Target: ratio ≥ 0.8
+//             Beside it: the CPU each update costs, by part (bench/fixtures/cpu-use.ts), and how long the local
+//             activity that writes each change's records takes
 // One part alone: SEATBILL_BENCH_PARTS=overhead npm run bench -- workflows
+import { availableParallelism } from 'node:os';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -14,6 +17,7 @@ import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate, teamSubscription, teamWorkflowId } from '../src/workflows';
+import { countingCpu, cpuPerUpdate, TEMPORAL_SERVER, type CpuUse } from './fixtures/cpu-use';
 import { bump, startNoopWorkflows } from './fixtures/noop-baseline';
 import { installQuietRuntime } from '../src/infra/quiet-runtime';
 import { figure, startBenchServers } from './fixtures/servers';
@@ -138,10 +142,12 @@ async function overhead(): Promise<void> {
     const eventsBefore = await Promise.all([noops[0]!, teams[0]!].map(historyLength));
     const noopRates: number[] = [];
     const teamRates: number[] = [];
+    const noopCpu: CpuUse = new Map();
+    const teamCpu: CpuUse = new Map();
     for (let round = 0; round < ROUNDS; round++) {
-      noopRates.push(await drive(noops, bump));
+      noopRates.push(await countingCpu(noopCpu, () => drive(noops, bump)));
       recordsTimer.measuring = true;
-      teamRates.push(await drive(teams, memberChange));
+      teamRates.push(await countingCpu(teamCpu, () => drive(teams, memberChange)));
       recordsTimer.measuring = false;
     }
     const mean = (rates: number[]) => rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
@@ -156,6 +162,13 @@ async function overhead(): Promise<void> {
     console.log(`no-op entity workflow: ${noopRates.map((rate) => figure(rate)).join(', ')} updates/s (mean ${figure(mean(noopRates))})`);
     console.log(`team workflow (addMembers/removeMembers on a monthly subscription): ${teamRates.map((rate) => figure(rate)).join(', ')} updates/s (mean ${figure(mean(teamRates))})`);
     console.log(`ratio team / no-op: ${figure(ratio, 2)} of the means; per round ${roundRatios.map((r) => figure(r, 2)).join(', ')}, median ${figure(medianRatio, 2)} (target ≥ ${TARGET_RATIO}: ${medianRatio >= TARGET_RATIO ? 'met' : 'NOT met'})`);
+    const updates = ROUNDS * WORKFLOWS * UPDATES_PER_WORKFLOW;
+    console.log(`no-op: ${cpuPerUpdate(noopCpu, updates)}`);
+    console.log(`team:  ${cpuPerUpdate(teamCpu, updates)}`);
+    // Where workers run on machines of their own, the server is what both share: its CPU per update sets the rates.
+    const serverRatio = (noopCpu.get(TEMPORAL_SERVER) ?? 0) / (teamCpu.get(TEMPORAL_SERVER) ?? Infinity);
+    console.log(`the Temporal server's CPU alone, no-op over team: ${figure(serverRatio, 2)} (what the ratio would come to were the server the only part`
+      + ` the two shared; here worker, server and Postgres share ${availableParallelism()} cores)`);
     console.log(`the local activity writing each change's records (recordSubscriptionChange, one Postgres transaction): ${recordsTimer.summary()} per update, its share of a team update's time`
       + ` ${figure((100 * recordsTimer.meanMs() * mean(teamRates)) / (1000 * WORKFLOWS))}%`);
     console.log(`history events per update: no-op ${figure(noopEvents!, 1)}, team ${figure(teamEvents!, 1)} (the team's: its update, and the local activity that writes the change's audit row and read-model view)`);
