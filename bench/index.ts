@@ -9,6 +9,7 @@ import * as workflows from './workflows';
 import * as capacity from './capacity';
 import * as entitlements from './entitlements';
 import * as api from './api';
+import { untilQuiet } from './fixtures/quiet-machine';
 
 const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api };
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   }
   for (const name of asked.length > 0 ? asked : Object.keys(benchmarks)) {
     console.log(`\n== ${name} ==`);
+    console.log(await untilQuiet());
     await benchmarks[name]!.run();
   }
 }
