@@ -74,6 +74,8 @@ async function historyLength(handle: WorkflowHandle): Promise<number> {
 // ---- overhead ----------------------------------------------------------------------------------------------
 
 const WORKFLOWS = 10;
+const UPDATES_PER_WORKFLOW = 100;
+const ROUNDS = 4;
 
 /** Durations of the records activity while `measuring`: the team rounds only. */
 const recordsTimer = {
@@ -95,8 +97,6 @@ const recordsTimer = {
     return `${figure(this.durationsMs.length)} runs, mean ${figure(this.meanMs(), 1)} ms`;
   },
 };
-const UPDATES_PER_WORKFLOW = 100;
-const ROUNDS = 4;
 
 /** Each workflow takes its updates one after another; the workflows run side by side. Returns updates per second. */
 async function drive(handles: WorkflowHandle[], send: (handle: WorkflowHandle, n: number) => Promise<unknown>): Promise<number> {
