@@ -47,6 +47,12 @@ test('every workflow type has a stored history, and the list above names every w
 
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
 
+/** The team workflow's start input (the state a run was started with, when it carries one). */
+function startInput(events: ReturnType<typeof load>['events']): { carried: object } {
+  const data = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  return JSON.parse(Buffer.from(data ?? []).toString('utf8')) as { carried: object };
+}
+
 test.each(replayable)('%s replays deterministically', async (file) => {
   await Worker.runReplayHistory({ workflowBundle }, load(file), file.replace(/\.json$/, ''));
 }, 60_000);
@@ -63,7 +69,7 @@ function firstTask(file: string) {
   const events = load(file).events ?? [];
   const end = events.findIndex((event, index) => index > 2 && event.workflowTaskScheduledEventAttributes); // the second task
   const task = events.slice(0, end);
-  const input = JSON.parse(Buffer.from(events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { carried: object };
+  const input = startInput(events);
   const markers = task.flatMap((event) => {
     const details = event.markerRecordedEventAttributes?.details ?? {};
     const data = details['patch-data'] ?? details.data;
@@ -82,4 +88,19 @@ test('the first meaning of subscription-view cannot be told from the second in t
   expect({ ...first, localActivities: undefined }).toEqual({ ...second, localActivities: undefined });
   expect(first.patches).toEqual(['serialized-requests', 'subscription-view', 'keep-timer']);
   expect([first.localActivities, second.localActivities]).toEqual([['publishSubscriptionView'], ['recordSubscriptionChange']]);
+});
+
+/** Long-lived teams (scripts/carried-state-histories.ts): the fields their carried state lacks, as runs from before each patch carried it. */
+const CARRIED_WITHOUT: Record<string, string[]> = {
+  'team-carried-from-before-serialized-requests.json': ['lastPayment', 'auditSequence', 'viewVersion', 'seatOrder', 'trialNoticeOn', 'declinedSeatCharge'],
+  'team-carried-from-before-trial-ending-notice.json': ['trialNoticeOn', 'viewVersion', 'declinedSeatCharge'],
+  'team-carried-from-before-read-model.json': ['viewVersion', 'trialNoticeOn', 'declinedSeatCharge'],
+};
+
+test.each(Object.entries(CARRIED_WITHOUT))('%s starts from a state carried without the later fields and crosses into continue-as-new', (file, absent) => {
+  expect(files).toContain(file);
+  const events = load(file).events ?? [];
+  const input = startInput(events);
+  expect(absent.filter((field) => field in input.carried)).toEqual([]);
+  expect(events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
 });
