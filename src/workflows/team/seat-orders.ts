@@ -26,10 +26,7 @@ import type { TeamLedger } from './ledger';
 import { reject } from './requests';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
-// Invoice first through Stripe (stored histories before it send nothing); a declined seat charge retried as a new
-// attempt (stored histories retried under the declined key).
 import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE } from '../patches';
-
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 
