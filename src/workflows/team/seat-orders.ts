@@ -26,11 +26,7 @@ import { CollectionRefused, UNDO_REFUSED_CHARGE, type TeamLedger } from './ledge
 import { reject } from './requests';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
-
-/** Invoice first through Stripe: sent there, and voided there with ours (stored histories before it send nothing). */
-const STRIPE_SEAT_INVOICE = 'stripe-seat-invoice';
-/** A declined seat charge retried as a new attempt (stored histories retried under the declined key). */
-const SEAT_CHARGE_ATTEMPTS = 'seat-charge-attempts';
+import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE } from '../patches';
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 

@@ -34,6 +34,7 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
+import { KEEP_TIMER, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
@@ -115,7 +116,7 @@ export class TeamSubscription {
       const seen = this.changes;
       const next = nextEventOn(this.state);
       const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
-      if (patched('keep-timer')) {
+      if (patched(KEEP_TIMER)) {
         this.nextEventTimer.arm(next); // the running timer stays when the next event day has not changed
         // A request runs the day's due events itself and publishes what it changed: the loop has work only when the
         // request moved the next event day or started a new period. (Waking for nothing added no commands either.)
@@ -127,7 +128,7 @@ export class TeamSubscription {
   }
 
   private async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
-    if (patched('serialized-requests')) {
+    if (patched(SERIALIZED_REQUESTS)) {
       // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
       // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
       // again after it wakes, and only the first takes its turn.
@@ -341,7 +342,7 @@ export class TeamSubscription {
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
         // A new scheduled event changes the workflow's timers: histories recorded before it replay without it.
-        if (patched('trial-ending-notice')) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
+        if (patched(TRIAL_ENDING_NOTICE)) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
         return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
       },
     );
