@@ -54,6 +54,20 @@ export function balanceActivities({ db }: BillingDependencies) {
       return { transactionId: row.id, teamId: row.team_id, amount: row.amount, reason: row.reason, on: row.on };
     },
 
+    /**
+     * Undoes the credit written under `key` (a change that was refused after its removed members' refunds went to
+     * the balance): a row of the opposite amount under `<key>:reversed`, once. Nothing under `key`: nothing to undo.
+     */
+    async reverseTeamBalanceCredit(input: { key: string; on: Day }): Promise<{ reversed: Cents }> {
+      requireText(input.key, 'key');
+      const credit = (await db('balance_transactions').where({ idempotency_key: input.key }).first()) as BalanceTransactionRow | undefined;
+      if (!credit) return { reversed: 0 };
+      await insertOnce(db, 'balance_transactions', {
+        team_id: credit.team_id, idempotency_key: `${input.key}:reversed`, amount: -credit.amount, reason: 'reversed', on: input.on,
+      }, ['team_id', 'amount']);
+      return { reversed: credit.amount };
+    },
+
     async teamLedgerSummary({ teamId, at }: { teamId: string; at: Instant }): Promise<LedgerSummary> {
       return { balance: await teamBalance(db, teamId), credits: creditBalance(await teamGrants(db, teamId), at) };
     },

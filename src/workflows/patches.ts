@@ -25,6 +25,12 @@ export const PATCHES = {
     '47ee2bc 2026-11-22 (second meaning, the one it keeps). The records of a change (its audit rows and, when it changed, the read model\'s view) written by one recordSubscriptionChange local activity at the end of each request or event. New runs take it under change-records.',
   'change-records':
     'issue 20, 2026-12-01. The same commands as subscription-view under an ID that has only this meaning: new runs write this marker; histories holding only subscription-view take the same branch.',
+  'invoice-sequence':
+    'issue 19, 2026-12-01. Business-event keys (invoices, balance credits, the downgrade notice) end in the team\'s event sequence (`:n<k>`, eventSequence carried in the state), so two events of one day are two invoices. Without it keys are `<team>:<kind>:<day>`.',
+  'undo-refused-charge':
+    'issue 19, 2026-12-01. A collection the provider refuses for good (PaymentRequestRejected, no such provider): a request voids its invoice and fails with nothing changed; a scheduled event\'s charge goes to dunning; a seat charge is declined. Without it the activity\'s failure went on up.',
+  'record-confirmed-payment':
+    'issue 19, 2026-12-01. A paymentConfirmed signal carrying the provider\'s payment records it on the invoice in dunning (markInvoicePaidExternally) before the team is active again. Without it the signal only ended dunning.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -54,3 +60,9 @@ export const SEAT_CHARGE_ATTEMPTS: PatchId = 'seat-charge-attempts';
 export const SUBSCRIPTION_VIEW: PatchId = 'subscription-view';
 /** The records of a change, for runs started from issue 20 on (same commands as SUBSCRIPTION_VIEW). */
 export const CHANGE_RECORDS: PatchId = 'change-records';
+/** Business-event keys carry the team's event sequence (src/workflows/team/ledger.ts). */
+export const INVOICE_SEQUENCE: PatchId = 'invoice-sequence';
+/** A collection refused for good: a request is undone, a scheduled charge dunned (src/workflows/team/subscription.ts). */
+export const UNDO_REFUSED_CHARGE: PatchId = 'undo-refused-charge';
+/** A payment confirmed by webhook is recorded on the invoice in dunning. */
+export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';

@@ -2,7 +2,7 @@
 import Stripe from 'stripe';
 import { createStripeClient } from '../../src/payments/stripe-client';
 import { createStripeProvider } from '../../src/payments/stripe-provider';
-import { teamWorkflowId } from '../../src/workflows/team-subscription-messages';
+import { setPaymentMethodUpdate, teamWorkflowId } from '../../src/workflows/team-subscription-messages';
 import { ApiHarness, WEBHOOK_SECRET } from '../support/api-harness';
 import { integrationEnv } from '../support/integration-env';
 
@@ -54,6 +54,33 @@ test('payment_intent.succeeded becomes the paymentConfirmed signal to the team i
   const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'paymentConfirmed');
   expect(signals).toHaveLength(1);
   expect(await api.db('stripe_events').where({ id: 'evt_paid_1' }).first('type', 'team_id', 'outcome')).toEqual({ type: 'payment_intent.succeeded', team_id: teamId, outcome: 'signaled' });
+});
+
+test('payment_intent.succeeded for the invoice in dunning records its payment: the invoice paid, the team active again', async () => {
+  const dunned = await api.createTeam(owner.id, { card: false });
+  const as = api.withToken(owner.token);
+  // This file's worker charges through the sandbox, whose declining test card sends the first charge to dunning.
+  await api.temporal.workflow.getHandle(teamWorkflowId(dunned)).executeUpdate(setPaymentMethodUpdate, {
+    args: [{ provider: 'sandbox', paymentMethodId: 'pm_card_chargeDeclined' }],
+  });
+  const open = await api.call(as, 'post', `/v1/teams/${dunned}/subscription`, { plan: 'basic', interval: 'month' });
+  const invoiceId = (await api.eventually(async () => (await api.state(dunned)).dunning?.invoiceId))!;
+  expect(open.status).toBeLessThan(500);
+  const invoice = await api.db('invoices').where({ id: invoiceId }).first('status', 'charged');
+  expect(invoice).toEqual({ status: 'open', charged: 1200 }); // basic, 1 member
+
+  const event = intentEvent('evt_dunning_paid', 'payment_intent.succeeded', { team_id: dunned, invoice_id: invoiceId });
+  (event.data.object as Record<string, unknown>).amount_received = 1200;
+  expect((await webhook(event).expect(200)).body).toEqual({ received: true, outcome: 'signaled' });
+  const state = await api.eventually(async () => {
+    const view = await api.state(dunned);
+    return view.status === 'active' ? view : undefined;
+  });
+  expect(state.dunning).toBeNull();
+  expect(await api.db('invoices').where({ id: invoiceId }).first('status')).toEqual({ status: 'paid' });
+  expect(await api.db('payments').where({ invoice_id: invoiceId }).select('provider', 'provider_payment_id', 'amount')).toEqual([
+    { provider: 'stripe', provider_payment_id: 'pi_evt_dunning_paid', amount: 1200 },
+  ]);
 });
 
 test('payment_intent.payment_failed becomes the paymentFailed signal, which the state query reports', async () => {

@@ -20,14 +20,15 @@ test('a declined seat order retried the same day with another card is a new atte
   expect(await refusalType(team.handle.executeUpdate(buySeatsUpdate, { args: [{ plan: 'basic', seats: 2 }] }))).toBe('payment_declined');
   await team.handle.executeUpdate(setPaymentMethodUpdate, { args: [{ provider: 'sandbox', paymentMethodId: 'pm_card_visa' }] });
   const bought = await team.handle.executeUpdate(buySeatsUpdate, { args: [{ plan: 'basic', seats: 2 }] });
-  const key = `${team.teamId}:seat_order:2026-03-01`;
-  expect(bought).toMatchObject({ status: 'active', invoice: { key: `${key}:attempt-3`, total: 21600, status: 'paid' } });
+  // Each request is its own business event, so its own invoice key (the team's event sequence): n1, n2, n3.
+  const key = (n: number) => `${team.teamId}:seat_order:2026-03-01:n${n}`;
+  expect(bought).toMatchObject({ status: 'active', invoice: { key: key(3), total: 21600, status: 'paid' } });
   const { invoices, providerCharges } = await team.ledger();
-  expect(invoices.map((i) => [i.key, i.status])).toEqual([[key, 'void'], [`${key}:attempt-2`, 'void'], [`${key}:attempt-3`, 'paid']]);
+  expect(invoices.map((i) => [i.key, i.status])).toEqual([[key(1), 'void'], [key(2), 'void'], [key(3), 'paid']]);
   expect(providerCharges.map((c) => [c.key, c.status])).toEqual([
-    [`${key}:attempt:1`, 'declined'],
-    [`${key}:attempt-2:attempt:1`, 'declined'],
-    [`${key}:attempt-3:attempt:1`, 'succeeded'],
+    [`${key(1)}:attempt:1`, 'declined'],
+    [`${key(2)}:attempt:1`, 'declined'],
+    [`${key(3)}:attempt:1`, 'succeeded'],
   ]);
   await team.recordHistory('seat-order-declined-retried', 0);
 });

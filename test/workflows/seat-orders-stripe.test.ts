@@ -61,7 +61,7 @@ test('a Stripe team: the invoice is sent by Stripe (send_invoice, due in 30 days
   const { team, ordered, invoiceId } = await stripeTeamOrdering(3);
   const request = stripe.sent.find((sent) => sent.metadata?.invoice_id === invoiceId)!;
   expect(request).toEqual({
-    idempotencyKey: `${team.teamId}:seat_order:2026-01-01`,
+    idempotencyKey: `${team.teamId}:seat_order:2026-01-01:n1`,
     customerId: `cus_${team.teamId}`,
     daysUntilDue: 30, // due 2026-01-31, as ours
     lines: [{ description: 'Basic, seat order, 3 seats, one year from payment', amount: 32400 }],
@@ -88,7 +88,7 @@ test('unpaid past its due day: voided at Stripe (once, keyed by our invoice) and
   await team.advanceTo('2026-01-31');
   expect(stripe.voided.filter((v) => v.providerInvoiceId === providerInvoiceId)).toEqual([]);
   await team.advanceTo('2026-02-01');
-  expect(stripe.voided.filter((v) => v.providerInvoiceId === providerInvoiceId)).toEqual([{ providerInvoiceId, idempotencyKey: `${team.teamId}:seat_order:2026-01-01` }]);
+  expect(stripe.voided.filter((v) => v.providerInvoiceId === providerInvoiceId)).toEqual([{ providerInvoiceId, idempotencyKey: `${team.teamId}:seat_order:2026-01-01:n1` }]);
   expect(await team.state()).toMatchObject({ plan: 'free', orderedSeats: null });
   expect((await team.ledger()).invoices).toMatchObject([{ reason: 'seat_order', status: 'void' }]);
   await team.recordHistory('seat-order-invoice-first-stripe-void', 0);

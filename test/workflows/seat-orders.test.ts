@@ -36,14 +36,14 @@ test('O1: basic seat order 2026-01-01 → 2027-01-01, 3 seats added 2026-07-02: 
   expect(bought).toMatchObject({
     status: 'active',
     order: { plan: 'basic', seats: 10, period: { start: '2026-01-01', end: '2027-01-01' }, expiryNoticeOn: '2026-12-02' },
-    invoice: { key: `${team.teamId}:seat_order:2026-01-01`, reason: 'seat_order', total: 108000, charged: 108000, status: 'paid' },
+    invoice: { key: `${team.teamId}:seat_order:2026-01-01:n1`, reason: 'seat_order', total: 108000, charged: 108000, status: 'paid' },
   });
   await team.advanceTo('2026-07-02');
   const added = await team.handle.executeUpdate(addSeatsUpdate, { args: [{ count: 3 }] });
   expect(added).toMatchObject({
     seats: 13,
     invoice: {
-      key: `${team.teamId}:seat_addition:2026-07-02:order-2026-01-01:seats-13`, reason: 'seat_addition', total: 16244, status: 'paid',
+      key: `${team.teamId}:seat_addition:2026-07-02:order-2026-01-01:seats-13:n2`, reason: 'seat_addition', total: 16244, status: 'paid',
       lines: [{ kind: 'seats_added', description: 'Basic, 3 seats added Jul 2, 183/365 days', amount: 16244 }],
     },
   });

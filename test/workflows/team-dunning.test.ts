@@ -71,10 +71,10 @@ test('a retry that succeeds makes the team active again, its anchor unchanged', 
     ['2026-06-20', 'renewal', 3600, 'paid', 3600],
   ]);
   expect(providerCharges.map((c) => [c.key, c.status])).toEqual([
-    [`${team.teamId}:subscribe:2026-05-20:attempt:1`, 'succeeded'],
-    [`${team.teamId}:renewal:2026-06-20:attempt:1`, 'declined'],
-    [`${team.teamId}:renewal:2026-06-20:attempt:2`, 'declined'],
-    [`${team.teamId}:renewal:2026-06-20:attempt:3`, 'succeeded'],
+    [`${team.teamId}:subscribe:2026-05-20:n1:attempt:1`, 'succeeded'],
+    [`${team.teamId}:renewal:2026-06-20:n2:attempt:1`, 'declined'],
+    [`${team.teamId}:renewal:2026-06-20:n2:attempt:2`, 'declined'],
+    [`${team.teamId}:renewal:2026-06-20:n2:attempt:3`, 'succeeded'],
   ]);
   expect(notifications.map((n) => [n.on, n.kind])).toEqual([['2026-06-20', 'payment_failed'], ['2026-06-21', 'payment_failed']]);
   expect(await team.state()).toMatchObject({ status: 'active', dunning: null, anchorDay: 20, periodEnd: '2026-07-20' });
@@ -88,6 +88,6 @@ test('a payment activity that fails after the provider accepted the charge is re
   expect(invoice).toMatchObject({ status: 'paid', total: 12000, charged: 12000 });
   const { invoices, payments, providerCharges } = await team.ledger();
   expect(invoices).toHaveLength(1);
-  expect(providerCharges).toEqual([{ key: `${team.teamId}:subscribe:2026-05-20:attempt:1`, amount: 12000, status: 'succeeded' }]);
-  expect(payments).toEqual([{ invoiceKey: `${team.teamId}:subscribe:2026-05-20`, amount: 12000, provider: 'sandbox' }]);
+  expect(providerCharges).toEqual([{ key: `${team.teamId}:subscribe:2026-05-20:n1:attempt:1`, amount: 12000, status: 'succeeded' }]);
+  expect(payments).toEqual([{ invoiceKey: `${team.teamId}:subscribe:2026-05-20:n1`, amount: 12000, provider: 'sandbox' }]);
 });

@@ -26,7 +26,7 @@ test('U1: basic → professional monthly on 2026-05-25: 24000 − 10065 = 13935 
   expect(change).toMatchObject({
     timing: 'immediate', period: { start: '2026-05-25', end: '2026-06-25' }, pendingChange: null,
     invoice: {
-      key: `${team.teamId}:plan_change:2026-05-25:professional-month`, reason: 'plan_change', total: 13935, charged: 13935, status: 'paid',
+      key: `${team.teamId}:plan_change:2026-05-25:professional-month:n2`, reason: 'plan_change', total: 13935, charged: 13935, status: 'paid',
       lines: [
         { kind: 'period', description: 'Professional, monthly, 10 members, May 25 – Jun 25', amount: 24000 },
         { kind: 'unused_time', description: 'Unused time on Basic, 10 members, May 25 – Jun 20', amount: -10065 },

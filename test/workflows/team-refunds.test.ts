@@ -27,7 +27,7 @@ test('a refund within 72 hours ends the refunded period today: Free, restricted 
   const payments = await harness.db('payments').where({ team_id: team.teamId }).select('amount', 'refunded_amount', 'status');
   expect(payments).toEqual([{ amount: 7200, refunded_amount: 7200, status: 'refunded' }]);
   const refunds = await harness.db('payment_refunds').where({ payment_id: refund.paymentId }).select({ key: 'idempotency_key' }, 'amount');
-  expect(refunds).toEqual([{ key: `${team.teamId}:subscribe:2026-05-20:refund`, amount: 7200 }]);
+  expect(refunds).toEqual([{ key: `${team.teamId}:subscribe:2026-05-20:n1:refund`, amount: 7200 }]);
   await team.recordHistory('refund-ends-period', 1); // run 0 ends with the subscribe's new period
 });
 

@@ -25,7 +25,7 @@ test('M1: a member added 2026-05-25 is charged 1200 × 26/31 = 1006 at the renew
   const { invoices } = await team.ledger();
   const renewal = invoices.find((i) => i.reason === 'renewal');
   expect(renewal).toMatchObject({
-    key: `${team.teamId}:renewal:2026-06-20`, on: '2026-06-20', status: 'paid', total: 14206, charged: 14206,
+    key: `${team.teamId}:renewal:2026-06-20:n2`, on: '2026-06-20', status: 'paid', total: 14206, charged: 14206,
     periodStart: '2026-06-20', periodEnd: '2026-07-20',
     lines: [
       { kind: 'period', description: 'Basic, monthly, 11 members, Jun 20 – Jul 20', amount: 13200 },

@@ -5,7 +5,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { PaymentRequestRejected, type PaymentProvider } from '../../src/payments/payment-provider';
 import type { SandboxProvider } from '../../src/payments/sandbox-provider';
-import { changePlanUpdate, subscribeUpdate } from '../../src/workflows';
+import { changePlanUpdate, removeMembersUpdate, subscribeUpdate } from '../../src/workflows';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
 /** Cards the provider no longer knows: every charge on them is refused for good. */
@@ -47,19 +47,28 @@ test('a subscription the provider refuses for good changes nothing: still Free, 
   expect(Number(credits?.left)).toBe(3000);
 });
 
-test('an immediate plan change the provider refuses leaves the plan and period as they were', async () => {
-  const team = await harness.startTeam({ start: '2026-05-20', members: 10, card: 'pm_card_changing' });
+test('an immediate plan change the provider refuses leaves the plan, the period and the balance as they were', async () => {
+  const team = await harness.startTeam({ start: '2026-05-20', members: 11, card: 'pm_card_changing' });
   await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
   await team.advanceTo('2026-05-25');
+  await team.handle.executeUpdate(removeMembersUpdate, { args: [{ count: 1 }] }); // M2: 1200 × 26/31 = 1006 owed back
   unknownCards.add('pm_card_changing');
   const before = await team.state();
 
-  // U1's upgrade: 24000 − 10065 = 13935, refused.
+  // U1's upgrade (10 members): 24000 − 10065 = 13935, refused; the 1006 went to the balance first, and comes back out.
   await expect(team.handle.executeUpdate(changePlanUpdate, { args: [{ plan: 'professional' }] })).rejects.toMatchObject({ cause: { type: 'payment_refused' } });
   expect({ ...(await team.state()), busy: false, today: null }).toEqual({ ...before, busy: false, today: null }); // `today`: the last task's
-  expect((await team.state())).toMatchObject({ plan: 'basic', status: 'active', period: { start: '2026-05-20', end: '2026-06-20' } });
-  const { invoices } = await team.ledger();
-  expect(invoices.map((i) => [i.reason, i.total, i.status])).toEqual([['subscribe', 12000, 'paid'], ['plan_change', 13935, 'void']]);
+  expect(await team.state()).toMatchObject({ plan: 'basic', status: 'active', period: { start: '2026-05-20', end: '2026-06-20' } });
+  const refused = await team.ledger();
+  expect(refused.invoices.map((i) => [i.reason, i.total, i.status])).toEqual([['subscribe', 13200, 'paid'], ['plan_change', 13935, 'void']]);
+  expect(refused.balance.map((b) => [b.amount, b.reason])).toEqual([[1006, 'member_removed'], [-1006, 'reversed']]);
+
+  // The removal is still unbilled, so the renewal refunds it, once: 12000 − 1006 = 10994 charged.
+  unknownCards.delete('pm_card_changing');
+  await team.advanceTo('2026-06-20');
+  const renewed = await team.ledger();
+  expect(renewed.balance.map((b) => [b.amount, b.reason])).toEqual([[1006, 'member_removed'], [-1006, 'reversed'], [1006, 'member_removed'], [-1006, 'invoice_payment']]);
+  expect(renewed.invoices.at(-1)).toMatchObject({ reason: 'renewal', total: 12000, balanceApplied: 1006, charged: 10994, status: 'paid' });
 });
 
 test('a renewal the provider refuses goes to dunning (the run goes on), and is paid by the retry once the card works', async () => {

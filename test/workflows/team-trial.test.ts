@@ -18,12 +18,12 @@ test('T1: a trial of basic monthly from 2026-05-06 charges 12000 at trial end, 3
   const { invoices, payments } = await team.ledger();
   expect(invoices).toEqual([
     expect.objectContaining({
-      key: `${team.teamId}:trial_end:2026-05-20`, on: '2026-05-20', reason: 'trial_end', status: 'paid',
+      key: `${team.teamId}:trial_end:2026-05-20:n1`, on: '2026-05-20', reason: 'trial_end', status: 'paid',
       total: 12000, balanceApplied: 0, creditsApplied: 3000, charged: 9000, periodStart: '2026-05-20', periodEnd: '2026-06-20',
       lines: [{ kind: 'period', description: 'Basic, monthly, 10 members, May 20 – Jun 20', amount: 12000 }],
     }),
   ]);
-  expect(payments).toEqual([{ invoiceKey: `${team.teamId}:trial_end:2026-05-20`, amount: 9000, provider: 'sandbox' }]);
+  expect(payments).toEqual([{ invoiceKey: `${team.teamId}:trial_end:2026-05-20:n1`, amount: 9000, provider: 'sandbox' }]);
   const state = await team.state();
   expect(state).toMatchObject({ plan: 'basic', interval: 'month', status: 'active', periodEnd: '2026-06-20', anchorDay: 20, trial: null });
   await team.recordHistory('trial-to-first-charge', 0);

@@ -5,6 +5,7 @@ import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLoc
 import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
+import { INVOICE_SEQUENCE } from '../patches';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
 
@@ -25,19 +26,6 @@ const records = proxyLocalActivities<BillingActivities>({
 
 /** Notices for the team's admins and billing managers. */
 export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice';
-
-/**
- * Invoice keys carry a per-team sequence (`…:n7`), so two business events of one day (subscribe, refund, subscribe
- * again) are two invoices; histories recorded before it keyed by the day alone.
- */
-export const INVOICE_SEQUENCE = 'invoice-sequence';
-/**
- * A collection the provider refused for good: a request's invoice is voided and the request fails with nothing
- * changed; a scheduled event's goes to dunning. Histories recorded before it failed with the activity's failure.
- */
-export const UNDO_REFUSED_CHARGE = 'undo-refused-charge';
-/** A payment confirmed by webhook is recorded as the invoice's payment; before it, the signal only ended dunning. */
-export const RECORD_CONFIRMED_PAYMENT = 'record-confirmed-payment';
 
 /**
  * How one collection attempt ended: paid (with how), declined by the card's issuer, or refused for good by the
@@ -113,17 +101,20 @@ export class TeamLedger {
     });
     const charged: ChargedInvoice = { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
     if (issued.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
-    const collection = await this.collect(issued.invoiceId, 1, paymentMethod, key);
+    const collection = await this.collect(issued.invoiceId, 1, paymentMethod, key, period?.start);
     if (collection.refused) throw new CollectionRefused(charged, collection.refused, collection.failure);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
 
-  /** One collection attempt of an open invoice; each attempt is its own charge key at the provider. */
-  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string): Promise<Collection> {
+  /**
+   * One collection attempt of an open invoice; each attempt is its own charge key at the provider. `periodStart`: the
+   * period (or order) the invoice started, which a refund of it ends.
+   */
+  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string, periodStart?: Day): Promise<Collection> {
     try {
       const at = this.clock.now();
       const paid = await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at });
-      this.paid({ paymentId: paid.paymentId ?? null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at });
+      this.paid({ paymentId: paid.paymentId ?? null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at, ...(periodStart ? { periodStart } : {}) });
       return { paid };
     } catch (error) {
       const declined = declineOf(error);
@@ -155,16 +146,16 @@ export class TeamLedger {
    * payment made at the provider (`provider`) can be refunded there; a transfer (`external`) cannot.
    */
   async recordPayment(
-    invoice: { invoiceId: string; key: string },
+    invoice: { invoiceId: string; key: string; periodStart?: Day },
     amount: Cents,
     method: 'bank_transfer' | 'card',
     reference: string,
     provider?: 'stripe',
   ): Promise<InvoiceSummary> {
     const at = this.clock.now();
-    const { invoiceId, key: invoiceKey } = invoice;
+    const { invoiceId, key: invoiceKey, periodStart } = invoice;
     const paid = await billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at, ...(provider ? { provider } : {}) });
-    this.paid({ paymentId: provider ? paid.paymentId : null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at });
+    this.paid({ paymentId: provider ? paid.paymentId : null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at, ...(periodStart ? { periodStart } : {}) });
     return paid;
   }
 
@@ -190,6 +181,11 @@ export class TeamLedger {
   async creditBalance(key: string, amount: Cents, on: Day): Promise<void> {
     if (amount <= 0) return;
     await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
+  }
+
+  /** A refused change's removed-member refunds taken back out of the balance (see creditBalance). */
+  async reverseBalanceCredit(key: string, on: Day): Promise<void> {
+    await billing.reverseTeamBalanceCredit({ key: `${key}:member_removed`, on });
   }
 
   /**

@@ -1,7 +1,7 @@
 // Refunds (section 10): any paid invoice, seat orders included, within 72 hours of its payment (14 days when the
 // team's billing country is in the EU or the UK). It goes back the way it was paid; a refund of the current period
 // (or order) ends it today.
-import { dayOf, epochMs, refundEligibility, REFUND_WINDOW_HOURS, type Day, type Instant } from '../../domain';
+import { epochMs, refundEligibility, REFUND_WINDOW_HOURS, type Instant } from '../../domain';
 import type { RefundRequest } from '../team-subscription-messages';
 import { reject } from './requests';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
@@ -36,14 +36,14 @@ export function checkRefund(state: TeamState, now: Instant, billingCountry: stri
 }
 
 /**
- * Whether refunding a payment made on `paidOn` ends what the team has now: the current period, term or seat order
- * it paid for (or paid for part of). A payment of an earlier period only gives the money back.
+ * What refunding `payment` ends: the period, term or seat order it started (`period`: Free from today), an order paid
+ * and not started yet (`ordered`: it never starts), or nothing (a member review, seats added, an earlier period:
+ * the money goes back, the subscription goes on). Payments carried from before the invoice was known ended the
+ * period whatever they paid, as refunds did then.
  */
-export function refundEndsCurrent(state: TeamState, paidOn: Day): boolean {
-  const start = seatOrderOf(state)?.period.start ?? state.period?.start ?? null;
-  return start !== null ? paidOn >= start : orderedSeatsOf(state) !== null; // an order paid, not started: it never starts
-}
-
-export function paidOnDay(payment: LastPayment): Day {
-  return dayOf(payment.paidAt);
+export function refundEnds(state: TeamState, payment: LastPayment): 'period' | 'ordered' | null {
+  if (!payment.invoiceId) return state.plan !== 'free' ? 'period' : null;
+  if (orderedSeatsOf(state)?.invoice?.key === payment.invoiceKey) return 'ordered';
+  const current = seatOrderOf(state)?.period.start ?? state.period?.start;
+  return payment.periodStart !== undefined && payment.periodStart === current ? 'period' : null;
 }

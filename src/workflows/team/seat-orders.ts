@@ -22,11 +22,11 @@ import type {
   SeatOrderResult,
   SeatsAdded,
 } from '../team-subscription-messages';
-import { CollectionRefused, UNDO_REFUSED_CHARGE, type TeamLedger } from './ledger';
+import { CollectionRefused, type TeamLedger } from './ledger';
 import { reject } from './requests';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
-import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE } from '../patches';
+import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE, UNDO_REFUSED_CHARGE } from '../patches';
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 
@@ -83,7 +83,9 @@ export class SeatOrders {
   async recordPayment(payment: InvoicePayment, today: Day): Promise<InvoicePaymentResult> {
     const ordered = orderedSeatsOf(this.state)!;
     const invoice = ordered.invoice!;
-    await this.ledger.recordPayment(invoice, invoice.charged, payment.method, payment.reference);
+    // The order starts on its day, or today when that has passed: the period a refund of this payment ends.
+    const periodStart = ordered.startsOn > today ? ordered.startsOn : today;
+    await this.ledger.recordPayment({ ...invoice, periodStart }, invoice.charged, payment.method, payment.reference);
     invoice.paid = true;
     if (ordered.startsOn > today) return { status: 'scheduled', ordered };
     return { status: 'active', order: this.begin(ordered.plan, ordered.seats, today) };

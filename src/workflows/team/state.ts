@@ -24,6 +24,8 @@ export interface Dunning {
   firstFailure: Day;
   failedRetries: number;
   nextTryOn: Day;
+  /** The period the invoice started (absent in older carried states and for member reviews). */
+  periodStart?: Day;
 }
 
 /** A paid invoice: what a refund (section 10) gives back, and when its window opened. */
@@ -38,6 +40,8 @@ export interface LastPayment {
   amount: Cents;
   /** What the invoice came to (balance + credits + card); absent in older carried states. */
   total?: Cents;
+  /** The period (or seat order) the invoice started, which its refund ends; absent for other invoices. */
+  periodStart?: Day;
   paidAt: Instant;
 }
 

@@ -34,15 +34,15 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { KEEP_TIMER, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE } from '../patches';
+import { KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
-import { CollectionRefused, RECORD_CONFIRMED_PAYMENT, TeamLedger, UNDO_REFUSED_CHARGE } from './ledger';
+import { CollectionRefused, TeamLedger } from './ledger';
 import { NextEventTimer } from './next-event-timer';
 import { OperatorView } from './operator-view';
-import { checkRefund, forgetPayment, paidOnDay, refundEndsCurrent, rememberPayment } from './refunds';
+import { checkRefund, forgetPayment, refundEnds, rememberPayment } from './refunds';
 import * as requests from './requests';
 import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
@@ -251,7 +251,7 @@ export class TeamSubscription {
     const dunning = this.state.dunning;
     if (!dunning) return;
     const attempt = dunning.failedRetries + 2; // attempt 1 was the first failure
-    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod(), dunning.invoiceKey);
+    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod(), dunning.invoiceKey, dunning.periodStart);
     if (collection.paid) return this.paymentSettled(); // anchor unchanged
     dunning.failedRetries += 1;
     const next = afterFailedAttempt(dunning.firstFailure, dunning.failedRetries);
@@ -286,24 +286,27 @@ export class TeamSubscription {
    * undoes a request: the invoice is voided, nothing is committed and the request fails; a scheduled event's
    * charge goes to dunning like a decline, since the period it bills has come whether or not the card works.
    */
-  private async charge(key: string, invoice: Invoice, period?: Period, commit: () => void = () => undefined): Promise<ChargedInvoice> {
-    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error));
+  private async charge(key: string, invoice: Invoice, period?: Period, commit: () => void = () => undefined, undo?: () => Promise<void>): Promise<ChargedInvoice> {
+    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
     commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
     const next = afterFailedAttempt(firstFailure, 0);
-    this.state.dunning = { invoiceId: charged.invoiceId, invoiceKey: key, total: charged.total, firstFailure, failedRetries: 0, nextTryOn: next.on };
+    this.state.dunning = {
+      invoiceId: charged.invoiceId, invoiceKey: key, total: charged.total, firstFailure, failedRetries: 0, nextTryOn: next.on, ...(period ? { periodStart: period.start } : {}),
+    };
     if (this.state.plan !== 'free') this.state.status = 'past_due';
     await this.ledger.notify('payment_failed', firstFailure, `${key}:attempt:1`, { invoiceId: charged.invoiceId, total: charged.total, attempt: 1, nextTryOn: next.on });
     return charged;
   }
 
   /** A refused collection: undone inside a request (the caller hears why), left to dunning in a scheduled event. */
-  private async refused(error: unknown): Promise<ChargedInvoice> {
+  private async refused(error: unknown, undo?: () => Promise<void>): Promise<ChargedInvoice> {
     if (!(error instanceof CollectionRefused)) throw error;
     if (!patched(UNDO_REFUSED_CHARGE)) throw error.failure;
     if (this.inScheduledEvent) return error.invoice; // open: dunning retries it
     await this.ledger.voidInvoice(error.invoice.invoiceId);
+    await undo?.();
     throw ApplicationFailure.create({ type: 'payment_refused', message: `The payment was refused: ${error.refusal.message}`, nonRetryable: true });
   }
 
@@ -421,10 +424,13 @@ export class TeamSubscription {
     const invoice = buildInvoice(today, 'plan_change', [...outcome.invoice.lines, ...members.charges]);
     const key = this.ledger.invoiceKey(invoice, `${outcome.plan}-${outcome.interval}`);
     await this.ledger.creditBalance(key, members.refundTotal, today);
-    const charged = await this.charge(key, invoice, outcome.period, () => {
+    const commit = () => {
       Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
       this.beginPeriod(outcome.period, outcome.anchorDay);
-    });
+    };
+    // Refused: the removed members' refunds go back out of the balance; they stay unbilled, for the renewal.
+    const undo = () => (members.refundTotal > 0 ? this.ledger.reverseBalanceCredit(key, today) : Promise.resolve());
+    const charged = await this.charge(key, invoice, outcome.period, commit, undo);
     return outcome.timing === 'immediate'
       ? { timing: 'immediate', invoice: charged, period: outcome.period, pendingChange: null }
       : { timing: 'split', invoice: charged, period: outcome.period, pendingChange: outcome.pending };
@@ -536,10 +542,11 @@ export class TeamSubscription {
         const payment = checkRefund(this.state, this.clock.now(), this.billingCountry, request);
         const refund = await this.ledger.refund(payment);
         forgetPayment(this.state, payment);
-        // The period (or order) it paid for ends today; its unbilled member changes go with it.
-        const ends = payment.invoiceId ? refundEndsCurrent(this.state, paidOnDay(payment)) : this.state.plan !== 'free';
-        if (ends) Object.assign(this.state, { seatOrder: null, orderedSeats: null });
-        const periodEndedOn = ends && this.state.plan !== 'free' ? today : null;
+        // The period (or order) it started ends today, its unbilled member changes with it; an order not started never starts.
+        const ends = refundEnds(this.state, payment);
+        if (ends === 'ordered') this.state.orderedSeats = null;
+        if (ends === 'period') Object.assign(this.state, { seatOrder: null, orderedSeats: null });
+        const periodEndedOn = ends === 'period' && this.state.plan !== 'free' ? today : null;
         if (periodEndedOn) await this.downgradeToFree(today, 'refunded');
         return { ...refund, periodEndedOn, restricted: restricted(this.state, today) };
       },
@@ -586,7 +593,8 @@ export class TeamSubscription {
         if (dunning?.invoiceId !== invoiceId) return;
         if (payment && patched(RECORD_CONFIRMED_PAYMENT)) {
           const { provider, providerPaymentId, amount } = payment;
-          const recorded = await this.ledger.recordPayment({ invoiceId, key: dunning.invoiceKey }, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
+          const invoice = { invoiceId, key: dunning.invoiceKey, ...(dunning.periodStart ? { periodStart: dunning.periodStart } : {}) };
+          const recorded = await this.ledger.recordPayment(invoice, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
           if (recorded?.status !== 'paid') return;
         }
         this.paymentSettled();

@@ -19,6 +19,9 @@ export interface TimelineOutcome {
   refused: number;
 }
 
+/** Real time one timeline may take; the slowest seen take a few seconds. */
+const TIMELINE_LIMIT_MS = 120_000;
+
 interface LedgerInvoice {
   id: string;
   issued_on: Day;
@@ -43,11 +46,23 @@ export class TimelineRunner {
   static async run(engine: SimulationEngine, db: Db, scenario: Scenario, teamId: string): Promise<TimelineOutcome> {
     const runner = new TimelineRunner(engine, db, scenario, await startScenarioTeam(engine, scenario, teamId));
     try {
-      await runner.steps();
+      await Promise.race([runner.steps(), runner.stuckAfter(TIMELINE_LIMIT_MS)]);
     } finally {
       await runner.team.handle.terminate('timeline done').catch(() => undefined); // its clock must not run on under the next team
     }
     return { accepted: { ...scenario, events: runner.accepted }, problems: runner.problems, refused: runner.refused };
+  }
+
+  /**
+   * A timeline that has not finished after `ms` of real time: the engine stopped answering (an update that never
+   * completes, a workflow task that keeps failing). Reported with the last thing its history shows.
+   */
+  private async stuckAfter(ms: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, ms).unref());
+    const history = await this.engine.env.client.workflow.getHandle(this.team.handle.workflowId).fetchHistory().catch(() => null);
+    const failed = history?.events?.filter((event) => event.workflowTaskFailedEventAttributes).at(-1)?.workflowTaskFailedEventAttributes?.failure;
+    const last = history?.events?.at(-1);
+    this.problems.push(`the engine stopped answering after ${ms / 1000} s: ${failed ? `workflow task failed: ${failed.message}` : `last event ${String(last?.eventType)}`}`);
   }
 
   private async steps(): Promise<void> {
