@@ -5,7 +5,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { PaymentRequestRejected, type PaymentProvider } from '../../src/payments/payment-provider';
 import type { SandboxProvider } from '../../src/payments/sandbox-provider';
-import { changePlanUpdate, removeMembersUpdate, subscribeUpdate } from '../../src/workflows';
+import { changePlanUpdate, paymentConfirmedSignal, removeMembersUpdate, subscribeUpdate } from '../../src/workflows';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
 /** Cards the provider no longer knows: every charge on them is refused for good. */
@@ -45,6 +45,7 @@ test('a subscription the provider refuses for good changes nothing: still Free, 
   expect(payments).toEqual([]);
   const credits = await harness.db('credit_grants').where({ team_id: team.teamId }).sum({ left: 'remaining' }).first();
   expect(Number(credits?.left)).toBe(3000);
+  await team.recordHistory('subscribe-refused-undone', 0);
 });
 
 test('an immediate plan change the provider refuses leaves the plan, the period and the balance as they were', async () => {
@@ -85,4 +86,21 @@ test('a renewal the provider refuses goes to dunning (the run goes on), and is p
   const { invoices, notifications } = await team.ledger();
   expect(invoices.map((i) => [i.on, i.reason, i.total, i.status])).toEqual([['2026-05-20', 'subscribe', 2400, 'paid'], ['2026-06-20', 'renewal', 2400, 'paid']]);
   expect(notifications.map((n) => [n.on, n.kind])).toEqual([['2026-06-20', 'payment_failed']]);
+  await team.recordHistory('renewal-refused-to-dunning', 1); // run 0 ends with the subscription's new period
+});
+
+test('a payment the provider confirms by webhook for the invoice in dunning is recorded: the invoice paid, the team active', async () => {
+  const team = await harness.startTeam({ start: '2026-05-20', members: 1, card: 'pm_card_chargeDeclined' });
+  const open = await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
+  expect(open).toMatchObject({ status: 'open', total: 1200 });
+  expect(await team.state()).toMatchObject({ status: 'past_due', dunning: { invoiceId: open.invoiceId } });
+
+  await team.handle.signal(paymentConfirmedSignal, { invoiceId: open.invoiceId, payment: { provider: 'stripe', providerPaymentId: 'pi_paid_elsewhere', amount: 1200 } });
+  await team.handle.signal(paymentConfirmedSignal, { invoiceId: open.invoiceId, payment: { provider: 'stripe', providerPaymentId: 'pi_paid_elsewhere', amount: 1200 } });
+  await team.advanceTo('2026-05-21'); // before it, the retry of 05-21 would have run
+  expect(await team.state()).toMatchObject({ status: 'active', dunning: null });
+  const payments = await harness.db('payments').where({ invoice_id: open.invoiceId }).select('provider', 'provider_payment_id', 'amount');
+  expect(payments).toEqual([{ provider: 'stripe', provider_payment_id: 'pi_paid_elsewhere', amount: 1200 }]); // once, however often told
+  expect((await team.ledger()).invoices.map((i) => [i.reason, i.status])).toEqual([['subscribe', 'paid']]);
+  await team.recordHistory('dunning-paid-by-webhook', 0);
 });

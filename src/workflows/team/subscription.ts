@@ -287,8 +287,12 @@ export class TeamSubscription {
    * charge goes to dunning like a decline, since the period it bills has come whether or not the card works.
    */
   private async charge(key: string, invoice: Invoice, period?: Period, commit: () => void = () => undefined, undo?: () => Promise<void>): Promise<ChargedInvoice> {
+    // Runs from before serialized-requests ran requests side by side, each seeing the others' changes at once: they
+    // commit first, as they did, so their histories replay.
+    const serialized = patched(SERIALIZED_REQUESTS);
+    if (!serialized) commit();
     const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
-    commit();
+    if (serialized) commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
     const next = afterFailedAttempt(firstFailure, 0);

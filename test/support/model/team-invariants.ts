@@ -42,13 +42,21 @@ export async function refundedInvoices(db: Db, teamId: string): Promise<string[]
 }
 
 /**
- * The last day an invoice bills: its period's end, or the day an immediate plan change that credited its unused
- * time started the next period.
+ * The day an invoice stops billing: its period's end; or the day an immediate plan change that credited its unused
+ * time started the next period; or the day dunning gave up on another invoice of that period (section 9: Free that
+ * day, the rest of the period lost).
  */
-function coveredUntil(invoice: PeriodInvoice, all: PeriodInvoice[]): Day {
+function coveredUntil(invoice: PeriodInvoice, all: PeriodInvoice[], droppedOn: Day[]): Day {
   const replaced = all.filter((later) => later.reason === 'plan_change' && later.created_at > invoice.created_at &&
-    later.period_start >= invoice.period_start && later.period_start < invoice.period_end);
-  return replaced.reduce((end, later) => (later.period_start < end ? later.period_start : end), invoice.period_end);
+    later.period_start >= invoice.period_start && later.period_start < invoice.period_end).map((later) => later.period_start);
+  const dropped = droppedOn.filter((day) => day >= invoice.period_start && day < invoice.period_end);
+  return [...replaced, ...dropped].reduce((end, day) => (day < end ? day : end), invoice.period_end);
+}
+
+/** The days dunning gave up on one of the team's invoices (it is marked failed that day). */
+async function dunningGaveUp(db: Db, teamId: string): Promise<Day[]> {
+  const rows = (await db('invoices').where({ team_id: teamId, status: 'failed' }).select('closed_at')) as { closed_at: Date }[];
+  return rows.map((row) => row.closed_at.toISOString().slice(0, 10));
 }
 
 /** Every problem found for the team at `view.today`; empty when all holds. */
@@ -65,7 +73,8 @@ export async function teamProblems(db: Db, view: TeamSubscriptionView): Promise<
     if (current.length !== 1) problems.push(`coverage: the period ${start} → ${end} (${view.status}) is billed by ${current.length} invoices: ${describe(invoices)}`);
   }
   if (view.status === 'free' || view.status === 'trialing') {
-    const covering = billing.filter((invoice) => invoice.period_start <= today && today < coveredUntil(invoice, invoices));
+    const droppedOn = await dunningGaveUp(db, view.teamId);
+    const covering = billing.filter((invoice) => invoice.period_start <= today && today < coveredUntil(invoice, invoices, droppedOn));
     if (covering.length > 0) problems.push(`coverage: ${today} is ${view.status} but billed by ${describe(covering)}`);
   }
   const periods = billing.map((invoice) => `${invoice.period_start}→${invoice.period_end}`);
