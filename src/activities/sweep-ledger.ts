@@ -65,7 +65,7 @@ export function pricedFor(line: PeriodLineRow | undefined): { plan: PaidPlan; in
 }
 
 /**
- * One page, by team ID, of the teams whose latest period invoice is paid or open, not refunded, and whose period has not ended
+ * One page, by team ID, of the teams whose latest period invoice is paid or open, not refunded nor ended by dunning, and whose period has not ended
  * more than RENEWAL_OVERDUE_WINDOW_DAYS before `today`. A period line the sweep cannot read is left out (and
  * returned apart, so the sweep reports it).
  */
@@ -86,6 +86,9 @@ export async function listLedgerSubscriptions(
     .join('teams', 'teams.id', 'latest.team_id')
     .whereIn('latest.status', ['paid', 'open'])
     .whereNull('latest.refunded_at') // a refund ended the period it billed
+    // Dunning that gave up on another invoice of the period (a member review) dropped the team to Free (section 9).
+    .whereNotExists(db('invoices as failed').whereRaw('failed.team_id = latest.team_id').where('failed.status', 'failed')
+      .whereRaw('failed.issued_on >= latest.period_start'))
     .where('latest.period_end', '>=', addDays(today, -RENEWAL_OVERDUE_WINDOW_DAYS))
     .orderBy('latest.team_id')
     .limit(limit)
