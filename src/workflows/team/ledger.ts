@@ -1,8 +1,10 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput } from '../../activities';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type {
+  BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
+} from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
@@ -14,6 +16,28 @@ const billing = proxyActivities<BillingActivities>({
   // retried here (the activity fails it as non-retryable): dunning makes the next attempt days later.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+// A charge is retried under one idempotency key, which the provider remembers for 24 hours (Stripe); after that
+// a retry could charge again. So a collection's retries stop 20 hours after it was scheduled (its last attempt
+// starts before then and lasts at most a minute): well inside the window, whatever the backoff. A charge still
+// unsettled then (processing, or the provider down throughout) is reconciled: looked up, never charged again.
+// Timeouts are not commands: the histories recorded before this option replay unchanged (a run in flight then
+// keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
+const collecting = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '20 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Looking a charge up only reads the provider: asked until it answers, hourly at most while the charge processes
+// (a bank debit can take days).
+const reconciling = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+/** After a collection ran out of its key's window, reconcileCharge looks the charge up (a new command). */
+const COLLECT_RECONCILE = 'collect-reconcile';
 
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
@@ -76,13 +100,26 @@ export class TeamLedger {
   async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string): Promise<Collection> {
     try {
       const at = this.clock.now();
-      const paid = await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at });
+      const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at });
       if (paid.paymentId) this.paid({ paymentId: paid.paymentId, invoiceKey, amount: paid.charged, paidAt: at });
       return { paid };
     } catch (error) {
       const declined = declineOf(error);
       if (!declined) throw error;
       return { declined };
+    }
+  }
+
+  /**
+   * The collection, or, when its retries ran out of the charge key's window with the charge unsettled, the
+   * provider's record of that charge (paid: recorded once; processing: asked again; none or failed: a decline).
+   */
+  private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
+    try {
+      return await collecting.collectInvoice(input);
+    } catch (error) {
+      if (!outOfKeyWindow(error) || !patched(COLLECT_RECONCILE)) throw error;
+      return reconciling.reconcileCharge(input);
     }
   }
 
@@ -163,6 +200,11 @@ export class TeamLedger {
 function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'total' | 'balanceApplied' | 'creditsApplied' | 'charged' | 'status'> {
   const { invoiceId, total, balanceApplied, creditsApplied, charged, status } = summary;
   return { invoiceId, total, balanceApplied, creditsApplied, charged, status };
+}
+
+/** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */
+function outOfKeyWindow(error: unknown): boolean {
+  return error instanceof ActivityFailure && (error.retryState === 'TIMEOUT' || error.cause instanceof TimeoutFailure);
 }
 
 /** A card decline: `ActivityFailure` caused by the activity's non-retryable `PaymentDeclined`. */
