@@ -6,6 +6,7 @@ import { addMonths, dayOf, type Day, type Instant } from '../domain/calendar';
 import { manualInvoicingEligibility, type ManualInvoicingEligibility } from '../domain/manual-invoicing';
 import type { Cents } from '../domain/money';
 import { PaymentDeclined, PaymentRequestRejected, type PaymentProvider } from '../payments/payment-provider';
+import { ownedPaymentMethod, ProviderIdNotOwned } from '../payments/provider-customers';
 import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
 import { ensureAccount, type AccountRow } from './api-credit-accounts';
 import { assertSameFacts, CreditRefusal } from './errors';
@@ -40,12 +41,14 @@ interface PurchaseRow {
 }
 
 export async function purchaseApiCredits(db: DbOrTrx, payments: PaymentProvider, request: PurchaseRequest, at: Instant): Promise<CreditPurchaseRecord> {
+  // Checked before anything is written: a payment method or customer that is not the account's changes nothing.
+  const { customerId } = await ownedPaymentMethod(db, payments, { kind: 'api_credit_account', id: request.accountId }, request).catch(notOwnedRefusal);
   const row = await recordPending(db, payments, request, at);
   if (row.status === 'paid') return stored(db, request, row);
   if (row.status === 'declined') throw new CreditRefusal('payment_declined', `purchase ${request.purchaseId} was declined`, { providerCode: row.decline_code });
   const key = `api-credits:${request.accountId}:purchase:${request.purchaseId}`;
   const charge = await payments
-    .charge({ idempotencyKey: key, amount: request.amount, paymentMethodId: request.paymentMethodId, customerId: request.customerId, description: 'Prepaid API credits' })
+    .charge({ idempotencyKey: key, amount: request.amount, paymentMethodId: request.paymentMethodId, customerId, description: 'Prepaid API credits' })
     .catch(async (error: unknown) => {
       if (error instanceof PaymentDeclined) await purchases(db, request).where({ status: 'pending' }).update({ status: 'declined', decline_code: error.code });
       throw refusalOf(error);
@@ -95,6 +98,11 @@ function purchaseOf(request: PurchaseRequest, providerPaymentId: string, purchas
 async function stored(db: DbOrTrx, request: PurchaseRequest, row: PurchaseRow): Promise<CreditPurchaseRecord> {
   const { balance } = (await db('api_credit_accounts').where({ account_id: request.accountId }).first('balance')) as AccountRow;
   return { ...purchaseOf(request, row.provider_payment_id!, instantOf(row.purchased_at)), balanceAfter: balance, replayed: true };
+}
+
+function notOwnedRefusal(error: unknown): never {
+  if (!(error instanceof ProviderIdNotOwned)) throw error;
+  throw new CreditRefusal(error.field === 'customerId' ? 'customer_not_owned' : 'payment_method_not_owned', error.message);
 }
 
 function refusalOf(error: unknown): unknown {
