@@ -21,12 +21,13 @@ const billing = proxyActivities<BillingActivities>({
 // a retry could charge again. So a collection's retries stop 20 hours after it was scheduled (its last attempt
 // starts before then and lasts at most a minute): well inside the window, whatever the backoff. A charge still
 // unsettled then (processing, or the provider down throughout) is reconciled: looked up, never charged again.
-// Timeouts are not commands: the histories recorded before this option replay unchanged (a run in flight then
-// keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
+// Backing off to 5 minutes keeps a stuck charge to ~240 calls at the provider in that window.
+// Timeouts and retry policies are not commands: the histories recorded before these options replay unchanged (a run
+// in flight then keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
 const collecting = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '20 hours',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 // Looking a charge up only reads the provider: asked until it answers, hourly at most while the charge processes
