@@ -43,6 +43,14 @@ export default tseslint.config(
         'error',
         { object: 'Math', property: 'random', message: 'Workflow code is deterministic: no Math.random.' },
       ],
+      // A patch ID is a constant of src/workflows/patches.ts, held against its lock (test/workflows/patches.test.ts).
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateLiteral'].map((node) => ({
+          selector: `CallExpression[callee.name=/^(patched|deprecatePatch)$/] > ${node}`,
+          message: 'Name the patch by its constant in src/workflows/patches.ts.',
+        })),
+      ],
     },
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },

@@ -5,14 +5,13 @@
 //   team-update-with-start-<variant>.json   a team created by update-with-start (subscribe in the first workflow
 //                                           task); <variant> says whether the `serialized-requests` patch marker is in
 //                                           it, so recording before and after that change keeps both histories
+//   team-carried-from-before-*.json         long-lived teams: a run started with a state shaped as runs from before a
+//                                           patch carried it, through its period boundary (./carried-state-histories.ts)
 // The team workflow's own scenarios are recorded by the workflow tests (TeamUnderTest.recordHistory).
-// Runs the real workflows and activities on the time-skipping server against a throwaway ledger.
-// An existing file is kept (it guards determinism); `--force` records it again.
-//   node --require tsx/cjs scripts/record-histories.ts [--force]   (CommonJS: under tsx's ESM loader protobufjs loads twice and historyToJSON fails)
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Runs the real workflows and activities on the time-skipping server against a throwaway ledger. Histories are
+// append-only: a name already stored is kept as it is, and each new one is added to the manifest.
+//   node --require tsx/cjs scripts/record-histories.ts   (CommonJS: under tsx's ESM loader protobufjs loads twice and historyToJSON fails)
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { dayOf, instantFromEpochMs } from '../src/domain';
 import { SimulationEngine } from '../src/simulation/engine';
@@ -26,33 +25,11 @@ import {
   teamSubscription,
   teamWorkflowId,
 } from '../src/workflows';
+import { SERIALIZED_REQUESTS } from '../src/workflows/patches';
 import { TeamId } from '../src/workflows/search-attributes';
-
-const dir = join(__dirname, '../test/workflows/histories');
-const force = process.argv.includes('--force');
-/** The patch ID of the team workflow's serialized requests (src/workflows/team/subscription.ts). */
-export const SERIALIZED_REQUESTS_PATCH = 'serialized-requests';
-
-function save(name: string, history: temporal.api.history.v1.IHistory): void {
-  const file = join(dir, `${name}.json`);
-  if (existsSync(file) && !force) {
-    process.stderr.write(`kept ${file} (exists; --force records it again)\n`);
-    return;
-  }
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
-  process.stderr.write(`recorded ${file} (${history.events?.length ?? 0} events)\n`);
-}
-
-/** Whether a run recorded the `patched(patchId)` marker: its details' payloads name the patch. */
-export function hasPatchMarker(history: temporal.api.history.v1.IHistory, patchId: string): boolean {
-  return (history.events ?? []).some((event) => {
-    const marker = event.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_patch') return false;
-    const payloads = Object.values(marker.details ?? {}).flatMap((details) => details.payloads ?? []);
-    return payloads.some((payload) => Buffer.from(payload.data ?? []).toString('utf8').includes(patchId));
-  });
-}
+import { patchMarkersOf } from '../test/support/history-manifest';
+import { storeHistory as save } from '../test/support/record-history';
+import { recordCarriedStates } from './carried-state-histories';
 
 async function recordSweeps(engine: SimulationEngine): Promise<void> {
   const { activities, env, taskQueue } = engine;
@@ -120,7 +97,7 @@ async function recordUpdateWithStart(engine: SimulationEngine): Promise<void> {
     else if (tries > 100) throw new Error('the first run did not continue as new');
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const variant = hasPatchMarker(first, SERIALIZED_REQUESTS_PATCH) ? SERIALIZED_REQUESTS_PATCH : `before-${SERIALIZED_REQUESTS_PATCH}`;
+  const variant = patchMarkersOf(first).includes(SERIALIZED_REQUESTS) ? SERIALIZED_REQUESTS : `before-${SERIALIZED_REQUESTS}`;
   save(`team-update-with-start-${variant}`, first);
 }
 
@@ -133,6 +110,7 @@ async function main(): Promise<void> {
       await recordSweeps(engine);
       await recordInvitations(engine);
       await recordUpdateWithStart(engine);
+      await recordCarriedStates(engine, save);
     } finally {
       await engine.close();
     }
@@ -141,7 +119,6 @@ async function main(): Promise<void> {
   }
 }
 
-// Run as a script only: the replay tests import hasPatchMarker from here.
 if (require.main === module) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -12,6 +12,7 @@ import { invitationActivities } from './invitations';
 import { invoiceActivities } from './invoices';
 import { notificationActivities } from './notifications';
 import { providerInvoiceActivities } from './provider-invoices';
+import { invoiceRefundActivities } from './invoice-refunds';
 import { refundActivities } from './refunds';
 import { teamActivities } from './teams';
 import { sweepActivities, type SweepDependencies } from './sweep';
@@ -31,6 +32,7 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...notificationActivities(dependencies),
     ...auditActivities(dependencies),
     ...refundActivities(dependencies),
+    ...invoiceRefundActivities(dependencies),
     ...invitationActivities(dependencies),
     ...sweepActivities(dependencies),
     ...webhookActivities(dependencies),
@@ -56,4 +58,5 @@ export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
 export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
+export type { InvoiceRefund, RefundInvoiceInput } from './invoice-refunds';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

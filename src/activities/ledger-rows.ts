@@ -28,6 +28,8 @@ export interface InvoiceRow {
   planned_credit_uses: CreditUse[];
   charge_key: string | null;
   closed_at: Date | null;
+  /** Refunded (section 10): the period it billed ended that day. */
+  refunded_at?: Date | null;
   /** Invoice first with Stripe: the `send_invoice` invoice that collects this one. */
   provider_invoice_id?: string | null;
   provider_invoice_url?: string | null;

@@ -65,7 +65,7 @@ export function pricedFor(line: PeriodLineRow | undefined): { plan: PaidPlan; in
 }
 
 /**
- * One page, by team ID, of the teams whose latest period invoice is paid or open and whose period has not ended
+ * One page, by team ID, of the teams whose latest period invoice is paid or open, not refunded, and whose period has not ended
  * more than RENEWAL_OVERDUE_WINDOW_DAYS before `today`. A period line the sweep cannot read is left out (and
  * returned apart, so the sweep reports it).
  */
@@ -75,7 +75,7 @@ export async function listLedgerSubscriptions(
 ): Promise<{ subscriptions: LedgerSubscription[]; unreadable: string[]; last: string | null }> {
   const latest = db('invoices')
     .distinctOn('team_id')
-    .select('team_id', 'id', 'reason', 'status', 'period_start', 'period_end')
+    .select('team_id', 'id', 'reason', 'status', 'period_start', 'period_end', 'refunded_at')
     .whereIn('reason', PERIOD_REASONS)
     .whereNotNull('period_start')
     .where('team_id', '>', after)
@@ -85,6 +85,7 @@ export async function listLedgerSubscriptions(
     .from(latest)
     .join('teams', 'teams.id', 'latest.team_id')
     .whereIn('latest.status', ['paid', 'open'])
+    .whereNull('latest.refunded_at') // a refund ended the period it billed
     .where('latest.period_end', '>=', addDays(today, -RENEWAL_OVERDUE_WINDOW_DAYS))
     .orderBy('latest.team_id')
     .limit(limit)

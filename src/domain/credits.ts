@@ -24,7 +24,8 @@ export interface CreditUse {
   amount: Cents;
 }
 
-export type CreditEventKind = 'acquired' | 'contributed' | 'used' | 'expired';
+/** `refunded`: credits an invoice used, given back to their grant by its refund (section 10), expiry unchanged. */
+export type CreditEventKind = 'acquired' | 'contributed' | 'used' | 'refunded' | 'expired';
 
 /** One line of a credit history (ledger rows are written by activities). */
 export interface CreditEvent {

@@ -10,7 +10,7 @@ import { workflowBundle } from '../infra/workflow-bundle';
 import type { PaymentProvider } from '../payments/payment-provider';
 import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox-provider';
 import type { StripeInvoices } from '../payments/stripe-invoices';
-import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamSubscriptionView } from '../workflows';
+import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamState, type TeamSubscriptionView } from '../workflows';
 import { TeamId } from '../workflows/search-attributes';
 
 /** Scenario events happen at noon of their day, after whatever the engine scheduled for that day (at midnight). */
@@ -36,6 +36,8 @@ export interface SimulatedTeamOptions {
   credits?: Cents;
   /** A starting team balance. */
   balance?: Cents;
+  /** A state as an earlier run carried it across continue-as-new (replay fixtures of long-lived teams); absent: a new team. */
+  carried?: TeamState;
 }
 
 /**
@@ -100,6 +102,7 @@ export class SimulationEngine {
         members: options.members,
         ...(card ? { paymentMethod: { provider: 'sandbox' as const, paymentMethodId: card } } : {}),
         clockOffsetMs,
+        ...(options.carried ? { carried: options.carried } : {}),
       }],
       staticSummary: teamWorkflowSummary(teamId),
       typedSearchAttributes: [{ key: TeamId, value: teamId }],

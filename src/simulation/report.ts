@@ -47,7 +47,7 @@ export async function ledgerReport(db: Db, teamId: string): Promise<Omit<Simulat
       total: invoice.total,
       balanceApplied: invoice.balance_applied,
       creditsApplied: invoice.credits_applied,
-      charged: invoice.charged,
+      charged: invoice.status === 'paid' ? invoice.charged : 0, // what the card actually paid
       status: invoice.status,
     })),
     balance: balance.map((row) => ({ on: row.on, amount: row.amount, reason: row.reason })),

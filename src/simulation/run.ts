@@ -66,20 +66,12 @@ export async function simulate(
   const { teamId } = options;
   const progress = options.progress ?? (() => undefined);
   progress(`simulating ${scenario.start} to ${scenario.until}, ${scenario.events.length} events`);
-  const team = await engine.startTeam({
-    teamId,
-    start: scenario.start,
-    members: scenario.team.members,
-    billingCountry: scenario.team.country,
-    card: cardOf(teamId),
-    credits: scenario.team.credits,
-    balance: scenario.team.balance,
-  });
+  const team = await startScenarioTeam(engine, scenario, teamId);
   const transfers: BankTransfer[] = [];
   for (const [index, event] of scenario.events.entries()) {
     await payTransfersDue(team, transfers, event.on);
     await team.advanceTo(event.on);
-    const transfer = await apply(engine, team, event, index);
+    const transfer = await applyEvent(engine, team, event, index);
     if (transfer) transfers.push(transfer);
     await team.settled(event.on);
   }
@@ -91,14 +83,27 @@ export async function simulate(
   return { ...(await ledgerReport(engine.db, teamId)), final: finalState(view, summary) };
 }
 
+/** The scenario's team on `engine`: its members, country, credits and balance on `start`, a sandbox card of its own. */
+export function startScenarioTeam(engine: SimulationEngine, scenario: Scenario, teamId: string): Promise<SimulatedTeam> {
+  return engine.startTeam({
+    teamId,
+    start: scenario.start,
+    members: scenario.team.members,
+    billingCountry: scenario.team.country,
+    card: cardOf(teamId),
+    credits: scenario.team.credits,
+    balance: scenario.team.balance,
+  });
+}
+
 /** An invoice-first order's payment, made on `buySeats.payOn` (before that day's listed events). */
-interface BankTransfer {
+export interface BankTransfer {
   on: Day;
   invoiceId: string;
   index: number;
 }
 
-async function payTransfersDue(team: SimulatedTeam, transfers: BankTransfer[], until: Day): Promise<void> {
+export async function payTransfersDue(team: SimulatedTeam, transfers: BankTransfer[], until: Day): Promise<void> {
   transfers.sort((a, b) => compareDays(a.on, b.on));
   while (transfers[0] && compareDays(transfers[0].on, until) <= 0) {
     const { on, invoiceId, index } = transfers.shift()!;
@@ -113,8 +118,11 @@ async function payTransfersDue(team: SimulatedTeam, transfers: BankTransfer[], u
   }
 }
 
-/** Applies one scenario event; an invoice-first order with `payOn` returns the payment to make that day. */
-async function apply(engine: SimulationEngine, team: SimulatedTeam, event: ScenarioEvent, index: number): Promise<BankTransfer | void> {
+/**
+ * Applies one scenario event; an invoice-first order with `payOn` returns the payment to make that day. An event the
+ * engine refuses throws ScenarioRejected naming it.
+ */
+export async function applyEvent(engine: SimulationEngine, team: SimulatedTeam, event: ScenarioEvent, index: number): Promise<BankTransfer | void> {
   const handle = team.handle;
   try {
     switch (event.action) {

@@ -173,15 +173,23 @@ export interface InvoicePayment {
 export type InvoicePaymentResult = { status: 'active'; order: SeatOrder } | { status: 'scheduled'; ordered: OrderedSeats };
 
 /** Section 10: `{}` for the most recent payment; naming another one is refused. */
+/** Which payment to refund: by its payment or its invoice; the most recent one when neither is given. */
 export interface RefundRequest {
   paymentId?: string;
+  invoiceId?: string;
 }
 
-/** The payment went back to its payment method; the period it paid for ended today and the team is on Free. */
+/**
+ * The invoice's payment went back the way it came: `amount` to the card, `balanceReturned` to the team balance,
+ * `creditsReturned` to the grants it came from. A refund of the current period (or order) ends it today: Free.
+ */
 export interface RefundResult {
   refundId: string;
-  paymentId: string;
+  /** The card payment refunded; null when the balance and credits paid it all. */
+  paymentId: string | null;
   amount: Cents;
+  balanceReturned: Cents;
+  creditsReturned: Cents;
   /** The day the refunded period ended; null when the team had no paid period left (already on Free). */
   periodEndedOn: Day | null;
   /** On Free with more members than Free allows. */
@@ -202,7 +210,17 @@ export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [In
 export const requestRefundUpdate = defineUpdate<RefundResult, [RefundRequest]>('requestRefund');
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
-export const paymentConfirmedSignal = defineSignal<[{ invoiceId: string }]>('paymentConfirmed');
+/**
+ * A payment made outside the workflow's own collection settled `invoiceId`. `payment` is the provider's record of it
+ * (its id and the cents it took), which the workflow records as the invoice's payment; absent in signals sent before
+ * payments were recorded, which only ended dunning.
+ */
+export interface PaymentConfirmed {
+  invoiceId: string;
+  payment?: { provider: 'stripe'; providerPaymentId: string; amount: Cents };
+}
+
+export const paymentConfirmedSignal = defineSignal<[PaymentConfirmed]>('paymentConfirmed');
 
 /** A payment the provider reports as failed (a webhook); `invoiceId` when the payment named one. */
 export interface PaymentFailure {

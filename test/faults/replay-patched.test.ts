@@ -10,12 +10,13 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { workflowBundle } from '../../src/infra/workflow-bundle';
-import { hasPatchMarker, SERIALIZED_REQUESTS_PATCH } from '../../scripts/record-histories';
+import { SERIALIZED_REQUESTS } from '../../src/workflows/patches';
+import { patchMarkersOf } from '../support/history-manifest';
 
 const dir = join(__dirname, '../workflows/histories');
 const load = (name: string) => historyFromJSON(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')));
-const before = load(`team-update-with-start-before-${SERIALIZED_REQUESTS_PATCH}`);
-const after = load(`team-update-with-start-${SERIALIZED_REQUESTS_PATCH}`);
+const before = load(`team-update-with-start-before-${SERIALIZED_REQUESTS}`);
+const after = load(`team-update-with-start-${SERIALIZED_REQUESTS}`);
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
@@ -34,13 +35,13 @@ function activitiesByTask(history: temporal.api.history.v1.IHistory): string[][]
 }
 
 test('before the patch: the subscribe delivered with the start ran beside open(), and the history replays unpatched', async () => {
-  expect(hasPatchMarker(before, SERIALIZED_REQUESTS_PATCH)).toBe(false);
+  expect(patchMarkersOf(before)).not.toContain(SERIALIZED_REQUESTS);
   expect(activitiesByTask(before)).toEqual([['ensureTeam', 'issueInvoice'], ['collectInvoice']]);
   await Worker.runReplayHistory({ workflowBundle: bundle }, before, 'before-serialized-requests');
 }, 60_000);
 
 test('after the patch: the subscribe waits for open(), one activity at a time, and the history replays patched', async () => {
-  expect(hasPatchMarker(after, SERIALIZED_REQUESTS_PATCH)).toBe(true);
+  expect(patchMarkersOf(after)).toContain(SERIALIZED_REQUESTS);
   expect(activitiesByTask(after)).toEqual([['ensureTeam'], ['issueInvoice'], ['collectInvoice']]);
   await Worker.runReplayHistory({ workflowBundle: bundle }, after, 'serialized-requests');
 }, 60_000);

@@ -19,6 +19,8 @@ import { stateQuery, teamSubscription, teamWorkflowId, type TeamSubscriptionView
 import { TeamId } from '../../src/workflows/search-attributes';
 import type { ProviderFaults } from '../faults/worker-process';
 
+export { checkLedgerInvariant, type LedgerFigures } from './ledger-invariant';
+
 const root = join(__dirname, '../..');
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -294,99 +296,6 @@ export function faultLabPerFile(name: string): () => FaultLab {
 
 function readText(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8').slice(-2_000) : '(no log)';
-}
-
-// ---- the ledger invariant ------------------------------------------------------------------------------------
-
-export interface LedgerFigures {
-  paidInvoices: number;
-  payments: number;
-  providerCharges: number;
-  /** Cents the provider's succeeded charges add up to, and what the ledger recorded as paid by card. */
-  chargedCents: number;
-  recordedCents: number;
-}
-
-interface InvoiceRow {
-  id: string;
-  idempotency_key: string;
-  status: string;
-  total: number;
-  balance_applied: number;
-  credits_applied: number;
-  charged: number;
-}
-
-/**
- * The invariant every fault test ends with, over the whole ledger:
- * - every paid invoice adds up: total = balance applied + credits applied + charged;
- * - a paid invoice has exactly one payment when it charged anything (of that amount), none otherwise; an unpaid
- *   invoice has none;
- * - the provider's succeeded charges and the ledger's payments (and API-credit purchases) are the same set, one to
- *   one by provider payment id, with the same amounts: nothing charged that the ledger does not know, nothing
- *   recorded that was not charged;
- * - no invoice has more than one succeeded charge, whatever its attempts;
- * - no team balance is negative.
- * Returns the figures; throws with every problem found.
- */
-export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
-  const problems: string[] = [];
-  const invoices = (await db('invoices').select('id', 'idempotency_key', 'status', 'total', 'balance_applied', 'credits_applied', 'charged')) as InvoiceRow[];
-  const payments = (await db('payments').select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount')) as {
-    id: string; invoice_id: string | null; provider: string; provider_payment_id: string; amount: number;
-  }[];
-  const purchases = (await db('api_credit_purchases').select('provider', 'provider_payment_id', 'amount')) as { provider: string; provider_payment_id: string; amount: number }[];
-  const charges = (await db('sandbox_charges').whereIn('status', ['succeeded', 'refunded']).select('id', 'idempotency_key', 'amount')) as {
-    id: string; idempotency_key: string; amount: number;
-  }[];
-
-  const paymentsByInvoice = new Map<string, typeof payments>();
-  for (const payment of payments) {
-    if (payment.invoice_id) paymentsByInvoice.set(payment.invoice_id, [...(paymentsByInvoice.get(payment.invoice_id) ?? []), payment]);
-  }
-  for (const invoice of invoices) {
-    const paid = paymentsByInvoice.get(invoice.id) ?? [];
-    if (invoice.status !== 'paid') {
-      if (paid.length > 0) problems.push(`invoice ${invoice.idempotency_key} is ${invoice.status} but has ${paid.length} payment(s)`);
-      continue;
-    }
-    const sum = invoice.balance_applied + invoice.credits_applied + invoice.charged;
-    if (invoice.total !== sum) problems.push(`invoice ${invoice.idempotency_key}: total ${invoice.total} ≠ ${invoice.balance_applied} + ${invoice.credits_applied} + ${invoice.charged}`);
-    const expected = invoice.charged > 0 ? 1 : 0;
-    if (paid.length !== expected) problems.push(`invoice ${invoice.idempotency_key} is paid with ${paid.length} payment(s), expected ${expected}`);
-    for (const payment of paid) {
-      if (payment.amount !== invoice.charged) problems.push(`payment ${payment.id} of ${payment.amount} for invoice ${invoice.idempotency_key} which charged ${invoice.charged}`);
-    }
-    const invoiceCharges = charges.filter((charge) => charge.idempotency_key.startsWith(`${invoice.idempotency_key}:`));
-    if (invoiceCharges.length > expected) problems.push(`invoice ${invoice.idempotency_key} was charged ${invoiceCharges.length} times by the provider`);
-  }
-
-  const recorded = new Map<string, number>();
-  for (const row of [...payments, ...purchases]) {
-    if (row.provider !== 'sandbox') continue;
-    if (recorded.has(row.provider_payment_id)) problems.push(`provider payment ${row.provider_payment_id} is recorded twice in the ledger`);
-    recorded.set(row.provider_payment_id, row.amount);
-  }
-  for (const charge of charges) {
-    const amount = recorded.get(charge.id);
-    if (amount === undefined) problems.push(`the provider charged ${charge.amount} under ${charge.idempotency_key} (${charge.id}) and the ledger has no payment for it`);
-    else if (amount !== charge.amount) problems.push(`the provider charged ${charge.amount} under ${charge.idempotency_key} and the ledger recorded ${amount}`);
-  }
-  const charged = new Set(charges.map((charge) => charge.id));
-  for (const [id, amount] of recorded) if (!charged.has(id)) problems.push(`the ledger recorded a sandbox payment ${id} of ${amount} the provider never charged`);
-
-  const negative = (await db('balance_transactions').groupBy('team_id').havingRaw('sum(amount) < 0').select('team_id')) as { team_id: string }[];
-  for (const { team_id } of negative) problems.push(`team ${team_id} has a negative balance`);
-
-  if (problems.length > 0) throw new Error(`the ledger invariant does not hold:\n  ${problems.join('\n  ')}`);
-  const sum = (rows: { amount: number }[]) => rows.reduce((total, row) => total + row.amount, 0);
-  return {
-    paidInvoices: invoices.filter((invoice) => invoice.status === 'paid').length,
-    payments: payments.length,
-    providerCharges: charges.length,
-    chargedCents: sum(charges),
-    recordedCents: sum([...payments, ...purchases].filter((row) => row.provider === 'sandbox')),
-  };
 }
 
 /** Prints a test's figures on one line, so a CI log shows them. */

@@ -18,10 +18,11 @@ export function refundRoutes(ctx: ApiContext, ledger: LedgerReads, workflows: Te
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/payments/{paymentId}/refund', tag: 'Payment methods',
-    summary: 'Refund a payment to its payment method, within 72 hours (14 days in the EU and UK); the refunded period ends today',
+    summary: 'Refund a payment the way it was paid (card, balance, credits), within 72 hours (14 days in the EU and UK); the refunded period ends today',
     access: { kind: 'team', actions: ['change_plan'] }, params: TeamIdParam.extend({ paymentId: Id }),
     response: z.object({
-      refundId: z.string(), paymentId: z.string(), amount: z.int(), deadline: z.string(), periodEndedOn: Day.nullable(), restricted: z.boolean(),
+      refundId: z.string(), paymentId: z.string().nullable(), amount: z.int(), balanceReturned: z.int(), creditsReturned: z.int(),
+      deadline: z.string(), periodEndedOn: Day.nullable(), restricted: z.boolean(),
     }),
     status: 201, errors: [404, 409, 422],
   }, async ({ team, params }) => {

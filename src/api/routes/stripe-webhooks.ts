@@ -45,7 +45,7 @@ export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
 
   async function handle(event: Stripe.Event): Promise<{ teamId: string | null; outcome: Outcome }> {
     if (!HANDLED.has(event.type)) return { teamId: null, outcome: 'ignored' };
-    const object = event.data.object as { id?: string; metadata?: Record<string, string> | null };
+    const object = event.data.object as StripeObject;
     const metadata = object.metadata ?? {};
     const teamId = metadata.team_id ?? null;
     const invoiceId = metadata.invoice_id;
@@ -58,7 +58,7 @@ export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
       }
       if (!invoiceId) return { teamId, outcome: 'recorded' };
       if (event.type === 'invoice.paid' && (await recordedAsSeatOrderPayment(teamId, invoiceId, object.id))) return { teamId, outcome: 'recorded' };
-      await workflows.signal(teamId, paymentConfirmedSignal, { invoiceId });
+      await workflows.signal(teamId, paymentConfirmedSignal, { invoiceId, ...(event.type === 'payment_intent.succeeded' ? { payment: paymentOf(object) } : {}) });
       return { teamId, outcome: 'signaled' };
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 404) return { teamId, outcome: 'ignored' }; // no such team
@@ -84,4 +84,18 @@ export function stripeWebhookRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
   }
 
   return router;
+}
+
+/** What a webhook's object carries that we read: a PaymentIntent's id and the cents it took, and our metadata. */
+interface StripeObject {
+  id?: string;
+  amount?: number;
+  amount_received?: number;
+  metadata?: Record<string, string> | null;
+}
+
+/** A succeeded PaymentIntent as the payment the workflow records: Stripe's id, the cents received. */
+function paymentOf(intent: StripeObject): { provider: 'stripe'; providerPaymentId: string; amount: number } | undefined {
+  const amount = intent.amount_received ?? intent.amount;
+  return intent.id && amount !== undefined ? { provider: 'stripe', providerPaymentId: intent.id, amount } : undefined;
 }

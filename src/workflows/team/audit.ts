@@ -6,7 +6,8 @@ import { patched } from '@temporalio/workflow';
 import type { Day } from '../../domain';
 import type { RecordAuditInput } from '../../activities';
 import type { TeamLedger } from './ledger';
-import { CHANGE_RECORDS } from './change-records';
+import { AUDIT_EVENTS } from '../patches';
+import { recordsInOneActivity } from './change-records';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { TeamState } from './state';
 
@@ -41,12 +42,12 @@ export class AuditTrail {
     const before = subscriptionFacts(this.state);
     const result = await work();
     const after = subscriptionFacts(this.state);
-    if (JSON.stringify(before) !== JSON.stringify(after) && patched('audit-events')) {
+    if (JSON.stringify(before) !== JSON.stringify(after) && patched(AUDIT_EVENTS)) {
       this.state.auditSequence = (this.state.auditSequence ?? 0) + 1;
       const key = `${this.state.teamId}:${on()}:${kind}:${this.state.auditSequence}`;
       const payload = { cause: kind, before, after };
       // Before the read model each row was its own activity, written at once: histories recorded then replay that.
-      if (patched(CHANGE_RECORDS)) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload));
+      if (recordsInOneActivity()) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload));
       else await this.ledger.audit(key, 'subscription_changed', payload);
     }
     return result;

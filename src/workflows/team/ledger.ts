@@ -6,6 +6,7 @@ import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
 } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
+import { COLLECT_RECONCILE } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
@@ -37,9 +38,6 @@ const reconciling = proxyActivities<BillingActivities>({
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
-/** After a collection ran out of its key's window, reconcileCharge looks the charge up (a new command). */
-const COLLECT_RECONCILE = 'collect-reconcile';
-
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
 // server's activity queue. Retried the same way, idempotent under the same keys.
@@ -51,14 +49,48 @@ const records = proxyLocalActivities<BillingActivities>({
 /** Notices for the team's admins and billing managers. */
 export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice';
 
-/** How one collection attempt ended: paid (with how), or declined by the card's issuer. */
-export type Collection = { paid: InvoiceSummary; declined?: undefined } | { paid?: undefined; declined: { code: string | null } };
+/**
+ * Invoice keys carry a per-team sequence (`…:n7`), so two business events of one day (subscribe, refund, subscribe
+ * again) are two invoices; histories recorded before it keyed by the day alone.
+ */
+export const INVOICE_SEQUENCE = 'invoice-sequence';
+/**
+ * A collection the provider refused for good: a request's invoice is voided and the request fails with nothing
+ * changed; a scheduled event's goes to dunning. Histories recorded before it failed with the activity's failure.
+ */
+export const UNDO_REFUSED_CHARGE = 'undo-refused-charge';
+/** A payment confirmed by webhook is recorded as the invoice's payment; before it, the signal only ended dunning. */
+export const RECORD_CONFIRMED_PAYMENT = 'record-confirmed-payment';
 
-/** A refund made to the original payment method. */
+/**
+ * How one collection attempt ended: paid (with how), declined by the card's issuer, or refused for good by the
+ * provider or the ledger (a bad payment method, an invoice closed meanwhile): a retry of the same charge cannot help.
+ */
+export type Collection =
+  | { paid: InvoiceSummary; declined?: undefined; refused?: undefined }
+  | { paid?: undefined; declined: { code: string | null }; refused?: undefined }
+  | { paid?: undefined; declined?: undefined; refused: { type: string; message: string }; failure: unknown };
+
+/** An invoice's payment given back: `amount` to the card, the rest to the balance and the credits it came from. */
 export interface Refund {
   refundId: string;
-  paymentId: string;
+  /** Null when the card paid nothing of the invoice. */
+  paymentId: string | null;
   amount: Cents;
+  balanceReturned: Cents;
+  creditsReturned: Cents;
+}
+
+/** The invoice was written but its collection refused for good: the caller undoes it or dunning takes it. */
+export class CollectionRefused extends Error {
+  constructor(
+    readonly invoice: ChargedInvoice,
+    readonly refusal: { type: string; message: string },
+    /** The activity's failure, as code written before the refusal was handled saw it. */
+    readonly failure: unknown,
+  ) {
+    super(`collecting invoice ${invoice.invoiceId} was refused: ${refusal.type}: ${refusal.message}`);
+  }
 }
 
 export class TeamLedger {
@@ -67,11 +99,22 @@ export class TeamLedger {
     private readonly clock: BusinessClock,
     /** Told of every payment the payment method made, so the state knows what a refund would go back to. */
     private readonly paid: (payment: LastPayment) => void = () => undefined,
+    /** The team's next event number, carried in its state across continue-as-new. */
+    private readonly nextSequence: () => number = () => 0,
   ) {}
 
-  /** `team-1:renewal:2026-06-20`: the invoice of one business fact. */
+  /** `team-1:renewal:2026-06-20:n7`: the invoice of one business event. */
   invoiceKey(invoice: Invoice, detail?: string): string {
-    return [this.teamId, invoice.reason, invoice.on, detail].filter((part) => part !== undefined).join(':');
+    return this.eventKey(invoice.reason, invoice.on, detail);
+  }
+
+  /**
+   * `team-1:<kind>:<day>:n<sequence>`: names one business event, never reused by a later one, whatever its day
+   * (the sequence is the team's, in its state). Under histories recorded before the sequence: `team-1:<kind>:<day>`.
+   */
+  eventKey(kind: string, on: Day, detail?: string): string {
+    const sequence = patched(INVOICE_SEQUENCE) ? `n${this.nextSequence()}` : undefined;
+    return [this.teamId, kind, on, detail, sequence].filter((part) => part !== undefined).join(':');
   }
 
   async ensureTeam(team: { name: string; billingCountry: string; organizationId?: string }): Promise<void> {
@@ -94,6 +137,7 @@ export class TeamLedger {
     const charged: ChargedInvoice = { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
     if (issued.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
     const collection = await this.collect(issued.invoiceId, 1, paymentMethod, key);
+    if (collection.refused) throw new CollectionRefused(charged, collection.refused, collection.failure);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
 
@@ -102,12 +146,14 @@ export class TeamLedger {
     try {
       const at = this.clock.now();
       const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at });
-      if (paid.paymentId) this.paid({ paymentId: paid.paymentId, invoiceKey, amount: paid.charged, paidAt: at });
+      this.paid({ paymentId: paid.paymentId ?? null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at });
       return { paid };
     } catch (error) {
       const declined = declineOf(error);
-      if (!declined) throw error;
-      return { declined };
+      if (declined) return { declined };
+      const refused = refusalOf(error);
+      if (refused) return { refused, failure: error };
+      throw error;
     }
   }
 
@@ -140,9 +186,22 @@ export class TeamLedger {
     return { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
   }
 
-  /** A bank transfer or card payment received for an open invoice; the same reference twice is one payment. */
-  async recordPayment(invoiceId: string, amount: Cents, method: 'bank_transfer' | 'card', reference: string): Promise<InvoiceSummary> {
-    return billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at: this.clock.now() });
+  /**
+   * A bank transfer or card payment received for an open invoice; the same reference twice is one payment. A card
+   * payment made at the provider (`provider`) can be refunded there; a transfer (`external`) cannot.
+   */
+  async recordPayment(
+    invoice: { invoiceId: string; key: string },
+    amount: Cents,
+    method: 'bank_transfer' | 'card',
+    reference: string,
+    provider?: 'stripe',
+  ): Promise<InvoiceSummary> {
+    const at = this.clock.now();
+    const { invoiceId, key: invoiceKey } = invoice;
+    const paid = await billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at, ...(provider ? { provider } : {}) });
+    this.paid({ paymentId: provider ? paid.paymentId : null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at });
+    return paid;
   }
 
   /** Invoice first through Stripe: the open invoice sent as a `send_invoice` invoice, once per invoice. */
@@ -169,10 +228,18 @@ export class TeamLedger {
     await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
   }
 
-  /** Section 10: the payment goes back to its payment method, once per key (`<invoice key>:refund`). */
+  /**
+   * Section 10: an invoice's payment goes back the way it came (card to the card, balance to the balance, credits to
+   * their grants), once per key (`<invoice key>:refund`). Payments recorded before balance and credits went back too
+   * (no invoice id) refund their card payment alone, as they did.
+   */
   async refund(payment: LastPayment): Promise<Refund> {
-    const { refundId, paymentId, amount } = await billing.refundPayment({ key: `${payment.invoiceKey}:refund`, paymentId: payment.paymentId, at: this.clock.now() });
-    return { refundId, paymentId, amount };
+    const key = `${payment.invoiceKey}:refund`;
+    if (!payment.invoiceId) {
+      const { refundId, paymentId, amount } = await billing.refundPayment({ key, paymentId: payment.paymentId!, at: this.clock.now() });
+      return { refundId, paymentId, amount, balanceReturned: 0, creditsReturned: 0 };
+    }
+    return billing.refundInvoice({ key, invoiceId: payment.invoiceId, at: this.clock.now() });
   }
 
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
@@ -206,6 +273,16 @@ function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'to
 /** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */
 function outOfKeyWindow(error: unknown): boolean {
   return error instanceof ActivityFailure && (error.retryState === 'TIMEOUT' || error.cause instanceof TimeoutFailure);
+}
+
+/** Failures of a collection that no retry of the same charge fixes, and that leave the invoice unpaid. */
+const REFUSALS = new Set(['PaymentRequestRejected', 'PaymentProviderNotConfigured']);
+
+/** The provider or the ledger refused the collection for good: `ActivityFailure` caused by one of REFUSALS. */
+function refusalOf(error: unknown): { type: string; message: string } | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
+  const type = error.cause.type ?? '';
+  return REFUSALS.has(type) ? { type, message: error.cause.message } : null;
 }
 
 /** A card decline: `ActivityFailure` caused by the activity's non-retryable `PaymentDeclined`. */

@@ -1,22 +1,49 @@
-// Refunds (section 10): the most recent payment by the payment method, within 72 hours of it (14 days when the
-// team's billing country is in the EU or the UK). The refund ends the period it paid for, today.
-import { refundEligibility, type Instant } from '../../domain';
+// Refunds (section 10): any paid invoice, seat orders included, within 72 hours of its payment (14 days when the
+// team's billing country is in the EU or the UK). It goes back the way it was paid; a refund of the current period
+// (or order) ends it today.
+import { dayOf, epochMs, refundEligibility, REFUND_WINDOW_HOURS, type Day, type Instant } from '../../domain';
 import type { RefundRequest } from '../team-subscription-messages';
 import { reject } from './requests';
-import { seatOrderOf, orderedSeatsOf } from './seat-state';
+import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { LastPayment, TeamState } from './state';
 
-/** The payment a refund request names (the most recent one by default), if it may be refunded at `now`. */
+const LONGEST_WINDOW_MS = REFUND_WINDOW_HOURS.euUk * 3_600_000;
+
+/** Keeps a paid invoice refundable: the state holds those paid within the longest window (14 days) of `now`. */
+export function rememberPayment(state: TeamState, payment: LastPayment): void {
+  const cutoff = epochMs(payment.paidAt) - LONGEST_WINDOW_MS;
+  state.recentPayments = [...(state.recentPayments ?? []).filter((p) => epochMs(p.paidAt) >= cutoff), payment];
+  if (payment.paymentId) state.lastPayment = payment; // what states without the list refunded
+}
+
+/** Forgets a refunded payment: a second request for it finds nothing to refund. */
+export function forgetPayment(state: TeamState, payment: LastPayment): void {
+  state.recentPayments = (state.recentPayments ?? []).filter((p) => p.invoiceKey !== payment.invoiceKey);
+  if (state.lastPayment?.invoiceKey === payment.invoiceKey) state.lastPayment = null;
+}
+
+/** The payment a refund request names (by payment or invoice; the most recent by default), if refundable at `now`. */
 export function checkRefund(state: TeamState, now: Instant, billingCountry: string, request: RefundRequest | undefined): LastPayment {
-  const payment = state.lastPayment;
-  if (!payment) reject('no_refundable_payment', 'The team has no payment to refund.');
-  if (request?.paymentId !== undefined && request.paymentId !== payment.paymentId) {
-    reject('no_refundable_payment', `Only the most recent payment (${payment.paymentId}) can be refunded.`);
-  }
+  const payments = state.recentPayments ?? (state.lastPayment ? [state.lastPayment] : []);
+  const wanted = request?.paymentId ?? request?.invoiceId;
+  const payment = wanted === undefined ? payments.at(-1) : payments.find((p) => p.paymentId === wanted || p.invoiceId === wanted);
+  if (!payment) reject('no_refundable_payment', wanted === undefined ? 'The team has no payment to refund.' : `No refundable payment ${wanted}.`);
   if (state.dunning) reject('past_due', 'A payment is being retried; settle it before asking for a refund.');
-  if (seatOrderOf(state) || orderedSeatsOf(state)) reject('no_refundable_payment', 'Seat orders are not refunded by this request.');
   // Eligible while now ≤ paidAt + window (72 h; 14 days in the EU/UK).
   const eligibility = refundEligibility({ paidAt: payment.paidAt, now, billingCountry });
   if (!eligibility.eligible) reject('refund_window_closed', eligibility.reason);
   return payment;
+}
+
+/**
+ * Whether refunding a payment made on `paidOn` ends what the team has now: the current period, term or seat order
+ * it paid for (or paid for part of). A payment of an earlier period only gives the money back.
+ */
+export function refundEndsCurrent(state: TeamState, paidOn: Day): boolean {
+  const start = seatOrderOf(state)?.period.start ?? state.period?.start ?? null;
+  return start !== null ? paidOn >= start : orderedSeatsOf(state) !== null; // an order paid, not started: it never starts
+}
+
+export function paidOnDay(payment: LastPayment): Day {
+  return dayOf(payment.paidAt);
 }

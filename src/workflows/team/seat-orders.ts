@@ -22,15 +22,11 @@ import type {
   SeatOrderResult,
   SeatsAdded,
 } from '../team-subscription-messages';
-import type { TeamLedger } from './ledger';
+import { CollectionRefused, UNDO_REFUSED_CHARGE, type TeamLedger } from './ledger';
 import { reject } from './requests';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
-
-/** Invoice first through Stripe: sent there, and voided there with ours (stored histories before it send nothing). */
-const STRIPE_SEAT_INVOICE = 'stripe-seat-invoice';
-/** A declined seat charge retried as a new attempt (stored histories retried under the declined key). */
-const SEAT_CHARGE_ATTEMPTS = 'seat-charge-attempts';
+import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE } from '../patches';
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
 
@@ -87,7 +83,7 @@ export class SeatOrders {
   async recordPayment(payment: InvoicePayment, today: Day): Promise<InvoicePaymentResult> {
     const ordered = orderedSeatsOf(this.state)!;
     const invoice = ordered.invoice!;
-    await this.ledger.recordPayment(invoice.invoiceId, invoice.charged, payment.method, payment.reference);
+    await this.ledger.recordPayment(invoice, invoice.charged, payment.method, payment.reference);
     invoice.paid = true;
     if (ordered.startsOn > today) return { status: 'scheduled', ordered };
     return { status: 'active', order: this.begin(ordered.plan, ordered.seats, today) };
@@ -185,7 +181,12 @@ export class SeatOrders {
   private async chargeCard(key: string, invoice: Invoice, period?: Period): Promise<ChargedInvoice | null> {
     const declined = this.state.declinedSeatCharge;
     const attempt = declined?.key === key && patched(SEAT_CHARGE_ATTEMPTS) ? declined.attempts + 1 : 1;
-    const charged = await this.ledger.charge(attempt === 1 ? key : `${key}:attempt-${attempt}`, invoice, this.paymentMethod(), period);
+    const charged = await this.ledger.charge(attempt === 1 ? key : `${key}:attempt-${attempt}`, invoice, this.paymentMethod(), period).catch((error: unknown) => {
+      // A card the provider refuses for good is declined for the order: its invoice is voided below, nothing starts.
+      if (!(error instanceof CollectionRefused)) throw error;
+      if (!patched(UNDO_REFUSED_CHARGE)) throw error.failure;
+      return error.invoice;
+    });
     if (charged.status === 'paid') {
       this.state.declinedSeatCharge = null;
       return charged;

@@ -26,12 +26,18 @@ export interface Dunning {
   nextTryOn: Day;
 }
 
-/** A payment by the payment method: what a refund (section 10) goes back to, and when its window opened. */
+/** A paid invoice: what a refund (section 10) gives back, and when its window opened. */
 export interface LastPayment {
-  paymentId: string;
+  /** The card's payment; null when the balance and credits paid it all. */
+  paymentId: string | null;
+  /** Absent in payments carried from before refunds gave back the balance and credits too (card only then). */
+  invoiceId?: string;
   /** The business key of the invoice it paid: the refund's key is made from it. */
   invoiceKey: string;
+  /** What the card paid. */
   amount: Cents;
+  /** What the invoice came to (balance + credits + card); absent in older carried states. */
+  total?: Cents;
   paidAt: Instant;
 }
 
@@ -64,6 +70,10 @@ export interface TeamState {
   dunning: Dunning | null;
   /** The most recent payment by the payment method, refundable within its window (absent in older carried states). */
   lastPayment?: LastPayment | null;
+  /** Paid invoices still inside the longest refund window (14 days), newest last; absent in older carried states. */
+  recentPayments?: LastPayment[];
+  /** The last number of the team's business events, in their keys (absent before the sequence). */
+  eventSequence?: number;
   /** The last payment failure the provider reported by webhook (absent in states carried from before the signal). */
   lastPaymentFailure?: PaymentFailure | null;
   /** The last audit row's sequence number (absent in states carried from before the audit trail). */

@@ -1,6 +1,6 @@
 // A team's subscription lifecycle: the requests it accepts and the events it has scheduled, one at a time.
 // Amounts come from ./charges (the domain's functions); money moves only through ./ledger (activities).
-import { condition, patched, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
 import {
   afterFailedAttempt,
   buildInvoice,
@@ -22,6 +22,7 @@ import type {
   PaymentMethodRef,
   PlanChangeRequest,
   PlanChangeResult,
+  PaymentConfirmed,
   PlanSelection,
   RefundRequest,
   RefundResult,
@@ -33,14 +34,15 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
+import { KEEP_TIMER, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
-import { TeamLedger } from './ledger';
+import { CollectionRefused, RECORD_CONFIRMED_PAYMENT, TeamLedger, UNDO_REFUSED_CHARGE } from './ledger';
 import { NextEventTimer } from './next-event-timer';
 import { OperatorView } from './operator-view';
-import { checkRefund } from './refunds';
+import { checkRefund, forgetPayment, paidOnDay, refundEndsCurrent, rememberPayment } from './refunds';
 import * as requests from './requests';
 import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
@@ -63,6 +65,8 @@ export class TeamSubscription {
   private newPeriodStarted = false;
   /** open() has run (the team's ledger record, the events due at the start of the run). */
   private opened = false;
+  /** A scheduled event is running (not a request): a refused charge goes to dunning instead of failing it. */
+  private inScheduledEvent = false;
 
   constructor(
     private readonly state: TeamState,
@@ -70,9 +74,12 @@ export class TeamSubscription {
     /** The ledger team record's country: it sets the refund window (section 10). */
     private readonly billingCountry: string,
   ) {
-    this.ledger = new TeamLedger(state.teamId, clock, (payment) => {
-      this.state.lastPayment = payment;
-    });
+    this.ledger = new TeamLedger(
+      state.teamId,
+      clock,
+      (payment) => rememberPayment(this.state, payment),
+      () => (this.state.eventSequence = (this.state.eventSequence ?? 0) + 1),
+    );
     this.audit = new AuditTrail(state, this.ledger);
     this.records = new ChangeRecords(state, this.ledger, this.audit);
     this.nextEventTimer = new NextEventTimer(clock);
@@ -109,7 +116,7 @@ export class TeamSubscription {
       const seen = this.changes;
       const next = nextEventOn(this.state);
       const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
-      if (patched('keep-timer')) {
+      if (patched(KEEP_TIMER)) {
         this.nextEventTimer.arm(next); // the running timer stays when the next event day has not changed
         // A request runs the day's due events itself and publishes what it changed: the loop has work only when the
         // request moved the next event day or started a new period. (Waking for nothing added no commands either.)
@@ -121,7 +128,7 @@ export class TeamSubscription {
   }
 
   private async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
-    if (patched('serialized-requests')) {
+    if (patched(SERIALIZED_REQUESTS)) {
       // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
       // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
       // again after it wakes, and only the first takes its turn.
@@ -146,7 +153,10 @@ export class TeamSubscription {
   /** What is scheduled up to today happens first, in day order, before any request of the day. */
   private async runDueEvents(): Promise<void> {
     for (let event = dueEvent(this.state, this.clock.today()); event; event = dueEvent(this.state, this.clock.today())) {
-      await this.audit.around(event.kind, () => event.on, () => this.runEvent(event));
+      this.inScheduledEvent = true;
+      await this.audit.around(event.kind, () => event.on, () => this.runEvent(event)).finally(() => {
+        this.inScheduledEvent = false;
+      });
       if (dueEvent(this.state, this.clock.today())) await this.records.writeAudits(); // in order with the next event's money
     }
   }
@@ -182,10 +192,10 @@ export class TeamSubscription {
   private async endTrial(on: Day): Promise<void> {
     if (this.state.pendingChange?.plan === 'free') return this.downgradeToFree(on, 'canceled'); // nothing charged
     const first = trialEndCharge(this.state);
-    this.state.status = 'active';
-    startPeriod(this.state, first.period, first.anchorDay);
-    this.newPeriodStarted = true;
-    await this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+    await this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period, () => {
+      this.state.status = 'active';
+      this.beginPeriod(first.period, first.anchorDay);
+    });
   }
 
   /** Trial end − 3 days: the admins and billing managers hear the first period is charged soon; not if canceled. */
@@ -203,17 +213,18 @@ export class TeamSubscription {
     const key = this.ledger.invoiceKey(renewal.invoice);
     // Removed members' refunds go to the balance first, so this very invoice uses them (M2).
     await this.ledger.creditBalance(key, renewal.refundTotal, on);
-    Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
-    startPeriod(this.state, renewal.period, paidSubscription(this.state).anchorDay);
-    this.newPeriodStarted = true;
-    await this.charge(key, renewal.invoice, renewal.period);
+    const anchorDay = paidSubscription(this.state).anchorDay;
+    await this.charge(key, renewal.invoice, renewal.period, () => {
+      Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
+      this.beginPeriod(renewal.period, anchorDay);
+    });
   }
 
   /** A canceled subscription ends: Free from today, and its unbilled member changes settled. */
   private async endCanceledPeriod(on: Day): Promise<void> {
     const last = cancellationCharge(this.state, on);
     await this.downgradeToFree(on, 'canceled');
-    const key = `${this.state.teamId}:period_end:${on}`;
+    const key = this.ledger.eventKey('period_end', on);
     await this.ledger.creditBalance(key, last.refundTotal, on);
     if (last.invoice) await this.charge(key, last.invoice);
   }
@@ -223,7 +234,7 @@ export class TeamSubscription {
     const review = memberReviewCharge(this.state, on);
     this.state.memberChanges = [];
     this.state.nextReviewOn = reviewAfter(this.state, on);
-    const key = `${this.state.teamId}:member_review:${on}`;
+    const key = this.ledger.eventKey('member_review', on);
     await this.ledger.creditBalance(key, review.refundTotal, on);
     if (review.invoice) await this.charge(key, review.invoice);
   }
@@ -245,8 +256,9 @@ export class TeamSubscription {
     dunning.failedRetries += 1;
     const next = afterFailedAttempt(dunning.firstFailure, dunning.failedRetries);
     if (next.next === 'retry') dunning.nextTryOn = next.on;
+    const code = collection.declined?.code ?? collection.refused?.type ?? null;
     await this.ledger.notify('payment_failed', on, `${dunning.invoiceKey}:attempt:${attempt}`, {
-      invoiceId: dunning.invoiceId, total: dunning.total, attempt, code: collection.declined.code, nextTryOn: next.next === 'retry' ? next.on : null,
+      invoiceId: dunning.invoiceId, total: dunning.total, attempt, code, nextTryOn: next.next === 'retry' ? next.on : null,
     });
     if (next.next === 'retry') return;
     this.state.dunning = null;
@@ -263,14 +275,20 @@ export class TeamSubscription {
     dropToFree(this.state);
     this.newPeriodStarted = true;
     if (seatsStartOn(this.state, on)) return; // switched to a seat order that starts today, not to Free
-    await this.ledger.notify('downgraded_to_free', on, `${this.state.teamId}:${on}`, {
+    await this.ledger.notify('downgraded_to_free', on, this.ledger.eventKey('free', on), {
       reason, members: this.state.members, restricted: restricted(this.state, on),
     });
   }
 
-  /** Issues and collects an invoice; a decline makes the team past due and starts dunning. */
-  private async charge(key: string, invoice: Invoice, period?: Period): Promise<ChargedInvoice> {
-    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period);
+  /**
+   * Issues and collects an invoice, then commits the change it pays for (`commit`): state follows money. A decline
+   * commits it past due and starts dunning. A collection refused for good (a payment method the provider rejects)
+   * undoes a request: the invoice is voided, nothing is committed and the request fails; a scheduled event's
+   * charge goes to dunning like a decline, since the period it bills has come whether or not the card works.
+   */
+  private async charge(key: string, invoice: Invoice, period?: Period, commit: () => void = () => undefined): Promise<ChargedInvoice> {
+    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error));
+    commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
     const next = afterFailedAttempt(firstFailure, 0);
@@ -278,6 +296,21 @@ export class TeamSubscription {
     if (this.state.plan !== 'free') this.state.status = 'past_due';
     await this.ledger.notify('payment_failed', firstFailure, `${key}:attempt:1`, { invoiceId: charged.invoiceId, total: charged.total, attempt: 1, nextTryOn: next.on });
     return charged;
+  }
+
+  /** A refused collection: undone inside a request (the caller hears why), left to dunning in a scheduled event. */
+  private async refused(error: unknown): Promise<ChargedInvoice> {
+    if (!(error instanceof CollectionRefused)) throw error;
+    if (!patched(UNDO_REFUSED_CHARGE)) throw error.failure;
+    if (this.inScheduledEvent) return error.invoice; // open: dunning retries it
+    await this.ledger.voidInvoice(error.invoice.invoiceId);
+    throw ApplicationFailure.create({ type: 'payment_refused', message: `The payment was refused: ${error.refusal.message}`, nonRetryable: true });
+  }
+
+  /** A new paid period (or term) and its anchor: the run continues as new once it is idle. */
+  private beginPeriod(period: Period, anchorDay: number): void {
+    startPeriod(this.state, period, anchorDay);
+    this.newPeriodStarted = true;
   }
 
   private paymentMethod(): PaymentMethodRef {
@@ -309,7 +342,7 @@ export class TeamSubscription {
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
         // A new scheduled event changes the workflow's timers: histories recorded before it replay without it.
-        if (patched('trial-ending-notice')) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
+        if (patched(TRIAL_ENDING_NOTICE)) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
         return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
       },
     );
@@ -331,10 +364,10 @@ export class TeamSubscription {
   /** price × members for a period starting (and anchored) today: on subscribing, or when a seat order hands over. */
   private startSubscription(selection: PlanSelection, today: Day): Promise<ChargedInvoice> {
     const first = subscribeInvoice({ ...selection, members: this.state.members, today });
-    Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
-    startPeriod(this.state, first.period, first.anchorDay);
-    this.newPeriodStarted = true;
-    return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period);
+    return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period, () => {
+      Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
+      this.beginPeriod(first.period, first.anchorDay);
+    });
   }
 
   validateChangePlan(change: PlanChangeRequest): void {
@@ -388,10 +421,10 @@ export class TeamSubscription {
     const invoice = buildInvoice(today, 'plan_change', [...outcome.invoice.lines, ...members.charges]);
     const key = this.ledger.invoiceKey(invoice, `${outcome.plan}-${outcome.interval}`);
     await this.ledger.creditBalance(key, members.refundTotal, today);
-    Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
-    startPeriod(this.state, outcome.period, outcome.anchorDay);
-    this.newPeriodStarted = true;
-    const charged = await this.charge(key, invoice, outcome.period);
+    const charged = await this.charge(key, invoice, outcome.period, () => {
+      Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
+      this.beginPeriod(outcome.period, outcome.anchorDay);
+    });
     return outcome.timing === 'immediate'
       ? { timing: 'immediate', invoice: charged, period: outcome.period, pendingChange: null }
       : { timing: 'split', invoice: charged, period: outcome.period, pendingChange: outcome.pending };
@@ -500,10 +533,14 @@ export class TeamSubscription {
       'refund',
       () => checkRefund(this.state, this.clock.now(), this.billingCountry, request),
       async (today) => {
-        const refund = await this.ledger.refund(checkRefund(this.state, this.clock.now(), this.billingCountry, request));
-        this.state.lastPayment = null;
-        const periodEndedOn = this.state.plan === 'free' ? null : today;
-        if (periodEndedOn) await this.downgradeToFree(today, 'refunded'); // its unbilled member changes go with it
+        const payment = checkRefund(this.state, this.clock.now(), this.billingCountry, request);
+        const refund = await this.ledger.refund(payment);
+        forgetPayment(this.state, payment);
+        // The period (or order) it paid for ends today; its unbilled member changes go with it.
+        const ends = payment.invoiceId ? refundEndsCurrent(this.state, paidOnDay(payment)) : this.state.plan !== 'free';
+        if (ends) Object.assign(this.state, { seatOrder: null, orderedSeats: null });
+        const periodEndedOn = ends && this.state.plan !== 'free' ? today : null;
+        if (periodEndedOn) await this.downgradeToFree(today, 'refunded');
         return { ...refund, periodEndedOn, restricted: restricted(this.state, today) };
       },
     );
@@ -537,11 +574,22 @@ export class TeamSubscription {
 
   // ---- signals and queries ---------------------------------------------------------------------------------
 
-  /** A payment made elsewhere (webhook, bank transfer) settled the invoice dunning is retrying. */
-  async paymentConfirmed({ invoiceId }: { invoiceId: string }): Promise<void> {
+  /**
+   * A payment made elsewhere (a webhook) settled the invoice dunning is retrying: it is recorded as the invoice's
+   * payment (balance and credits applied, the invoice paid), then the team is active again. A payment the ledger
+   * refuses (another amount, or the invoice paid meanwhile by another payment) leaves dunning as it was.
+   */
+  async paymentConfirmed({ invoiceId, payment }: PaymentConfirmed): Promise<void> {
     await this.exclusive(() =>
       this.audit.around('payment_confirmed', () => this.clock.today(), async () => {
-        if (this.state.dunning?.invoiceId === invoiceId) this.paymentSettled();
+        const dunning = this.state.dunning;
+        if (dunning?.invoiceId !== invoiceId) return;
+        if (payment && patched(RECORD_CONFIRMED_PAYMENT)) {
+          const { provider, providerPaymentId, amount } = payment;
+          const recorded = await this.ledger.recordPayment({ invoiceId, key: dunning.invoiceKey }, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
+          if (recorded?.status !== 'paid') return;
+        }
+        this.paymentSettled();
       }),
     );
   }
@@ -591,4 +639,10 @@ export class TeamSubscription {
   upcomingInvoice(): UpcomingInvoice | null {
     return upcomingInvoice(this.state);
   }
+}
+
+/** An activity's failure (the ledger refused the write) as nothing recorded; anything else is a bug and goes on up. */
+function refusedByLedger(error: unknown): null {
+  if (error instanceof ActivityFailure) return null;
+  throw error;
 }

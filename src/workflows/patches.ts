@@ -1,0 +1,60 @@
+// Every patch ID the workflows have ever written into a history, with what it guards and the commit that brought it.
+// A patch marker in a stored or running history means what it meant when that history was written, forever: an ID is
+// never renamed, removed or given a second meaning; a new behaviour gets a new ID. test/workflows/patches.test.ts holds
+// this list against test/workflows/patches.lock.json (entries may only be added) and checks that every patched() and
+// deprecatePatch() call in src/workflows names one of the constants below. How to add or retire one: README,
+// "Changing workflow code".
+
+/** ID → what its marker means in a history (the branch the run took) and when it came. */
+export const PATCHES = {
+  'serialized-requests':
+    'fa9cbbe 2026-11-22. The team workflow runs one request or scheduled event at a time: a waiter woken with others checks again and only the first takes its turn; an update delivered with the start waits for open(). Without it every waiter woken together ran at once.',
+  'keep-timer':
+    'f45633a 2026-11-22. The main loop keeps one next-event timer while its day stands (NextEventTimer) instead of a new condition timeout per wake-up.',
+  'audit-events':
+    'f45633a 2026-11-22. A change of the subscription writes an audit row keyed by the per-team auditSequence carried in the state; without it no audit row. Until local-audit or subscription-view, the row is a regular recordAudit activity.',
+  'trial-ending-notice':
+    '738ebf3 2026-11-22. A trial started under it schedules the trial-ending notice (trialNoticeOn, trial end - 3 days); trials started before it carry no trialNoticeOn and send none.',
+  'stripe-seat-invoice':
+    '43b6804 2026-11-22. Invoice-first seat orders on a Stripe payment method are sent as a Stripe send_invoice invoice and voided there with ours.',
+  'seat-charge-attempts':
+    '43b6804 2026-11-22. A declined seat charge retried the same day is a new attempt with its own key (declinedSeatCharge.attempts + 1).',
+  'local-audit':
+    'adef1ea 2026-11-22, removed 47ee2bc. Audit rows as recordAudit local activities instead of regular activities. Only histories whose subscription-view branch was its first meaning took it; those cannot replay (see SUBSCRIPTION_VIEW).',
+  'subscription-view':
+    '47ee2bc 2026-11-22 (second meaning, the one it keeps). The records of a change (its audit rows and, when it changed, the read model\'s view) written by one recordSubscriptionChange local activity at the end of each request or event. New runs take it under change-records.',
+  'change-records':
+    'issue 20, 2026-12-01. The same commands as subscription-view under an ID that has only this meaning: new runs write this marker; histories holding only subscription-view take the same branch.',
+  'collect-reconcile':
+    "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
+} as const;
+
+export type PatchId = keyof typeof PATCHES;
+
+/** One request or scheduled event at a time (src/workflows/team/subscription.ts). */
+export const SERIALIZED_REQUESTS: PatchId = 'serialized-requests';
+/** The next-event timer kept while its day stands. */
+export const KEEP_TIMER: PatchId = 'keep-timer';
+/** An audit row per change of the subscription. */
+export const AUDIT_EVENTS: PatchId = 'audit-events';
+/** Trials schedule the trial-ending notice. */
+export const TRIAL_ENDING_NOTICE: PatchId = 'trial-ending-notice';
+/** Stripe send_invoice for invoice-first seat orders. */
+export const STRIPE_SEAT_INVOICE: PatchId = 'stripe-seat-invoice';
+/** A declined seat charge retried as a new attempt. */
+export const SEAT_CHARGE_ATTEMPTS: PatchId = 'seat-charge-attempts';
+/**
+ * A change's records in one recordSubscriptionChange local activity, as histories written from 47ee2bc hold it.
+ * Its first meaning (adef1ea to 618d6a7: the view by its own publishSubscriptionView local activity, each audit row by
+ * a recordAudit local activity under local-audit) cannot be kept beside the second: both kinds of history reach their
+ * first such command in the run's first workflow task, with the same markers and the same input shape, so nothing the
+ * workflow can read tells them apart there, and Core 1.24 checks a local activity's type against its marker
+ * (CoreInternalFlags::IdAndTypeDeterminismChecks, recorded in both). The second meaning is kept because every
+ * history on main since 47ee2bc and every run started since holds it; runs of the first meaning failed replay from
+ * the deploy of 47ee2bc on. test/workflows/replay.test.ts pins that read-model-and-local-audit.json fails there.
+ */
+export const SUBSCRIPTION_VIEW: PatchId = 'subscription-view';
+/** The records of a change, for runs started from issue 20 on (same commands as SUBSCRIPTION_VIEW). */
+export const CHANGE_RECORDS: PatchId = 'change-records';
+/** A collection out of its key's window is reconciled at the provider, never charged again (src/workflows/team/ledger.ts). */
+export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';

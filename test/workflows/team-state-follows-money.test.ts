@@ -1,0 +1,81 @@
+// State follows money: a change is committed only once its invoice is written and collected. When the provider
+// refuses a collection for good (a payment method it does not know), a request leaves the team exactly as it was,
+// its invoice voided and nothing of the balance or credits held; a scheduled renewal goes to dunning instead of
+// failing the run. Regressions of issue 19's defect 2: before, the team stayed active on a period with no invoice.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { PaymentRequestRejected, type PaymentProvider } from '../../src/payments/payment-provider';
+import type { SandboxProvider } from '../../src/payments/sandbox-provider';
+import { changePlanUpdate, subscribeUpdate } from '../../src/workflows';
+import { workflowHarnessForFile } from '../support/workflow-harness';
+
+/** Cards the provider no longer knows: every charge on them is refused for good. */
+const unknownCards = new Set<string>();
+
+function refusingUnknownCards(sandbox: SandboxProvider): PaymentProvider {
+  return {
+    name: sandbox.name,
+    refund: (request) => sandbox.refund(request),
+    createCustomer: (request) => sandbox.createCustomer(request),
+    findCharge: (lookup) => sandbox.findCharge(lookup),
+    paymentMethodHolder: (paymentMethodId) => sandbox.paymentMethodHolder(paymentMethodId),
+    charge: async (request) => {
+      if (unknownCards.has(request.paymentMethodId)) throw new PaymentRequestRejected('resource_missing', `No such PaymentMethod: '${request.paymentMethodId}'`);
+      return sandbox.charge(request);
+    },
+  };
+}
+
+const harness = workflowHarnessForFile({ wrapProvider: refusingUnknownCards });
+
+jest.setTimeout(120_000);
+
+test('a subscription the provider refuses for good changes nothing: still Free, its invoice void, the credits not held', async () => {
+  unknownCards.add('pm_card_gone');
+  const team = await harness.startTeam({ start: '2026-05-20', members: 10, card: 'pm_card_gone', credits: 3000 });
+  const before = await team.state();
+
+  const refused = await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'payment_refused' });
+
+  const after = await team.state();
+  expect({ ...after, busy: false }).toEqual({ ...before, busy: false });
+  expect(after).toMatchObject({ plan: 'free', status: 'free', period: null, nextEventOn: null });
+  const { invoices, payments } = await team.ledger();
+  // 12000 = 1200 × 10; planned as 3000 credits + 9000 card, then voided: the plan holds nothing any more.
+  expect(invoices.map((i) => [i.reason, i.total, i.status])).toEqual([['subscribe', 12000, 'void']]);
+  expect(payments).toEqual([]);
+  const credits = await harness.db('credit_grants').where({ team_id: team.teamId }).sum({ left: 'remaining' }).first();
+  expect(Number(credits?.left)).toBe(3000);
+});
+
+test('an immediate plan change the provider refuses leaves the plan and period as they were', async () => {
+  const team = await harness.startTeam({ start: '2026-05-20', members: 10, card: 'pm_card_changing' });
+  await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
+  await team.advanceTo('2026-05-25');
+  unknownCards.add('pm_card_changing');
+  const before = await team.state();
+
+  // U1's upgrade: 24000 − 10065 = 13935, refused.
+  await expect(team.handle.executeUpdate(changePlanUpdate, { args: [{ plan: 'professional' }] })).rejects.toMatchObject({ cause: { type: 'payment_refused' } });
+  expect({ ...(await team.state()), busy: false, today: null }).toEqual({ ...before, busy: false, today: null }); // `today`: the last task's
+  expect((await team.state())).toMatchObject({ plan: 'basic', status: 'active', period: { start: '2026-05-20', end: '2026-06-20' } });
+  const { invoices } = await team.ledger();
+  expect(invoices.map((i) => [i.reason, i.total, i.status])).toEqual([['subscribe', 12000, 'paid'], ['plan_change', 13935, 'void']]);
+});
+
+test('a renewal the provider refuses goes to dunning (the run goes on), and is paid by the retry once the card works', async () => {
+  const team = await harness.startTeam({ start: '2026-05-20', members: 2, card: 'pm_card_lapsing' });
+  await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
+  unknownCards.add('pm_card_lapsing');
+
+  await team.advanceTo('2026-06-20');
+  expect(await team.state()).toMatchObject({ status: 'past_due', period: { start: '2026-06-20', end: '2026-07-20' }, dunning: { failedRetries: 0, nextTryOn: '2026-06-21' } });
+  unknownCards.delete('pm_card_lapsing');
+  await team.advanceTo('2026-06-21');
+
+  expect(await team.state()).toMatchObject({ status: 'active', dunning: null, period: { start: '2026-06-20', end: '2026-07-20' } });
+  const { invoices, notifications } = await team.ledger();
+  expect(invoices.map((i) => [i.on, i.reason, i.total, i.status])).toEqual([['2026-05-20', 'subscribe', 2400, 'paid'], ['2026-06-20', 'renewal', 2400, 'paid']]);
+  expect(notifications.map((n) => [n.on, n.kind])).toEqual([['2026-06-20', 'payment_failed']]);
+});
