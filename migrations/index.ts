@@ -10,6 +10,7 @@ import * as providerInvoices from './20261122_010_provider_invoices';
 import * as subscriptionViews from './20261122_011_subscription_views';
 import * as periodLineFacts from './20261122_012_period_line_facts';
 import * as invoiceRefunds from './20261201_019_invoice_refunds';
+import * as providerCustomers from './20261201_019_provider_customers';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_011_subscription_views': subscriptionViews,
   '20261122_012_period_line_facts': periodLineFacts,
   '20261201_019_invoice_refunds': invoiceRefunds,
+  '20261201_019_provider_customers': providerCustomers,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,11 +1,11 @@
 import type { Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
-import type { PaymentProviderName } from '../payments/payment-provider';
+import type { Charge, PaymentProviderName } from '../payments/payment-provider';
 import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
-import { invoiceClosed } from './invoices';
-import type { PaymentRow } from './ledger-rows';
+import { invoiceClosed, lockInvoice } from './invoices';
+import type { InvoiceRow, PaymentRow } from './ledger-rows';
 import { freezePlan, settledInvoice, settleInvoice, type ReceivedPayment, type SettledInvoice } from './settlement';
 
 export interface PaymentMethodRef {
@@ -54,7 +54,7 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
             idempotencyKey: chargeKey,
             amount: invoice.charged,
             paymentMethodId: input.paymentMethod.paymentMethodId,
-            ...(input.paymentMethod.customerId ? { customerId: input.paymentMethod.customerId } : {}),
+            ...customerOf(input.paymentMethod),
             description: `Invoice ${invoice.id} (${invoice.reason})`,
             metadata: { invoice_id: invoice.id, team_id: invoice.team_id },
           })
@@ -63,12 +63,35 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
             throw paymentFailure(error, context);
           });
         countCharge(provider.name, 'succeeded', charge.amount);
-        if (charge.amount !== invoice.charged) {
-          throw nonRetryable('LedgerConflict', `provider charged ${charge.amount} for ${invoice.charged} on ${invoice.id}`, { ...context, ...charge });
-        }
-        payment = { provider: provider.name, providerPaymentId: charge.providerPaymentId, method: 'card', amount: charge.amount };
+        payment = cardPayment(provider.name, charge, invoice, context);
       }
       return settleInvoice(db, invoice.id, chargeKey, payment, input.at);
+    },
+
+    /**
+     * The answer to a collection whose retries ran out of the idempotency key's window unsure (a charge left
+     * `processing`, a provider down): the provider is asked what became of the charge under
+     * `<invoice key>:attempt:<n>`, and nothing is charged. Succeeded: recorded as the invoice's payment, as
+     * collectInvoice would have. Still processing: the retryable PaymentProviderUnavailable, asked again later.
+     * Not found or failed: the non-retryable PaymentDeclined, a failed attempt (dunning tries under a new key).
+     */
+    async reconcileCharge(input: CollectInvoiceInput): Promise<SettledInvoice> {
+      const invoice = await lockInvoice(db, input.invoiceId); // one read: settleInvoice locks and checks again
+      const chargeKey = `${invoice.idempotency_key}:attempt:${input.attempt}`;
+      if (invoice.status === 'paid') return settledInvoice(db, invoice);
+      if (invoice.status !== 'open') throw invoiceClosed(invoice, 'nothing to reconcile');
+      const provider = providerFor(payments, input.paymentMethod.provider);
+      const context = { invoiceId: invoice.id, attempt: input.attempt, amount: invoice.charged, idempotencyKey: chargeKey };
+      // The plan was frozen under this key before anything was charged under it; another key froze nothing here.
+      if (invoice.charge_key !== chargeKey) throw nonRetryable('PaymentDeclined', `nothing was charged under ${chargeKey}`, { code: 'charge_not_found', ...context });
+      if (invoice.charged === 0) return settleInvoice(db, invoice.id, chargeKey, null, input.at);
+      const charge = await provider
+        .findCharge({ idempotencyKey: chargeKey, amount: invoice.charged, paymentMethodId: input.paymentMethod.paymentMethodId, ...customerOf(input.paymentMethod) })
+        .catch((error: unknown) => {
+          throw paymentFailure(error, context);
+        });
+      if (!charge) throw nonRetryable('PaymentDeclined', `${provider.name} has no charge under ${chargeKey}`, { code: 'charge_not_found', ...context });
+      return settleInvoice(db, invoice.id, chargeKey, cardPayment(provider.name, charge, invoice, context), input.at);
     },
 
     /**
@@ -93,6 +116,18 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
       return settleInvoice(db, invoice.id, chargeKey, payment, input.at);
     },
   };
+}
+
+function customerOf(method: PaymentMethodRef): { customerId?: string } {
+  return method.customerId ? { customerId: method.customerId } : {};
+}
+
+/** The provider's charge as the invoice's card payment; it must be for what the plan left to the card. */
+function cardPayment(provider: PaymentProviderName, charge: Charge, invoice: InvoiceRow, context: Record<string, unknown>): ReceivedPayment {
+  if (charge.amount !== invoice.charged) {
+    throw nonRetryable('LedgerConflict', `provider charged ${charge.amount} for ${invoice.charged} on ${invoice.id}`, { ...context, ...charge });
+  }
+  return { provider, providerPaymentId: charge.providerPaymentId, method: 'card', amount: charge.amount };
 }
 
 /** Every attempt at the provider, retries included: a retried charge under the same key is counted again. */

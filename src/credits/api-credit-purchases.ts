@@ -6,6 +6,7 @@ import { addMonths, dayOf, type Day, type Instant } from '../domain/calendar';
 import { manualInvoicingEligibility, type ManualInvoicingEligibility } from '../domain/manual-invoicing';
 import type { Cents } from '../domain/money';
 import { PaymentDeclined, PaymentRequestRejected, type PaymentProvider } from '../payments/payment-provider';
+import { ownedPaymentMethod, ProviderIdNotOwned } from '../payments/provider-customers';
 import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
 import { ensureAccount, type AccountRow } from './api-credit-accounts';
 import { assertSameFacts, CreditRefusal } from './errors';
@@ -40,12 +41,16 @@ interface PurchaseRow {
 }
 
 export async function purchaseApiCredits(db: DbOrTrx, payments: PaymentProvider, request: PurchaseRequest, at: Instant): Promise<CreditPurchaseRecord> {
-  const row = await recordPending(db, payments, request, at);
+  // Checked before anything is written: a payment method or customer that is not the account's changes nothing.
+  const { customerId } = await ownedPaymentMethod(db, payments, { kind: 'api_credit_account', id: request.accountId }, request).catch(notOwnedRefusal);
+  const { row, earlier } = await recordPending(db, payments, request, at);
   if (row.status === 'paid') return stored(db, request, row);
   if (row.status === 'declined') throw new CreditRefusal('payment_declined', `purchase ${request.purchaseId} was declined`, { providerCode: row.decline_code });
-  const key = `api-credits:${request.accountId}:purchase:${request.purchaseId}`;
-  const charge = await payments
-    .charge({ idempotencyKey: key, amount: request.amount, paymentMethodId: request.paymentMethodId, customerId: request.customerId, description: 'Prepaid API credits' })
+  const charged = { idempotencyKey: `api-credits:${request.accountId}:purchase:${request.purchaseId}`, amount: request.amount, paymentMethodId: request.paymentMethodId, customerId };
+  // A purchase left pending by an earlier request may have been charged (its answer lost), maybe longer ago than the
+  // provider remembers keys (Stripe: 24 hours): look that charge up first, and charge only when there is none.
+  const charge = await (earlier ? payments.findCharge(charged) : Promise.resolve(null))
+    .then((found) => found ?? payments.charge({ ...charged, description: 'Prepaid API credits' }))
     .catch(async (error: unknown) => {
       if (error instanceof PaymentDeclined) await purchases(db, request).where({ status: 'pending' }).update({ status: 'declined', decline_code: error.code });
       throw refusalOf(error);
@@ -73,19 +78,20 @@ function purchases(db: DbOrTrx, request: PurchaseRequest) {
   return db('api_credit_purchases').where({ account_id: request.accountId, idempotency_key: request.purchaseId });
 }
 
-/** The purchase's row, written as pending the first time; the same purchase id again must carry the same facts. */
-async function recordPending(db: DbOrTrx, payments: PaymentProvider, request: PurchaseRequest, at: Instant): Promise<PurchaseRow> {
+/** The purchase's row, written as pending the first time (`earlier`: by another request); the same purchase id again must carry the same facts. */
+async function recordPending(db: DbOrTrx, payments: PaymentProvider, request: PurchaseRequest, at: Instant): Promise<{ row: PurchaseRow; earlier: boolean }> {
   await ensureAccount(db, request.accountId);
-  await db('api_credit_purchases')
+  const inserted = await db('api_credit_purchases')
     .insert({
       account_id: request.accountId, idempotency_key: request.purchaseId, amount: request.amount, status: 'pending',
       payment_method_id: request.paymentMethodId, provider: payments.name, purchased_at: at,
     })
     .onConflict(['account_id', 'idempotency_key'])
-    .ignore();
+    .ignore()
+    .returning('id');
   const row = (await purchases(db, request).first()) as PurchaseRow;
   assertSameFacts(request.purchaseId, row, { amount: request.amount, payment_method_id: request.paymentMethodId });
-  return row;
+  return { row, earlier: inserted.length === 0 };
 }
 
 function purchaseOf(request: PurchaseRequest, providerPaymentId: string, purchasedAt: Instant) {
@@ -95,6 +101,11 @@ function purchaseOf(request: PurchaseRequest, providerPaymentId: string, purchas
 async function stored(db: DbOrTrx, request: PurchaseRequest, row: PurchaseRow): Promise<CreditPurchaseRecord> {
   const { balance } = (await db('api_credit_accounts').where({ account_id: request.accountId }).first('balance')) as AccountRow;
   return { ...purchaseOf(request, row.provider_payment_id!, instantOf(row.purchased_at)), balanceAfter: balance, replayed: true };
+}
+
+function notOwnedRefusal(error: unknown): never {
+  if (!(error instanceof ProviderIdNotOwned)) throw error;
+  throw new CreditRefusal(error.field === 'customerId' ? 'customer_not_owned' : 'payment_method_not_owned', error.message);
 }
 
 function refusalOf(error: unknown): unknown {

@@ -7,6 +7,8 @@ export type CreditRefusalCode =
   | 'insufficient_api_credits' // a usage event larger than the account's balance
   | 'payment_declined' // a refill the payment provider declined
   | 'payment_rejected' // a refill the payment provider refused as asked (e.g. an unknown payment method)
+  | 'payment_method_not_owned' // a payment method not attached to the account's customer
+  | 'customer_not_owned' // a customer ID that is not the account's
   | 'unknown_team'
   | 'key_reused'; // an idempotency key sent again with other facts
 

@@ -32,9 +32,27 @@ export interface Refund {
   amount: Cents;
 }
 
+/** A charge looked up by the idempotency key it was made under (our `charge_key` metadata on it). */
+export interface ChargeLookup {
+  idempotencyKey: string;
+  /** What the charge was for: a provider match for another amount is a conflict the caller reports. */
+  amount: Cents;
+  paymentMethodId: string;
+  /** The customer charged, when there is one: Stripe lists its payments (read-after-write consistent). */
+  customerId?: string;
+}
+
+/**
+ * Who may charge a payment method: the customer it is attached to, nobody yet (`unattached`: Stripe cannot charge
+ * it off-session again), or anyone (`test_token`: the sandbox's shared test cards, which hold no one's money).
+ */
+export type PaymentMethodHolder = { kind: 'customer'; customerId: string } | { kind: 'unattached' } | { kind: 'test_token' };
+
 export interface CustomerRequest {
   idempotencyKey: string;
-  teamId: string;
+  /** Whose customer it is, in its metadata: a team's, or an API-credit account's. */
+  teamId?: string;
+  apiCreditAccountId?: string;
   name?: string;
   email?: string;
 }
@@ -45,6 +63,13 @@ export interface PaymentProvider {
   charge(request: ChargeRequest): Promise<Charge>;
   refund(request: RefundRequest): Promise<Refund>;
   createCustomer(request: CustomerRequest): Promise<{ customerId: string }>;
+  /**
+   * What became of the charge made under `idempotencyKey`, without charging: the charge if it succeeded, null if the
+   * provider has none; throws PaymentDeclined if it failed and PaymentProviderUnavailable while it is still processing.
+   */
+  findCharge(lookup: ChargeLookup): Promise<Charge | null>;
+  /** Throws PaymentRequestRejected when the provider has no such payment method. */
+  paymentMethodHolder(paymentMethodId: string): Promise<PaymentMethodHolder>;
 }
 
 /** The providers an engine is wired with, by the name a payment method or a payment row carries. */

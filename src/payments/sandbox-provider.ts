@@ -97,6 +97,20 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
       return { customerId: `cus_sandbox_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 24)}` };
     },
 
+    async findCharge({ idempotencyKey }) {
+      // The sandbox settles at once: a charge is succeeded (or refunded since) or declined, never processing.
+      const charge = await db<SandboxChargeRow>('sandbox_charges').where({ idempotency_key: idempotencyKey }).first();
+      if (!charge) return null;
+      if (charge.status === 'declined') throw new PaymentDeclined(charge.decline_code ?? 'card_declined');
+      return { providerPaymentId: charge.id, amount: charge.amount };
+    },
+
+    async paymentMethodHolder() {
+      // Sandbox payment methods are Stripe's public test tokens (pm_card_visa…) or names a simulation makes up:
+      // shared by every team, holding no one's money, so any team may set any of them. Ownership is Stripe's matter.
+      return { kind: 'test_token' };
+    },
+
     async declineNextCharges(paymentMethodId, count, code = 'card_declined') {
       if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
       await db('sandbox_decline_rules')

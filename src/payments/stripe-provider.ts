@@ -6,9 +6,13 @@ import {
   PaymentProviderUnavailable,
   PaymentRequestRejected,
   type Charge,
+  type ChargeLookup,
   type ChargeRequest,
   type PaymentProvider,
 } from './payment-provider';
+
+/** Our metadata on every PaymentIntent: the idempotency key it was created under, so it can be found again. */
+export const CHARGE_KEY_METADATA = 'charge_key';
 
 export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentProvider & { readonly name: 'stripe' } {
   return {
@@ -25,7 +29,7 @@ export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentPro
             confirm: true,
             off_session: true,
             ...(request.description ? { description: request.description } : {}),
-            ...(request.metadata ? { metadata: request.metadata } : {}),
+            metadata: { ...request.metadata, [CHARGE_KEY_METADATA]: request.idempotencyKey },
           },
           { idempotencyKey: request.idempotencyKey },
         ),
@@ -49,14 +53,41 @@ export function createStripeProvider({ stripe }: { stripe: Stripe }): PaymentPro
           {
             ...(request.name ? { name: request.name } : {}),
             ...(request.email ? { email: request.email } : {}),
-            metadata: { team_id: request.teamId },
+            metadata: {
+              ...(request.teamId ? { team_id: request.teamId } : {}),
+              ...(request.apiCreditAccountId ? { api_credit_account_id: request.apiCreditAccountId } : {}),
+            },
           },
           { idempotencyKey: request.idempotencyKey },
         ),
       );
       return { customerId: customer.id };
     },
+
+    async findCharge(lookup) {
+      const intent = (await intentsNamed(stripe, lookup)).find((candidate) => candidate.metadata?.[CHARGE_KEY_METADATA] === lookup.idempotencyKey);
+      return intent ? chargeOutcome(intent, lookup) : null;
+    },
+
+    async paymentMethodHolder(paymentMethodId) {
+      const method = await callStripe(() => stripe.paymentMethods.retrieve(paymentMethodId));
+      const customer = typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? null);
+      return customer ? { kind: 'customer', customerId: customer } : { kind: 'unattached' };
+    },
   };
+}
+
+/**
+ * The PaymentIntents that may carry the key: the customer's latest 100 (a list reads its own writes; a team makes
+ * a handful of charges a day), or, with no customer, a search by our metadata (searches can lag a minute or so).
+ */
+async function intentsNamed(stripe: Stripe, lookup: ChargeLookup): Promise<Stripe.PaymentIntent[]> {
+  if (lookup.customerId) {
+    const customer = lookup.customerId;
+    return (await callStripe(() => stripe.paymentIntents.list({ customer, limit: 100 }))).data;
+  }
+  const key = lookup.idempotencyKey.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  return (await callStripe(() => stripe.paymentIntents.search({ query: `metadata['${CHARGE_KEY_METADATA}']:'${key}'`, limit: 10 }))).data;
 }
 
 /**

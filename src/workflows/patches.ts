@@ -31,6 +31,8 @@ export const PATCHES = {
     'issue 19, 2026-12-01. A collection the provider refuses for good (PaymentRequestRejected, no such provider): a request voids its invoice and fails with nothing changed; a scheduled event\'s charge goes to dunning; a seat charge is declined. Without it the activity\'s failure went on up.',
   'record-confirmed-payment':
     'issue 19, 2026-12-01. A paymentConfirmed signal carrying the provider\'s payment records it on the invoice in dunning (markInvoicePaidExternally) before the team is active again. Without it the signal only ended dunning.',
+  'collect-reconcile':
+    "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -66,3 +68,5 @@ export const INVOICE_SEQUENCE: PatchId = 'invoice-sequence';
 export const UNDO_REFUSED_CHARGE: PatchId = 'undo-refused-charge';
 /** A payment confirmed by webhook is recorded on the invoice in dunning. */
 export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';
+/** A collection out of its key's window is reconciled at the provider, never charged again (src/workflows/team/ledger.ts). */
+export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';

@@ -61,11 +61,13 @@ const invoicePaid = (eventId: string, stripeInvoiceId: string, metadata: Record<
   data: { object: { id: stripeInvoiceId, object: 'invoice', status: 'paid', collection_method: 'send_invoice', metadata } },
 });
 
-/** A team paying through Stripe (customer cus_<n>) that ordered `seats` basic seats invoice first. */
+/** A team paying through Stripe (its one customer, from a SetupIntent) that ordered `seats` basic seats invoice first. */
 async function stripeTeamOrdering(seats: number) {
   const teamId = await api.createTeam(owner.id, { card: false });
   const as = api.actingFor(owner.id);
-  const customerId = `cus_${randomUUID().slice(0, 8)}`;
+  const { customerId } = (await api.call(as, 'post', `/v1/teams/${teamId}/payment-method/setup-intent`).expect(201)).body as { customerId: string };
+  // The SetupIntent attached the card to the team's customer; stripe-mock keeps no attachment, so its retrieval says so.
+  jest.spyOn(stripe.paymentMethods, 'retrieve').mockResolvedValueOnce({ id: 'pm_1Abc', customer: customerId } as unknown as Stripe.Response<Stripe.PaymentMethod>);
   await api.call(as, 'post', `/v1/teams/${teamId}/payment-method`, { provider: 'stripe', paymentMethodId: 'pm_1Abc', customerId }).expect(200);
   const ordered = await api.call(as, 'post', `/v1/teams/${teamId}/seat-orders`, { plan: 'basic', seats, invoiceFirst: true }).expect(200);
   return { teamId, customerId, ordered: ordered.body };

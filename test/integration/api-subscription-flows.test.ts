@@ -68,6 +68,22 @@ test('a refused update is a problem with the workflow\'s reason: 409 for the sta
   expect(trialAfter.body).toMatchObject({ code: 'not_on_free' });
 });
 
+test("a customer that is not the team's, or another provider's card, is a 422 naming the field, and changes nothing", async () => {
+  const as = api.withToken(owner.token);
+  const teamId = await api.createTeam(owner.id, { card: false });
+  const otherCustomer = await api.call(as, 'post', `/v1/teams/${teamId}/payment-method`, { ...VISA, customerId: 'cus_someone_else' }).expect(422);
+  expect(otherCustomer.type).toBe('application/problem+json');
+  expect(otherCustomer.body).toMatchObject({ code: 'not_owned', errors: [{ field: 'body.customerId' }] });
+  expect((await api.state(teamId)).hasPaymentMethod).toBe(false);
+
+  const create = (id: string, paymentMethod: object) => api.call(api.actingFor(owner.id), 'post', '/v1/teams', { id, name: 'Acme', billingCountry: 'US', paymentMethod });
+  const stripeCard = await create(`${teamId}-stripe`, { provider: 'stripe', paymentMethodId: 'pm_1Abc' }).expect(422);
+  expect(stripeCard.body.errors).toEqual([{ field: 'body.paymentMethod.provider', message: expect.any(String) }]);
+  const notTheirs = await create(`${teamId}-customer`, { ...VISA, customerId: 'cus_someone_else' }).expect(422);
+  expect(notTheirs.body.errors).toEqual([{ field: 'body.paymentMethod.customerId', message: expect.any(String) }]);
+  expect(await api.db('teams').whereIn('id', [`${teamId}-stripe`, `${teamId}-customer`])).toEqual([]);
+});
+
 test('input errors are 400 problems naming the field; an unknown team is a 404', async () => {
   const as = api.withToken(owner.token);
   const teamId = await api.createTeam(owner.id);

@@ -165,9 +165,11 @@ test('manual invoicing counts purchases by calendar month, across month boundari
 test('a refill whose answer is lost after the provider charged stays pending, and the same request completes it once', async () => {
   const sandbox = createSandboxProvider({ db: testDb.db });
   let loseAnswer = true;
+  let charges = 0;
   const flaky = {
     ...sandbox,
     async charge(request: Parameters<typeof sandbox.charge>[0]) {
+      charges += 1;
       const charge = await sandbox.charge(request);
       if (loseAnswer) throw new Error('connection reset after the provider accepted the charge');
       return charge;
@@ -182,6 +184,9 @@ test('a refill whose answer is lost after the provider charged stays pending, an
   loseAnswer = false;
   const completed = await buyer.purchase(purchase);
   expect(completed).toMatchObject({ amount: 2500, balanceAfter: 2500, replayed: false });
+  // The same request found the first charge by looking it up, without charging again: a day later the provider
+  // may have forgotten the key, and a second charge would be a second payment.
+  expect(charges).toBe(1);
   expect(await buyer.purchase(purchase)).toMatchObject({ amount: 2500, balanceAfter: 2500, replayed: true });
   expect(await testDb.db('sandbox_charges').where({ idempotency_key: 'api-credits:acct-lost:purchase:checkout-1' })).toHaveLength(1);
   expect((await buyer.balance('acct-lost')).balance).toBe(2500);

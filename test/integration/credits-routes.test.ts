@@ -108,3 +108,16 @@ test('API credits: a crossing is one credits.low_balance event, and the owner or
   expect((await get('/v1/api-credits/cat/alerts')).body).toEqual({ accountId: 'cat', alerts: [alert] }); // the platform
   expect((await get('/v1/api-credits/cat/alerts', 'ann')).status).toBe(403);
 });
+
+test("API credits: a customer that is not the account's is a 422 naming body.customerId, and nothing is bought", async () => {
+  const before = (await get('/v1/api-credits/ann/balance', 'ann')).body.balance as number;
+  const refused = await post('/v1/api-credits/ann/purchases', { amount: 500, paymentMethodId: 'pm_card_visa', customerId: 'cus_someone_else' }, 'ann');
+  expect(refused.status).toBe(422);
+  expect(refused.type).toBe('application/problem+json');
+  expect(refused.body).toMatchObject({ code: 'customer_not_owned', errors: [{ field: 'body.customerId' }] });
+  expect(await testDb.db('api_credit_purchases').where({ account_id: 'ann' })).toEqual([]);
+  expect(await testDb.db('sandbox_charges').where('idempotency_key', 'like', 'api-credits:ann:%')).toEqual([]);
+  expect((await get('/v1/api-credits/ann/balance', 'ann')).body.balance).toBe(before);
+  // The sandbox's test cards are shared tokens: any account may buy with one (see src/payments/sandbox-provider.ts).
+  expect((await post('/v1/api-credits/ann/purchases', { amount: 500, paymentMethodId: 'pm_card_visa' }, 'ann')).status).toBe(201);
+});

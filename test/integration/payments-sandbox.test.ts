@@ -1,4 +1,5 @@
 import { PaymentDeclined, PaymentRequestRejected } from '../../src/payments/payment-provider';
+import { ownedPaymentMethod, ownerCustomer } from '../../src/payments/provider-customers';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -70,4 +71,33 @@ test('a customer id follows from its key', async () => {
   const customer = await sandbox.createCustomer({ idempotencyKey: 'customer:team-1', teamId: 'team-1' });
   expect(customer.customerId).toMatch(/^cus_sandbox_/);
   expect(await sandbox.createCustomer({ idempotencyKey: 'customer:team-1', teamId: 'team-1' })).toEqual(customer);
+});
+
+test('a charge is found by its key without charging: paid, declined, or none', async () => {
+  const sandbox = createSandboxProvider({ db: testDb.db });
+  const paid = await charge('lookup:paid', 'pm_card_visa', 3600);
+  await expect(sandbox.findCharge({ idempotencyKey: 'lookup:paid', amount: 3600, paymentMethodId: 'pm_card_visa' })).resolves.toEqual(paid);
+  await charge('lookup:declined', 'pm_card_chargeDeclined').catch(() => undefined);
+  await expect(sandbox.findCharge({ idempotencyKey: 'lookup:declined', amount: 9000, paymentMethodId: 'pm_card_chargeDeclined' })).rejects.toMatchObject({ code: 'card_declined' });
+  await expect(sandbox.findCharge({ idempotencyKey: 'lookup:none', amount: 9000, paymentMethodId: 'pm_card_visa' })).resolves.toBeNull();
+  expect(await testDb.db('sandbox_charges').where('idempotency_key', 'like', 'lookup:%')).toHaveLength(2);
+});
+
+test("a team's customer is made once and kept in the ledger, however many ask at once", async () => {
+  const sandbox = createSandboxProvider({ db: testDb.db });
+  let created = 0;
+  const counting = { ...sandbox, createCustomer: (request: Parameters<typeof sandbox.createCustomer>[0]) => { created += 1; return sandbox.createCustomer(request); } };
+  const owner = { kind: 'team', id: 'team-customer' } as const;
+  const customers = await Promise.all(Array.from({ length: 20 }, () => ownerCustomer(testDb.db, counting, owner)));
+  expect(new Set(customers).size).toBe(1);
+  expect(created).toBe(1);
+  expect(await testDb.db('provider_customers').where({ owner_id: 'team-customer' }).select('owner_kind', 'provider', 'customer_id')).toEqual([
+    { owner_kind: 'team', provider: 'sandbox', customer_id: customers[0] },
+  ]);
+  // Sandbox test cards are shared tokens: any owner may use one; a customer ID must still be the owner's own.
+  await expect(ownedPaymentMethod(testDb.db, sandbox, owner, { paymentMethodId: 'pm_card_visa', customerId: customers[0] })).resolves.toEqual({
+    paymentMethodId: 'pm_card_visa', customerId: customers[0],
+  });
+  await expect(ownedPaymentMethod(testDb.db, sandbox, { kind: 'api_credit_account', id: 'someone' }, { paymentMethodId: 'pm_card_visa', customerId: customers[0] }))
+    .rejects.toMatchObject({ name: 'ProviderIdNotOwned', field: 'customerId' });
 });

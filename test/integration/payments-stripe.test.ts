@@ -111,3 +111,28 @@ test('an unreachable Stripe is a retryable PaymentProviderUnavailable', async ()
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   await expect(provider(port).charge({ idempotencyKey: 'k', amount: 100, paymentMethodId: 'pm_card_visa' })).rejects.toBeInstanceOf(PaymentProviderUnavailable);
 }, 20_000);
+
+test('every PaymentIntent carries its idempotency key in our metadata, so the charge can be looked up later', async () => {
+  await provider().charge({ idempotencyKey: 'team-1:renewal:2026-06-20:attempt:1', amount: 3600, paymentMethodId: 'pm_card_visa', metadata: { invoice_id: 'inv_1' } }).catch(() => undefined);
+  const [create] = recorded as [Recorded];
+  expect(Object.fromEntries(create.body)).toMatchObject({ 'metadata[invoice_id]': 'inv_1', 'metadata[charge_key]': 'team-1:renewal:2026-06-20:attempt:1' });
+});
+
+test("a charge is looked up among the customer's PaymentIntents, or by a metadata search without a customer, and never made", async () => {
+  // stripe-mock's canned intents carry none of our keys: not found.
+  const lookup = { idempotencyKey: "team-1:renewal:2026-06-20:attempt:1", amount: 3600, paymentMethodId: 'pm_card_visa' };
+  await expect(provider().findCharge({ ...lookup, customerId: 'cus_123' })).resolves.toBeNull();
+  await expect(provider().findCharge(lookup)).resolves.toBeNull();
+  expect(recorded.map((r) => r.method)).toEqual(['GET', 'GET']);
+  const [list, search] = recorded.map((r) => new URL(r.path, 'http://stripe'));
+  expect(list!.pathname).toBe('/v1/payment_intents');
+  expect(Object.fromEntries(list!.searchParams)).toEqual({ customer: 'cus_123', limit: '100' });
+  expect(search!.pathname).toBe('/v1/payment_intents/search');
+  expect(search!.searchParams.get('query')).toBe("metadata['charge_key']:'team-1:renewal:2026-06-20:attempt:1'");
+});
+
+test('a payment method is held by the customer Stripe has it attached to, or by nobody yet', async () => {
+  // stripe-mock's payment method is attached to no customer.
+  await expect(provider().paymentMethodHolder('pm_1Abc')).resolves.toEqual({ kind: 'unattached' });
+  expect(recorded.map((r) => [r.method, r.path])).toEqual([['GET', '/v1/payment_methods/pm_1Abc']]);
+});

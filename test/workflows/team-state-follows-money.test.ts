@@ -16,6 +16,8 @@ function refusingUnknownCards(sandbox: SandboxProvider): PaymentProvider {
     name: sandbox.name,
     refund: (request) => sandbox.refund(request),
     createCustomer: (request) => sandbox.createCustomer(request),
+    findCharge: (lookup) => sandbox.findCharge(lookup),
+    paymentMethodHolder: (paymentMethodId) => sandbox.paymentMethodHolder(paymentMethodId),
     charge: async (request) => {
       if (unknownCards.has(request.paymentMethodId)) throw new PaymentRequestRejected('resource_missing', `No such PaymentMethod: '${request.paymentMethodId}'`);
       return sandbox.charge(request);

@@ -6,6 +6,7 @@ import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { actingUserId } from '../principal';
 import { problem } from '../problem';
+import { SetupIntentResponse, startSetupIntent } from '../provider-ids';
 import { Cents, Id, Json } from '../schemas';
 import { asProblem, assertSelfOrPlatform, requestKey } from './credit-problems';
 
@@ -69,7 +70,7 @@ export function apiCreditRoutes(ctx: ApiContext): Router {
 
   operation(router, ctx, {
     method: 'post', path: '/v1/api-credits/{accountId}/purchases', tag,
-    summary: 'Buy credits with a payment method (a refill is always on purpose: never automatic)',
+    summary: "Buy credits with a payment method: with Stripe, one attached to the account's customer (a refill is always on purpose: never automatic)",
     access: owner, params: AccountParam,
     body: z.strictObject({ amount: Amount, paymentMethodId: z.string().min(1).max(255), customerId: z.string().min(1).max(255).optional() }),
     response: Json, status: 201, errors: [402, 403, 422],
@@ -78,6 +79,15 @@ export function apiCreditRoutes(ctx: ApiContext): Router {
     if (actingUserId(principal) !== params.accountId) throw problem(403, "only the account's user buys its credits", { code: 'forbidden' });
     const purchaseId = requestKey(req.get('idempotency-key'));
     return credits.purchase({ accountId: params.accountId, purchaseId, ...body }).catch(asProblem);
+  });
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/api-credits/{accountId}/payment-method/setup-intent', tag,
+    summary: "Start collecting a card for the account's purchases with a Stripe SetupIntent, on the account's one customer",
+    access: owner, params: AccountParam, response: SetupIntentResponse, status: 201, errors: [403, 409],
+  }, async ({ params, principal, req }) => {
+    if (actingUserId(principal) !== params.accountId) throw problem(403, "only the account's user adds its cards", { code: 'forbidden' });
+    return startSetupIntent(ctx, { kind: 'api_credit_account', id: params.accountId }, req.get('idempotency-key'));
   });
 
   operation(router, ctx, {

@@ -8,6 +8,8 @@ const STATUS: Record<CreditRefusalCode, { status: number; field?: string }> = {
   insufficient_api_credits: { status: 402, field: 'body.amount' },
   payment_declined: { status: 402, field: 'body.paymentMethodId' },
   payment_rejected: { status: 422, field: 'body.paymentMethodId' },
+  payment_method_not_owned: { status: 422, field: 'body.paymentMethodId' },
+  customer_not_owned: { status: 422, field: 'body.customerId' },
   unknown_team: { status: 404, field: 'path.teamId' },
   key_reused: { status: 422, field: 'header.idempotency-key' },
 };

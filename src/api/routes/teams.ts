@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { newId } from '../../accounts/directory';
+import { ownedPaymentMethod } from '../../payments/provider-customers';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { actingUserId } from '../principal';
 import { problem } from '../problem';
+import { notOwnedAsProblem } from '../provider-ids';
 import { Id, Name, PaymentMethod, Team } from '../schemas';
 import type { TeamWorkflows } from '../team-workflows';
 
@@ -24,7 +26,7 @@ export function teamRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams', tag, summary: 'Create a team and start its subscription workflow', access: { kind: 'user' },
-    body: CreateTeam, response: Team, status: 201, errors: [404, 409],
+    body: CreateTeam, response: Team, status: 201, errors: [404, 409, 422],
   }, async ({ body, principal }) => {
     const ownerId = actingUserId(principal) ?? body.ownerUserId;
     if (!ownerId) throw problem(400, 'the platform names the team owner', { field: 'body.ownerUserId' });
@@ -33,6 +35,7 @@ export function teamRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
       throw problem(404, `no organization ${body.organizationId}`, { field: 'body.organizationId' });
     }
     const teamId = body.id ?? newId('team');
+    const paymentMethod = body.paymentMethod && (await checkedPaymentMethod(ctx, teamId, body.paymentMethod));
     // The team row and its owner are committed only once the workflow has started; the workflow writes the same
     // row again (ensureTeam merges), so either order leaves one record.
     await ctx.db.transaction(async (trx) => {
@@ -47,7 +50,7 @@ export function teamRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
         teamId,
         team: { name: body.name, billingCountry: body.billingCountry, ...(body.organizationId ? { organizationId: body.organizationId } : {}) },
         members: 1,
-        ...(body.paymentMethod ? { paymentMethod: body.paymentMethod } : {}),
+        ...(paymentMethod ? { paymentMethod } : {}),
       });
     });
     return { id: teamId, name: body.name, billingCountry: body.billingCountry, organizationId: body.organizationId ?? null, roles: ['owner'] };
@@ -62,4 +65,13 @@ export function teamRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router {
   });
 
   return router;
+}
+
+/** A new team has no customer yet: only the sandbox's shared test cards can be set at creation (see provider-customers). */
+async function checkedPaymentMethod(ctx: ApiContext, teamId: string, method: z.infer<typeof PaymentMethod>): Promise<z.infer<typeof PaymentMethod>> {
+  if (method.provider !== ctx.payments.name) {
+    throw problem(422, `this engine charges through ${ctx.payments.name}, not ${method.provider}`, { field: 'body.paymentMethod.provider' });
+  }
+  const owned = await ownedPaymentMethod(ctx.db, ctx.payments, { kind: 'team', id: teamId }, method).catch(notOwnedAsProblem('body.paymentMethod.'));
+  return { provider: method.provider, ...owned };
 }

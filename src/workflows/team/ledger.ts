@@ -1,11 +1,13 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import type { BillingActivities, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput } from '../../activities';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import type {
+  BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
+} from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
+import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
-import { INVOICE_SEQUENCE } from '../patches';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
 
@@ -14,6 +16,26 @@ const billing = proxyActivities<BillingActivities>({
   // A provider outage or a lost connection is retried under the same keys until it works; a decline is not
   // retried here (the activity fails it as non-retryable): dunning makes the next attempt days later.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// A charge is retried under one idempotency key, which the provider remembers for 24 hours (Stripe); after that
+// a retry could charge again. So a collection's retries stop 20 hours after it was scheduled (its last attempt
+// starts before then and lasts at most a minute): well inside the window, whatever the backoff. A charge still
+// unsettled then (processing, or the provider down throughout) is reconciled: looked up, never charged again.
+// Backing off to 5 minutes keeps a stuck charge to ~240 calls at the provider in that window.
+// Timeouts and retry policies are not commands: the histories recorded before these options replay unchanged (a run
+// in flight then keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
+const collecting = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '20 hours',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+// Looking a charge up only reads the provider: asked until it answers, hourly at most while the charge processes
+// (a bank debit can take days).
+const reconciling = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
@@ -113,7 +135,7 @@ export class TeamLedger {
   async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string, periodStart?: Day): Promise<Collection> {
     try {
       const at = this.clock.now();
-      const paid = await billing.collectInvoice({ invoiceId, attempt, paymentMethod, at });
+      const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at });
       this.paid({ paymentId: paid.paymentId ?? null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at, ...(periodStart ? { periodStart } : {}) });
       return { paid };
     } catch (error) {
@@ -122,6 +144,19 @@ export class TeamLedger {
       const refused = refusalOf(error);
       if (refused) return { refused, failure: error };
       throw error;
+    }
+  }
+
+  /**
+   * The collection, or, when its retries ran out of the charge key's window with the charge unsettled, the
+   * provider's record of that charge (paid: recorded once; processing: asked again; none or failed: a decline).
+   */
+  private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
+    try {
+      return await collecting.collectInvoice(input);
+    } catch (error) {
+      if (!outOfKeyWindow(error) || !patched(COLLECT_RECONCILE)) throw error;
+      return reconciling.reconcileCharge(input);
     }
   }
 
@@ -228,6 +263,11 @@ export class TeamLedger {
 function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'total' | 'balanceApplied' | 'creditsApplied' | 'charged' | 'status'> {
   const { invoiceId, total, balanceApplied, creditsApplied, charged, status } = summary;
   return { invoiceId, total, balanceApplied, creditsApplied, charged, status };
+}
+
+/** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */
+function outOfKeyWindow(error: unknown): boolean {
+  return error instanceof ActivityFailure && (error.retryState === 'TIMEOUT' || error.cause instanceof TimeoutFailure);
 }
 
 /** Failures of a collection that no retry of the same charge fixes, and that leave the invoice unpaid. */
