@@ -25,6 +25,13 @@ const schema = z.object({
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
   /** The accept link in invitation emails; `{invitationId}` is replaced. */
+  /** The Postgres server simulations create their throwaway databases on; an embedded server per run without it. */
+  SIMULATION_DATABASE_URL: z.string().url().optional(),
+  /** `POST /v1/simulations` caps: days from start to until (three years), events, runs at once, seconds per run. */
+  SIMULATION_MAX_DAYS: z.coerce.number().int().positive().default(1096),
+  SIMULATION_MAX_EVENTS: z.coerce.number().int().positive().default(200),
+  SIMULATIONS_AT_ONCE: z.coerce.number().int().positive().default(2),
+  SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
   INVITATION_ACCEPT_URL: z.string().min(1).default('http://localhost:3000/v1/billing-manager-invitations/{invitationId}/accept'),
 });
 
