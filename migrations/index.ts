@@ -9,6 +9,8 @@ import * as portal from './20261122_009_portal';
 import * as providerInvoices from './20261122_010_provider_invoices';
 import * as subscriptionViews from './20261122_011_subscription_views';
 import * as periodLineFacts from './20261122_012_period_line_facts';
+import * as idempotencyLeases from './20261201_025_idempotency_leases';
+import * as memberChanges from './20261201_025_member_changes';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +24,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_010_provider_invoices': providerInvoices,
   '20261122_011_subscription_views': subscriptionViews,
   '20261122_012_period_line_facts': periodLineFacts,
+  '20261201_025_idempotency_leases': idempotencyLeases,
+  '20261201_025_member_changes': memberChanges,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -25,6 +25,8 @@ const schema = z.object({
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
   /** The accept link in invitation emails; `{invitationId}` is replaced. */
+  /** How long a request's claim on its Idempotency-Key lasts unless renewed (it is, while the request runs). */
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** The Postgres server simulations create their throwaway databases on; an embedded server per run without it. */
   SIMULATION_DATABASE_URL: z.string().url().optional(),
   /** `POST /v1/simulations` caps: days from start to until (three years), events, runs at once, seconds per run. */
