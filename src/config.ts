@@ -25,6 +25,13 @@ const schema = z.object({
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
   /** The accept link in invitation emails; `{invitationId}` is replaced. */
+  /** Requests per minute per user API token on /v1 (429 beyond); the service token's own limit, 0 for none. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  /** A /v1 request not answered within this many seconds is answered 503 (retry with the same Idempotency-Key). */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** With it, the API port serves /metrics to `Authorization: Bearer <METRICS_TOKEN>`; without it, only METRICS_PORT does. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** How long a request's claim on its Idempotency-Key lasts unless renewed (it is, while the request runs). */
   IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** The Postgres server simulations create their throwaway databases on; an embedded server per run without it. */

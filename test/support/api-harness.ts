@@ -68,6 +68,8 @@ export class ApiHarness {
       BILLING_SERVICE_TOKEN: serviceToken,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-api-')),
       LOG_LEVEL: 'fatal',
+      // Tests send many requests with one token; test/integration/api-limits.test.ts sets its own limit.
+      RATE_LIMIT_PER_MINUTE: '1000000',
       ...options.env,
     });
     const app = createApi({
