@@ -17,6 +17,25 @@ export function formatDay(day: Day, withYear = false): string {
   return withYear ? `${text}, ${y}` : text;
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A date as a person writes it in a letter: a day 'December 8, 2026'; an instant 'December 8, 2026, 22:48 UTC'.
+ * Anything else is returned as it is.
+ */
+export function spelledDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):\d{2})?/.exec(value);
+  if (!match) return value;
+  const [, y, m, d, hh] = match;
+  const day = `${MONTH_NAMES[Number(m) - 1] ?? '?'} ${Number(d)}, ${y}`;
+  if (hh === undefined) return day;
+  // An instant with an offset is shown in UTC: the same moment for every reader.
+  const utc = new Date(value);
+  if (Number.isNaN(utc.getTime())) return value;
+  const iso = utc.toISOString();
+  return `${spelledDate(iso.slice(0, 10))}, ${iso.slice(11, 16)} UTC`;
+}
+
 /** 'May 25 – Jun 25'; 'Dec 20, 2026 – Jan 20, 2027' across a year. */
 export function formatSpan(start: Day, end: Day): string {
   const withYear = start.slice(0, 4) !== end.slice(0, 4);
