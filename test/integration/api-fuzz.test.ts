@@ -37,7 +37,8 @@ beforeAll(async () => {
   });
 }, 120_000);
 afterAll(() => api?.teardown(), 60_000);
-jest.setTimeout(600_000);
+// About three seconds per example on a busy machine, for every route: eight times that, and never under ten minutes.
+jest.setTimeout(Math.max(600_000, EXAMPLES * 24_000));
 
 /** A digest of every row of every watched table (so an update shows, not only an insert), and the team workflow's history length and state. */
 async function snapshot(): Promise<string> {

@@ -33,6 +33,7 @@ test('a user with no role that may change a plan is refused; a team owner may si
 test.each([
   ['a span over SIMULATION_MAX_DAYS', { ...m1, until: '2027-07-01' }, 'body.until', /at most 400 days/],
   ['more events than SIMULATION_MAX_EVENTS', { ...m1, events: Array.from({ length: 6 }, () => ({ on: '2026-05-25', action: 'addMembers', count: 1 })) }, 'body.events', /at most 5 events/],
+  ['days that are no calendar days (a 500 once: the span cap counted them)', { ...m1, start: '\tµ', until: 'Ó¹' }, 'body.start', /calendar day/],
   ['a bank transfer on or after until', {
     ...m1, events: [{ on: '2026-05-20', action: 'buySeats', plan: 'basic', seats: 10, invoiceFirst: true, payOn: '2026-06-21' }],
   }, 'body.events.0.payOn', /before until/],

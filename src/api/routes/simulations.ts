@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { compareDays, PERMISSIONS } from '../../domain';
+import { compareDays, isDay, PERMISSIONS } from '../../domain';
 import { ScenarioRejected, simulatedDays } from '../../simulation/run';
 import { scenarioSchema } from '../../simulation/scenario';
 import { runSimulationInOwnProcess, SimulationFailed } from '../../simulation/separate-process';
@@ -34,7 +34,8 @@ export function simulationRoutes(ctx: ApiContext): Router {
   const runningFor = new Set<string>();
 
   const cappedScenario = scenarioSchema.superRefine((scenario, check) => {
-    if (compareDays(scenario.start, scenario.until) < 0 && simulatedDays(scenario) > config.SIMULATION_MAX_DAYS) {
+    // Refinements run even when a field failed its own check: count days only between two real ones.
+    if (isDay(scenario.start) && isDay(scenario.until) && compareDays(scenario.start, scenario.until) < 0 && simulatedDays(scenario) > config.SIMULATION_MAX_DAYS) {
       check.addIssue({ code: 'custom', path: ['until'], message: `a simulation spans at most ${config.SIMULATION_MAX_DAYS} days from start` });
     }
     if (scenario.events.length > config.SIMULATION_MAX_EVENTS) {
