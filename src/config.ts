@@ -24,7 +24,7 @@ const schema = z.object({
   /** Where emails go (`smtp://user:pass@host:587`); without it each email is written as an .eml file under DATA_DIR/mail. */
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
-  /** The accept link in invitation emails; `{invitationId}` is replaced. */
+  /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
   /** Requests per minute per user API token on /v1 (429 beyond); the service token's own limit, 0 for none. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
@@ -41,10 +41,10 @@ const schema = z.object({
   SIMULATION_MAX_EVENTS: z.coerce.number().int().positive().default(200),
   SIMULATIONS_AT_ONCE: z.coerce.number().int().positive().default(2),
   SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
-  INVITATION_ACCEPT_URL: z.string().min(1).default('http://localhost:3000/v1/billing-manager-invitations/{invitationId}/accept'),
+  INVITATION_ACCEPT_URL: z.string().min(1).optional(),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string };
 
 /** Reads and validates the environment; a bad value stops start-up with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -53,7 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
-  const config = parsed.data;
+  const config: Config = {
+    ...parsed.data,
+    INVITATION_ACCEPT_URL: parsed.data.INVITATION_ACCEPT_URL ?? `http://localhost:${parsed.data.PORT}/v1/billing-manager-invitations/{invitationId}/accept`,
+  };
   if (config.PAYMENT_PROVIDER === 'stripe' && !config.STRIPE_SECRET_KEY) {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   }
