@@ -11,6 +11,8 @@ import * as subscriptionViews from './20261122_011_subscription_views';
 import * as periodLineFacts from './20261122_012_period_line_facts';
 import * as invoiceRefunds from './20261201_019_invoice_refunds';
 import * as providerCustomers from './20261201_019_provider_customers';
+import * as idempotencyLeases from './20261201_025_idempotency_leases';
+import * as memberChanges from './20261201_025_member_changes';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -26,6 +28,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_012_period_line_facts': periodLineFacts,
   '20261201_019_invoice_refunds': invoiceRefunds,
   '20261201_019_provider_customers': providerCustomers,
+  '20261201_025_idempotency_leases': idempotencyLeases,
+  '20261201_025_member_changes': memberChanges,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

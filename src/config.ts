@@ -24,11 +24,27 @@ const schema = z.object({
   /** Where emails go (`smtp://user:pass@host:587`); without it each email is written as an .eml file under DATA_DIR/mail. */
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
-  /** The accept link in invitation emails; `{invitationId}` is replaced. */
-  INVITATION_ACCEPT_URL: z.string().min(1).default('http://localhost:3000/v1/billing-manager-invitations/{invitationId}/accept'),
+  /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
+  /** Requests per minute per user API token on /v1 (429 beyond); the service token's own limit, 0 for none. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  /** A /v1 request not answered within this many seconds is answered 503 (retry with the same Idempotency-Key). */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  /** With it, the API port serves /metrics to `Authorization: Bearer <METRICS_TOKEN>`; without it, only METRICS_PORT does. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** How long a request's claim on its Idempotency-Key lasts unless renewed (it is, while the request runs). */
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The Postgres server simulations create their throwaway databases on; an embedded server per run without it. */
+  SIMULATION_DATABASE_URL: z.string().url().optional(),
+  /** `POST /v1/simulations` caps: days from start to until (three years), events, runs at once, seconds per run. */
+  SIMULATION_MAX_DAYS: z.coerce.number().int().positive().default(1096),
+  SIMULATION_MAX_EVENTS: z.coerce.number().int().positive().default(200),
+  SIMULATIONS_AT_ONCE: z.coerce.number().int().positive().default(2),
+  SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  INVITATION_ACCEPT_URL: z.string().min(1).optional(),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string };
 
 /** Reads and validates the environment; a bad value stops start-up with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -37,7 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
-  const config = parsed.data;
+  const config: Config = {
+    ...parsed.data,
+    INVITATION_ACCEPT_URL: parsed.data.INVITATION_ACCEPT_URL ?? `http://localhost:${parsed.data.PORT}/v1/billing-manager-invitations/{invitationId}/accept`,
+  };
   if (config.PAYMENT_PROVIDER === 'stripe' && !config.STRIPE_SECRET_KEY) {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   }

@@ -26,6 +26,13 @@ export interface TeamMember {
   role: MemberRole;
 }
 
+export interface ApiToken {
+  id: string;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
 export interface BillingManager {
   userId: string;
   email: string;
@@ -73,6 +80,19 @@ export function createDirectory(db: Db) {
       const id = newId('tok');
       await db('api_tokens').insert({ id, user_id: userId, token_hash: hashToken(token), label });
       return { id, token, label };
+    },
+
+    /** A user's tokens, newest first: never the token itself, which is not kept. */
+    async tokens(userId: string): Promise<ApiToken[]> {
+      const rows = (await db('api_tokens').where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, 'id'])
+        .select('id', 'label', 'created_at', 'revoked_at')) as { id: string; label: string; created_at: Date; revoked_at: Date | null }[];
+      return rows.map((row) => ({ id: row.id, label: row.label, createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null }));
+    },
+
+    /** Revokes a token of the user; every request with it is refused from now on (tokens are looked up per request). */
+    async revokeToken(userId: string, tokenId: string): Promise<ApiToken | null> {
+      await db('api_tokens').where({ id: tokenId, user_id: userId }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
+      return (await this.tokens(userId)).find((token) => token.id === tokenId) ?? null;
     },
 
     async userIdForToken(token: string): Promise<string | null> {

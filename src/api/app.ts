@@ -1,4 +1,4 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type Request } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { serviceToken } from '../infra/service-token';
 import { createPaymentProvider } from '../payments';
@@ -7,6 +7,7 @@ import { apiContext, type ApiContext, type ApiDeps } from './context';
 import { healthRoutes } from './health';
 import { ledgerReads } from './ledger-reads';
 import { authenticate } from './middleware/auth';
+import { perTokenRateLimit, requestDeadline } from './middleware/limits';
 import { metricsEndpoint } from './middleware/metrics-endpoint';
 import { requestContext } from './middleware/request-context';
 import { metrics } from '../observability/metrics';
@@ -52,7 +53,9 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
   const ledger = ledgerReads(db, { temporalUi: ui });
 
   const v1 = Router();
-  v1.use('/v1', authenticate(ctx));
+  // A simulation has its own time limit, which stops its process; the deadline answers a little after it.
+  const deadline = (req: Request) => (req.originalUrl.startsWith('/v1/simulations') ? config.SIMULATION_TIMEOUT_SECONDS + 10 : config.REQUEST_TIMEOUT_SECONDS);
+  v1.use('/v1', requestDeadline(deadline), authenticate(ctx), perTokenRateLimit(config));
   for (const routes of [
     organizationRoutes(ctx),
     userRoutes(ctx),
@@ -80,7 +83,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
   app.locals.api = ctx;
   app.use(requestContext({ logger: deps.logger, metrics: metrics() }));
   app.use(healthRoutes(deps));
-  app.get('/metrics', metricsEndpoint(metrics().registry));
+  app.get('/metrics', metricsEndpoint(metrics().registry, config.METRICS_TOKEN));
   // Before the JSON parser: the signature is over the raw bytes.
   app.use(stripeWebhookRoutes(ctx, workflows));
   app.use(express.json({ limit: '100kb' }));

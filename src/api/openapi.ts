@@ -13,6 +13,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found',
   409: 'Refused: it conflicts with the current state (`code` says why)',
   422: 'Refused: it cannot be done as asked (`code` says why), or the Idempotency-Key was used for another request',
+  429: 'Too many requests: wait the seconds Retry-After says',
   503: 'Temporal or the payment provider did not answer; retry with the same Idempotency-Key',
 };
 

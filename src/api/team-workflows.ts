@@ -16,6 +16,7 @@ import {
   teamWorkflowSummary,
   type TeamSubscriptionInput,
 } from '../workflows/team-subscription-messages';
+import { updateIdFor } from './idempotent-request';
 import { problem, type ProblemError } from './problem';
 
 export function teamWorkflows(temporal: Client, taskQueue: string) {
@@ -36,7 +37,10 @@ export function teamWorkflows(temporal: Client, taskQueue: string) {
 
     update<Ret, Args extends unknown[]>(teamId: string, update: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
       // The SDK types updates with and without arguments apart; at run time both take `args`.
-      return asProblem(() => handle(teamId).executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown] }));
+      const updateId = updateIdFor(update);
+      return asProblem(() =>
+        handle(teamId).executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown], ...(updateId ? { updateId } : {}) }),
+      );
     },
 
     query<Ret>(teamId: string, query: QueryDefinition<Ret, []>): Promise<Ret> {

@@ -4,7 +4,7 @@
 //   'Basic, 1 member added May 25, 26/31 days'
 // Years are shown only when a span crosses a year, so an annual term reads
 // 'May 20, 2026 – May 20, 2027'.
-import { dayParts, type Day, type Interval, type Period } from './calendar';
+import { dayParts, epochMs, instantFromEpochMs, isDay, type Day, type Interval, type Period } from './calendar';
 import { PLAN_NAMES, type Plan } from './catalog';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -15,6 +15,27 @@ export function formatDay(day: Day, withYear = false): string {
   const [y, m, d] = dayParts(day);
   const text = `${MONTHS[m - 1] ?? '?'} ${d}`;
   return withYear ? `${text}, ${y}` : text;
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A date as a person writes it in a letter: a day 'December 8, 2026'; a UTC instant 'December 8, 2026, 22:48 UTC'.
+ * Anything else is returned as it is.
+ */
+export function spelledDate(value: string): string {
+  if (isDay(value)) {
+    const [y, m, d] = dayParts(value);
+    return `${MONTH_NAMES[m - 1] ?? '?'} ${d}, ${y}`;
+  }
+  let ms: number;
+  try {
+    ms = epochMs(value);
+  } catch {
+    return value;
+  }
+  const instant = instantFromEpochMs(ms);
+  return `${spelledDate(instant.slice(0, 10))}, ${instant.slice(11, 16)} UTC`;
 }
 
 /** 'May 25 – Jun 25'; 'Dec 20, 2026 – Jan 20, 2027' across a year. */

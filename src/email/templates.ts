@@ -1,6 +1,6 @@
 // The emails, in plain text and HTML, one template per notice kind. Pure: the caller gives the facts (the notice's
 // payload, the team's name, the invitation's link), so each template reads and tests alone.
-import { formatUsd, PLAN_NAMES, type Plan } from '../domain';
+import { formatUsd, PLAN_NAMES, spelledDate, type Plan } from '../domain';
 
 export interface EmailContent {
   subject: string;
@@ -22,6 +22,8 @@ type Template = (facts: TemplateFacts) => { subject: string; lines: string[]; ac
 
 const FREE_REASONS: Record<string, string> = { payment_failed: 'the payment could not be collected', canceled: 'the subscription was canceled', order_expired: 'the seat order ended' };
 const money = (value: unknown) => (typeof value === 'number' ? formatUsd(value) : 'the amount due');
+/** A payload's date, as a person writes it ('December 8, 2026, 22:48 UTC'). */
+const date = (value: unknown) => spelledDate(String(value));
 const planName = (value: unknown) => (typeof value === 'string' && value in PLAN_NAMES ? PLAN_NAMES[value as Plan] : 'your plan');
 
 const templates: Record<string, Template> = {
@@ -29,36 +31,36 @@ const templates: Record<string, Template> = {
     subject: `You are invited to manage billing for ${scopeName}`,
     lines: [
       `You have been invited to become a billing manager of ${scopeName}.`,
-      `Accept the invitation, signed in with this email address, before ${String(payload.expiresAt)} (it is valid 7 days).`,
+      `Accept the invitation, signed in with this email address, before ${date(payload.expiresAt)} (it is valid 7 days).`,
     ],
     ...(acceptUrl ? { action: { label: 'Accept the invitation', url: acceptUrl } } : {}),
   }),
   trial_ending: ({ scopeName, payload }) => ({
-    subject: `${scopeName}: your trial ends on ${String(payload.trialEnd)}`,
-    lines: [`The ${planName(payload.plan)} trial of ${scopeName} ends on ${String(payload.trialEnd)}.`, 'The first period is charged that day to the payment method on file, unless the trial is canceled.'],
+    subject: `${scopeName}: your trial ends on ${date(payload.trialEnd)}`,
+    lines: [`The ${planName(payload.plan)} trial of ${scopeName} ends on ${date(payload.trialEnd)}.`, 'The first period is charged that day to the payment method on file, unless the trial is canceled.'],
   }),
   payment_failed: ({ scopeName, payload }) => ({
     subject: `${scopeName}: a payment of ${money(payload.total)} failed`,
     lines: [
       `We could not collect ${money(payload.total)} for invoice ${String(payload.invoiceId)} (attempt ${String(payload.attempt)}).`,
-      payload.nextTryOn ? `We will try again on ${String(payload.nextTryOn)}; updating the payment method before then avoids losing the plan.` : 'This was the last attempt: the team moves to the Free plan.',
+      payload.nextTryOn ? `We will try again on ${date(payload.nextTryOn)}; updating the payment method before then avoids losing the plan.` : 'This was the last attempt: the team moves to the Free plan.',
     ],
   }),
   renewal_reminder: ({ scopeName, payload }) => ({
-    subject: `${scopeName}: the annual term renews on ${String(payload.termEnd)}`,
-    lines: [`The ${planName(payload.plan)} annual term of ${scopeName} ends on ${String(payload.termEnd)} and renews that day.`, 'Change or cancel the plan before then if needed.'],
+    subject: `${scopeName}: the annual term renews on ${date(payload.termEnd)}`,
+    lines: [`The ${planName(payload.plan)} annual term of ${scopeName} ends on ${date(payload.termEnd)} and renews that day.`, 'Change or cancel the plan before then if needed.'],
   }),
   expiry_notice: ({ scopeName, payload }) => ({
-    subject: `${scopeName}: the seat order ends on ${String(payload.orderEnd ?? payload.endsOn ?? 'soon')}`,
+    subject: `${scopeName}: the seat order ends on ${payload.orderEnd ?? payload.endsOn ? date(payload.orderEnd ?? payload.endsOn) : 'soon'}`,
     lines: [
-      `The seat order of ${scopeName} ends on ${String(payload.orderEnd ?? payload.endsOn ?? 'its end date')}. Seat orders do not renew on their own.`,
+      `The seat order of ${scopeName} ends on ${payload.orderEnd ?? payload.endsOn ? date(payload.orderEnd ?? payload.endsOn) : 'its end date'}. Seat orders do not renew on their own.`,
       'Without a reorder the team moves to the Free plan that day.',
     ],
   }),
   downgraded_to_free: ({ scopeName, on, payload }) => ({
     subject: `${scopeName} is now on the Free plan`,
     lines: [
-      `${scopeName} moved to the Free plan on ${on} (${FREE_REASONS[String(payload.reason)] ?? 'the subscription ended'}).`,
+      `${scopeName} moved to the Free plan on ${date(on)} (${FREE_REASONS[String(payload.reason)] ?? 'the subscription ended'}).`,
       payload.restricted === true ? `It has ${String(payload.members)} members, more than Free allows: the team is restricted until it upgrades or removes members.` : 'Its data is kept; upgrade at any time.',
     ],
   }),

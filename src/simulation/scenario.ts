@@ -58,6 +58,10 @@ export const scenarioSchema = z
       if (e.action === 'buySeats' && e.payOn && compareDays(e.payOn, e.on) < 0) {
         ctx.addIssue({ code: 'custom', path: ['events', i, 'payOn'], message: `is before the order day ${e.on}` });
       }
+      // The run ends the day before `until`: a payment on or after it would never be made.
+      if (e.action === 'buySeats' && e.payOn && compareDays(e.payOn, scenario.until) >= 0) {
+        ctx.addIssue({ code: 'custom', path: ['events', i, 'payOn'], message: `must be before until (${scenario.until})` });
+      }
     });
   });
 

@@ -2,6 +2,7 @@
 // accept link and the expiry date; following the link through the API makes the invitee a billing manager.
 import { randomUUID } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
+import { spelledDate } from '../../src/domain';
 import { ApiHarness } from '../support/api-harness';
 
 interface Received {
@@ -65,7 +66,8 @@ test('the invitee gets one email with the accept link and the expiry date, and t
   const message = await harness.eventually(async () => received.find((r) => r.to.includes(email)));
   const text = decoded(message.raw);
   expect(text).toMatch(/^Subject: You are invited to manage billing for Acme/m);
-  expect(text).toContain(invitation.expiresAt);
+  expect(text).toContain(spelledDate(invitation.expiresAt)); // 'December 8, 2026, 22:48 UTC'
+  expect(text).not.toContain(invitation.expiresAt);
   const link = /https:\/\/billing\.example\.com\/v1\/billing-manager-invitations\/[\w-]+\/accept/.exec(text)?.[0];
   expect(link).toBe(`https://billing.example.com/v1/billing-manager-invitations/${invitation.invitationId}/accept`);
   expect(text).toContain(`<a href="${link}">Accept the invitation</a>`); // the HTML part

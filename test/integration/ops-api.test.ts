@@ -22,7 +22,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: integrationEnv().temporalAddress });
   const config = loadConfig({
     BILLING_SERVICE_TOKEN: serviceToken, DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-ops-')), LOG_LEVEL: 'fatal',
-    TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_NAMESPACE: 'default', METRICS_TOKEN: 'metrics-token-of-the-ops-tests',
   });
   app = createApi({ config, db: testDb.db, temporal: new Client({ connection }), logger: pino({ level: 'fatal' }), serviceToken });
   await testDb.db('teams').insert({ id: 'team-ops', name: 'Ops', billing_country: 'US' });
@@ -55,7 +55,7 @@ test('every response carries a request ID; latency is served at /metrics by rout
   expect(res.headers['x-request-id']).toBe('support-ticket-42');
   const denied = await request(app).get('/v1/teams/team-ops/invoices').expect(401);
   expect(denied.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-  const metrics = await request(app).get('/metrics').expect(200);
+  const metrics = await request(app).get('/metrics').set('authorization', 'Bearer metrics-token-of-the-ops-tests').expect(200);
   expect(metrics.text).toMatch(/seatbill_http_request_duration_seconds_count\{method="GET",route="\/v1\/teams\/:teamId\/invoices",status="200"\} \d+/);
   expect(metrics.text).not.toContain('route="/v1/teams/team-ops');
   await request(app).get('/health').expect(200);

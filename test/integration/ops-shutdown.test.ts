@@ -29,7 +29,7 @@ beforeAll(async () => {
     env: {
       ...process.env, SEATBILL_ROLE: 'all', PORT: String(apiPort), METRICS_PORT: String(metricsPort), DATABASE_URL: testDb.url,
       TEMPORAL_ADDRESS: temporalAddress, TASK_QUEUE: taskQueue, DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-shutdown-')),
-      BILLING_SERVICE_TOKEN: 'sbt_shutdown_tests_0123456789', LOG_LEVEL: 'info',
+      BILLING_SERVICE_TOKEN: 'sbt_shutdown_tests_0123456789', LOG_LEVEL: 'info', METRICS_TOKEN: 'metrics-token-of-the-shutdown-tests',
     },
   });
   engine.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 test('metrics are served by the API and on METRICS_PORT from one registry', async () => {
-  const api = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`)).text();
+  const api = await (await fetch(`http://127.0.0.1:${apiPort}/metrics`, { headers: { authorization: 'Bearer metrics-token-of-the-shutdown-tests' } })).text();
   const worker = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   for (const text of [api, worker]) expect(text).toContain('# TYPE seatbill_charges_total counter');
   expect(worker).toContain('route="/ready"'); // the API's requests, counted in the same registry

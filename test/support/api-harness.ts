@@ -42,7 +42,9 @@ export class ApiHarness {
     private readonly closeConnections: () => Promise<void>,
   ) {}
 
-  static async start(options: { payments?: PaymentProvider; stripe?: Stripe; stripeInvoices?: StripeInvoices } = {}): Promise<ApiHarness> {
+  static async start(
+    options: { payments?: PaymentProvider; stripe?: Stripe; stripeInvoices?: StripeInvoices; /** Settings beside the harness's own. */ env?: NodeJS.ProcessEnv } = {},
+  ): Promise<ApiHarness> {
     const { temporalAddress } = integrationEnv();
     const testDb = await createTestDatabase();
     const db = testDb.db;
@@ -66,6 +68,9 @@ export class ApiHarness {
       BILLING_SERVICE_TOKEN: serviceToken,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'seatbill-api-')),
       LOG_LEVEL: 'fatal',
+      // Tests send many requests with one token; test/integration/api-limits.test.ts sets its own limit.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...options.env,
     });
     const app = createApi({
       config, db, temporal, logger: pino({ level: 'fatal' }), serviceToken,

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { metricsEndpoint } from '../../src/api/middleware/metrics-endpoint';
+import { problemHandler } from '../../src/api/problem';
 import { requestContext } from '../../src/api/middleware/request-context';
 import { createLogger } from '../../src/logger';
 import { createMetrics } from '../../src/observability/metrics';
@@ -21,12 +22,15 @@ function capturedLogger(level = 'info') {
   return { logger: createLogger(level, sink), lines };
 }
 
+const METRICS_TOKEN = 'metrics-token-of-the-tests';
+
 function appWith() {
   const { logger, lines } = capturedLogger();
   const metrics = createMetrics(new Registry());
   const app = express();
   app.use(requestContext({ logger, metrics }));
-  app.get('/metrics', metricsEndpoint(metrics.registry));
+  app.get('/metrics', metricsEndpoint(metrics.registry, METRICS_TOKEN));
+  app.use(problemHandler(() => undefined));
   app.get('/v1/teams/:teamId/invoices', async (_req, res) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     logger.info('reading invoices'); // the plain logger: the request's IDs come from the log context
@@ -52,10 +56,22 @@ test('latency is observed by route pattern, never the raw path, and served at /m
   await request(app).get('/v1/teams/a/invoices').expect(200);
   await request(app).get('/v1/teams/b/invoices').expect(200);
   await request(app).get('/nowhere/42').expect(404);
-  const text = (await request(app).get('/metrics').expect(200).expect('content-type', /text\/plain/)).text;
+  const text = (await request(app).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(200).expect('content-type', /text\/plain/)).text;
   expect(text).toContain('seatbill_http_request_duration_seconds_count{method="GET",route="/v1/teams/:teamId/invoices",status="200"} 2');
   expect(text).toContain('seatbill_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1');
   expect(text).not.toContain('/v1/teams/a/');
+});
+
+test('the API port serves /metrics only to the metrics token, and not at all without one', async () => {
+  const { app } = appWith();
+  const refused = await request(app).get('/metrics').set('authorization', 'Bearer someone-elses-token').expect(401);
+  expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+  await request(app).get('/metrics').expect(401);
+  const off = express();
+  off.get('/metrics', metricsEndpoint(createMetrics(new Registry()).registry, undefined));
+  off.use(problemHandler(() => undefined));
+  const answer = await request(off).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`).expect(404);
+  expect(answer.body.detail).toMatch(/METRICS_PORT/);
 });
 
 test('the worker’s own /metrics server serves the registry', async () => {

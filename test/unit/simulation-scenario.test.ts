@@ -26,6 +26,9 @@ test.each([
   ['an unknown plan', { ...base, events: [{ ...trial, plan: 'platinum' }] }, 'events[0].plan', /./],
   ['a field the action does not take', { ...base, events: [{ ...trial, count: 2 }] }, 'events[0]', /count/],
   ['changePlan with nothing to change', { ...base, events: [{ on: '2026-05-06', action: 'changePlan' }] }, 'events[0].plan', /plan, an interval/],
+  ['a bank transfer on or after until, which the run would never reach', {
+    ...base, events: [{ on: '2026-05-06', action: 'buySeats', plan: 'basic', seats: 3, invoiceFirst: true, payOn: '2026-07-01' }],
+  }, 'events[0].payOn', /before until \(2026-07-01\)/],
   ['negative credits', { ...base, team: { members: 1, credits: -5 } }, 'team.credits', /./],
 ])('%s is refused, naming the field', (_what, scenario, field, message) => {
   const parsed = parseScenario(scenario);
