@@ -9,6 +9,7 @@ import * as portal from './20261122_009_portal';
 import * as providerInvoices from './20261122_010_provider_invoices';
 import * as subscriptionViews from './20261122_011_subscription_views';
 import * as periodLineFacts from './20261122_012_period_line_facts';
+import * as taxDocuments from './20261201_022_tax_documents';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261122_010_provider_invoices': providerInvoices,
   '20261122_011_subscription_views': subscriptionViews,
   '20261122_012_period_line_facts': periodLineFacts,
+  '20261201_022_tax_documents': taxDocuments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -35,6 +35,15 @@ export function parseVatRates(input: unknown): VatRate[] {
 /** The standard rates of the EU member states and the UK, oldest first. */
 export const VAT_RATES: readonly VatRate[] = parseVatRates(vatData.rates);
 
+/** A party to an invoice or credit note: who sells or buys, where, and under which tax ID (null: none). */
+export interface BillingParty {
+  legalName: string;
+  address: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  taxId: string | null;
+}
+
 export const REVERSE_CHARGE_NOTE = 'Reverse charge: VAT to be accounted for by the recipient';
 
 /** `standard`: the country's rate charged; `reverse_charge`: a business, the buyer accounts for it; `untaxed`: no rate applies. */

@@ -71,6 +71,7 @@ export async function simulate(
     start: scenario.start,
     members: scenario.team.members,
     billingCountry: scenario.team.country,
+    ...(scenario.team.taxId ? { taxId: scenario.team.taxId } : {}),
     card: cardOf(teamId),
     credits: scenario.team.credits,
     balance: scenario.team.balance,
