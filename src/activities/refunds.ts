@@ -69,7 +69,7 @@ export function refundActivities({ db, payments, seller = DEFAULT_SELLER }: Bill
               updated_at: trx.fn.now(),
             });
           // Section 13: the refund of a whole payment is a credit note of its whole invoice, in the same transaction.
-          if (payment.invoice_id && refund.amount === left) {
+          if (payment.invoice_id && payment.refunded_amount === 0 && refund.amount === payment.amount) {
             await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: payment.invoice_id, reason: 'refund', to: 'card', on: dayOf(input.at), at: input.at });
           }
         }
