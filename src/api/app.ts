@@ -12,6 +12,7 @@ import { requestContext } from './middleware/request-context';
 import { metrics } from '../observability/metrics';
 import { openApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
+import { billingDetailsRoutes } from './routes/billing-details';
 import { billingHistoryRoutes } from './routes/billing-history';
 import { billingManagerRoutes } from './routes/billing-managers';
 import { invitationRoutes } from './routes/invitations';
@@ -61,6 +62,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     subscriptionRoutes(ctx, workflows, subscription),
     seatRoutes(ctx, workflows, subscription),
     paymentMethodRoutes(ctx, workflows),
+    billingDetailsRoutes(ctx),
     billingHistoryRoutes(ctx, ledger),
     refundRoutes(ctx, ledger, workflows),
     creditRoutes(ctx),

@@ -19,7 +19,7 @@ export type Access =
   | { kind: 'team'; actions: readonly BillingAction[]; description?: string };
 
 export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI style: `/v1/teams/{teamId}`. */
   path: string;
   summary: string;
