@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import { taxIdValidator, type TaxIdValidator } from '../billing-details/tax-ids';
 import type Stripe from 'stripe';
 import { createDirectory, type Directory } from '../accounts/directory';
-import type { Config } from '../config';
+import { sellerSettings, type Config } from '../config';
+import type { SellerSettings } from '../activities/documents';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { PaymentProvider } from '../payments';
@@ -31,8 +32,10 @@ export interface ApiContext extends Required<Pick<ApiDeps, 'config' | 'db' | 'te
   directory: Directory;
   operations: AnyOperation[];
   taxIds: TaxIdValidator;
+  /** Who issues the documents (configuration); quotes and exports use it as the issuing activities do. */
+  seller: SellerSettings;
 }
 
 export function apiContext(deps: ApiDeps & { serviceToken: string; payments: PaymentProvider; stripe: Stripe | null }): ApiContext {
-  return { ...deps, directory: createDirectory(deps.db), operations: [], taxIds: deps.taxIds ?? taxIdValidator() };
+  return { ...deps, directory: createDirectory(deps.db), operations: [], taxIds: deps.taxIds ?? taxIdValidator(), seller: sellerSettings(deps.config) };
 }

@@ -1,3 +1,4 @@
+import { basisPointsOf } from '../../src/domain';
 import { ApiHarness, type Caller } from '../support/api-harness';
 
 // Billing details through the API (section 13): who may set them (section 11), a refused tax ID is a 422 naming
@@ -56,4 +57,24 @@ test('the next invoice is numbered and taxed at 19%; a refund of it is a credit 
     number: expect.stringMatching(/^CN-\d{4}-\d{6}$/), invoiceNumber: invoice.number, reason: 'refund', to: 'card', net: -net, tax: -tax, total: -(net + tax),
     lines: [expect.objectContaining({ kind: 'period', amount: -net })],
   })]);
+});
+
+test('the upcoming invoice and quotes show net, tax and total; the quoted total is what the change charges', async () => {
+  const user = await api.createUser('quoting');
+  const as = api.withToken(user.token);
+  const trialTeam = await api.createTeam(user.id, { billingCountry: 'NL' });
+  await api.call(as, 'post', `/v1/teams/${trialTeam}/subscription/trial`, { plan: 'basic', interval: 'month' }).expect(200);
+  const upcoming = await api.call(as, 'get', `/v1/teams/${trialTeam}/upcoming-invoice`).expect(200);
+  expect(upcoming.body).toMatchObject({ reason: 'trial_end', net: 1200, tax: 252, total: 1452, taxRateBasisPoints: 2100, taxTreatment: 'standard', refundTax: 0 });
+  const members = await api.call(as, 'post', `/v1/teams/${trialTeam}/quotes`, { addMembers: 1 }).expect(200);
+  expect(members.body.members).toMatchObject({ chargeTotal: 0, chargeTax: 0 }); // a trial's changes are not prorated
+
+  const teamId = await api.createTeam(user.id, { billingCountry: 'DE' });
+  await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  const quote = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'professional' }).expect(200);
+  const quoted = quote.body.planChange.invoice as { net: number; tax: number; total: number };
+  expect(quoted.tax).toBe(basisPointsOf(quoted.net, 1900)); // one tax line on the net (its rounding is the domain's test)
+  expect(quoted.total).toBe(quoted.net + quoted.tax);
+  const upgrade = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/plan-change`, { plan: 'professional' }).expect(200);
+  expect(upgrade.body.invoice).toMatchObject({ status: 'paid', total: quoted.total, charged: quoted.total });
 });
