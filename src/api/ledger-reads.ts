@@ -5,7 +5,7 @@ import { workflowRunHistoryUrl, type TemporalUi } from '../observability/tempora
 const invoiceColumns = {
   id: 'id', number: 'number', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
   periodStart: 'period_start', periodEnd: 'period_end', net: 'net', tax: 'tax', taxRateBasisPoints: 'tax_rate_bp',
-  taxTreatment: 'tax_treatment', total: 'total', balanceApplied: 'balance_applied',
+  taxTreatment: 'tax_treatment', taxCountry: 'tax_country', seller: 'seller', buyer: 'buyer', total: 'total', balanceApplied: 'balance_applied',
   creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at', workflowId: 'workflow_id', runId: 'run_id',
 };
 const paymentColumns = {
@@ -66,7 +66,10 @@ export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } 
         .select({
           id: 'credit_notes.id', number: 'credit_notes.number', invoiceId: 'invoices.id', invoiceNumber: 'invoices.number', reason: 'credit_notes.reason',
           to: 'credit_notes.to', currency: 'credit_notes.currency', issuedOn: 'credit_notes.issued_on', net: 'credit_notes.net', tax: 'credit_notes.tax',
-          taxRateBasisPoints: 'credit_notes.tax_rate_bp', total: 'credit_notes.total',
+          taxRateBasisPoints: 'credit_notes.tax_rate_bp', taxTreatment: 'credit_notes.tax_treatment', taxCountry: 'credit_notes.tax_country',
+          seller: 'credit_notes.seller', buyer: 'credit_notes.buyer', total: 'credit_notes.total',
+          // How the corrected invoice was paid: a refund gives each part back the way it came (section 10).
+          invoiceBalanceApplied: 'invoices.balance_applied', invoiceCreditsApplied: 'invoices.credits_applied', invoiceCharged: 'invoices.charged',
         });
       const lines = await db('credit_note_lines').whereIn('credit_note_id', notes.map((note: { id: string }) => note.id)).orderBy('position')
         .select({ creditNoteId: 'credit_note_id' }, 'kind', 'description', 'amount');

@@ -2,17 +2,21 @@
 import { day, isoDay, money, reasonName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
+import type { DocumentTax } from '../invoice-pdf';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
 
 export interface InvoiceSummary {
   id: string;
+  number: string;
   reason: string;
   status: string;
   currency: string;
   issuedOn: string;
   periodStart: string | null;
   periodEnd: string | null;
+  net: number;
+  tax: number;
   total: number;
   balanceApplied: number;
   creditsApplied: number;
@@ -29,7 +33,7 @@ export interface PaymentRow {
   paidAt: string;
 }
 
-export interface InvoiceDetail extends InvoiceSummary {
+export interface InvoiceDetail extends InvoiceSummary, DocumentTax {
   lines: { description: string; amount: number }[];
   payments: PaymentRow[];
 }
