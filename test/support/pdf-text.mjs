@@ -1,6 +1,7 @@
 // Prints the text of a PDF, page by page, one text run per line: `node pdf-text.mjs file.pdf`. A child process,
 // because pdf.js is an ES module and the tests run as CommonJS.
 import { readFile } from 'node:fs/promises';
+import process from 'node:process';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const data = new Uint8Array(await readFile(process.argv[2]));
