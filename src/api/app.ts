@@ -32,6 +32,7 @@ import { teamRoutes } from './routes/teams';
 import { userRoutes } from './routes/users';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { entitlementRoutes } from './routes/entitlements';
+import { exportRoutes } from './routes/exports';
 import { teamWorkflows } from './team-workflows';
 import { subscriptionReader } from './subscription-views';
 import { billingManagerInvitations } from '../invitations';
@@ -73,6 +74,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     portalSessionRoutes(ctx),
     webhookEndpointRoutes(ctx),
     entitlementRoutes(ctx, subscription),
+    exportRoutes(ctx),
   ]) {
     v1.use(routes);
   }
