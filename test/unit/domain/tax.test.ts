@@ -2,6 +2,7 @@
 import {
   acquireCredits,
   applyPayment,
+  providerInvoiceLines,
   basisPointsOf,
   formatRate,
   parseVatRates,
@@ -146,5 +147,19 @@ describe('worked examples X1–X5', () => {
     const r = renewalInvoice({ closing: { plan: 'basic', interval: 'month', period: mayToJune }, members: 11, anchorDay: 20, memberChanges: [{ on: '2026-05-25', delta: 1 }] });
     expect(r.invoice.lines.map((line) => line.amount)).toEqual([13200, 1006]);
     expect(taxLines(r.invoice.lines.map((line) => line.amount), taxRateFor('NL', r.invoice.on, consumer))).toEqual({ net: 14206, tax: 2983, total: 17189 });
+  });
+});
+
+describe('invoice first at Stripe', () => {
+  test('the provider\'s invoice carries our tax line, so its total is what ours charges', () => {
+    const lines = providerInvoiceLines({
+      lines: [{ description: 'Basic seats × 10', amount: 108000 }], tax: { description: 'VAT 19% (DE)', amount: 20520 }, balanceApplied: 1197, creditsApplied: 3000,
+    });
+    expect(lines).toEqual([
+      { description: 'Basic seats × 10', amount: 108000 }, { description: 'VAT 19% (DE)', amount: 20520 },
+      { description: 'Paid from the team balance', amount: -1197 }, { description: 'Paid with credits', amount: -3000 },
+    ]);
+    expect(lines.reduce((sum, line) => sum + line.amount, 0)).toBe(108000 + 20520 - 1197 - 3000);
+    expect(providerInvoiceLines({ lines: [{ description: 'US seats', amount: 500 }], tax: { description: 'VAT', amount: 0 }, balanceApplied: 0, creditsApplied: 0 })).toHaveLength(1);
   });
 });
