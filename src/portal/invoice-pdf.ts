@@ -3,9 +3,9 @@
 // the number, the lines, net, the one tax line with its rate, the total, the reverse-charge mention, and how it was
 // paid (an invoice) or where the money went (a credit note, with the invoice it corrects).
 import PDFDocument from 'pdfkit';
-import { formatRate, REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
+import { REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
 import { day, money as portalMoney, reasonName } from './format';
-import type { InvoiceDetail } from './pages/invoices';
+import { taxLabel, type InvoiceDetail } from './pages/invoices';
 
 /** The tax facts both documents print. */
 export interface DocumentTax {
@@ -136,9 +136,7 @@ function drawing(doc: PDFKit.PDFDocument) {
       doc.moveTo(left, doc.y).lineTo(right, doc.y).strokeColor('#999').stroke();
       doc.moveDown(0.4);
       row('Net', money(document.net, cur));
-      const where = document.taxCountry ? ` (${document.taxCountry})` : '';
-      const label = document.taxTreatment === 'reverse_charge' ? `VAT 0%${where}, reverse charge` : document.taxTreatment === 'untaxed' ? 'VAT: not charged' : `VAT ${formatRate(document.taxRateBasisPoints)}${where}`;
-      row(label, money(document.tax, cur));
+      row(taxLabel(document), money(document.tax, cur));
       row('Total', money(document.total, cur), true);
       if (document.taxTreatment === 'reverse_charge') {
         doc.moveDown(0.5).font('Helvetica-Oblique').fontSize(10).fillColor('#000').text(REVERSE_CHARGE_NOTE, left, doc.y);
