@@ -13,6 +13,7 @@ import * as invoiceRefunds from './20261201_019_invoice_refunds';
 import * as providerCustomers from './20261201_019_provider_customers';
 import * as idempotencyLeases from './20261201_025_idempotency_leases';
 import * as memberChanges from './20261201_025_member_changes';
+import * as taxDocuments from './20261201_022_tax_documents';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_019_provider_customers': providerCustomers,
   '20261201_025_idempotency_leases': idempotencyLeases,
   '20261201_025_member_changes': memberChanges,
+  '20261201_022_tax_documents': taxDocuments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SellerSettings } from './activities/documents';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -24,7 +25,6 @@ const schema = z.object({
   /** Where emails go (`smtp://user:pass@host:587`); without it each email is written as an .eml file under DATA_DIR/mail. */
   SMTP_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().min(3).default('seatbill <billing@localhost>'),
-  /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
   /** Requests per minute per user API token on /v1 (429 beyond); the service token's own limit, 0 for none. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0),
@@ -41,7 +41,18 @@ const schema = z.object({
   SIMULATION_MAX_EVENTS: z.coerce.number().int().positive().default(200),
   SIMULATIONS_AT_ONCE: z.coerce.number().int().positive().default(2),
   SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
+  /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
   INVITATION_ACCEPT_URL: z.string().min(1).optional(),
+  /** The seller on every invoice and credit note (section 13). */
+  SELLER_LEGAL_NAME: z.string().min(1).default('seatbill'),
+  /** Lines separated by `\n` or `;`. */
+  SELLER_ADDRESS: z.string().default(''),
+  /** Country of establishment: EU/UK businesses elsewhere are reverse-charged; outside the EU and UK by default. */
+  SELLER_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US or DE').default('US'),
+  SELLER_TAX_ID: z.string().min(2).optional(),
+  /** Series prefixes: INV-2026-000001, CN-2026-000001. */
+  INVOICE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1 to 10 capital letters or digits').default('INV'),
+  CREDIT_NOTE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1 to 10 capital letters or digits').default('CN'),
 });
 
 export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string };
@@ -61,4 +72,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   }
   return config;
+}
+
+/** The seller of the configuration, as the billing activities and documents take it. */
+export function sellerSettings(config: Config): SellerSettings {
+  if (config.INVOICE_NUMBER_PREFIX === config.CREDIT_NOTE_NUMBER_PREFIX) {
+    throw new Error('invalid configuration: INVOICE_NUMBER_PREFIX and CREDIT_NOTE_NUMBER_PREFIX must differ (each is its own gapless series)');
+  }
+  return {
+    legalName: config.SELLER_LEGAL_NAME,
+    address: config.SELLER_ADDRESS.split(/\s*(?:\\n|;)\s*/).join('\n'),
+    country: config.SELLER_COUNTRY,
+    taxId: config.SELLER_TAX_ID ?? null,
+    invoicePrefix: config.INVOICE_NUMBER_PREFIX,
+    creditNotePrefix: config.CREDIT_NOTE_NUMBER_PREFIX,
+  };
 }

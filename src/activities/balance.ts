@@ -3,6 +3,8 @@ import { creditBalance } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
+import { invoiceOfClosingPeriod, issueCreditNote } from './credit-notes';
+import { DEFAULT_SELLER } from './documents';
 import { insertOnce } from './ledger-rows';
 import { teamBalance, teamGrants } from './payment-sources';
 
@@ -19,9 +21,12 @@ export interface CreditTeamBalanceInput {
 export interface BalanceCredit {
   transactionId: number;
   teamId: string;
+  /** For a removed member, the credit note's total given back: net + tax (section 13). */
   amount: Cents;
   reason: string;
   on: Day;
+  /** CN-2026-000001 when the credit corrects an issued invoice. */
+  creditNoteNumber: string | null;
 }
 
 export interface LedgerSummary {
@@ -39,19 +44,33 @@ interface BalanceTransactionRow {
   on: Day;
 }
 
-export function balanceActivities({ db }: BillingDependencies) {
+export function balanceActivities({ db, seller = DEFAULT_SELLER }: BillingDependencies) {
   return {
+    /**
+     * Keeps money for the team. A removed member's refund (`member_removed`, its net amount) corrects the invoice
+     * of the period the member left: a credit note of −amount with its tax at that invoice's rate, and the balance
+     * gets the credit note's total, net + tax (X3: 1006 + 191 = 1197). Credit note and balance move together.
+     */
     async creditTeamBalance(input: CreditTeamBalanceInput): Promise<BalanceCredit> {
       requireText(input.key, 'key');
       requireCents(input.amount, 'amount', 'positive');
-      const { row } = await insertOnce<BalanceTransactionRow>(db, 'balance_transactions', {
-        team_id: input.teamId,
-        idempotency_key: input.key,
-        amount: input.amount,
-        reason: input.reason,
-        on: input.on,
-      }, ['team_id', 'amount']);
-      return { transactionId: row.id, teamId: row.team_id, amount: row.amount, reason: row.reason, on: row.on };
+      return db.transaction(async (trx) => {
+        const corrected = input.reason === 'member_removed' ? await invoiceOfClosingPeriod(trx, input.teamId, input.on) : null;
+        const credit = corrected
+          ? (await issueCreditNote(trx, seller, {
+            key: `${input.key}:credit_note`, invoiceId: corrected.id, reason: 'member_removed', to: 'balance', on: input.on, at: `${input.on}T00:00:00.000Z`,
+            lines: [{ kind: 'members_removed', description: 'Removed members, unused time refunded to the balance', amount: -input.amount }],
+          })).creditNote
+          : null;
+        const { row } = await insertOnce<BalanceTransactionRow>(trx, 'balance_transactions', {
+          team_id: input.teamId,
+          idempotency_key: input.key,
+          amount: credit ? -credit.total : input.amount,
+          reason: input.reason,
+          on: input.on,
+        }, ['team_id', 'amount']);
+        return { transactionId: row.id, teamId: row.team_id, amount: row.amount, reason: row.reason, on: row.on, creditNoteNumber: credit?.number ?? null };
+      });
     },
 
     /**

@@ -55,8 +55,8 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
             amount: invoice.charged,
             paymentMethodId: input.paymentMethod.paymentMethodId,
             ...customerOf(input.paymentMethod),
-            description: `Invoice ${invoice.id} (${invoice.reason})`,
-            metadata: { invoice_id: invoice.id, team_id: invoice.team_id },
+            description: `Invoice ${invoice.number} (${invoice.reason})`, // the number the customer's invoice and statement show
+            metadata: { invoice_id: invoice.id, invoice_number: invoice.number, team_id: invoice.team_id },
           })
           .catch((error: unknown) => {
             countCharge(provider.name, 'failed', invoice.charged);

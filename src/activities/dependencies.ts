@@ -3,6 +3,7 @@ import type { EmailSettings } from '../email/settings';
 import type { PaymentProvider, PaymentProviders } from '../payments/payment-provider';
 import type { StripeInvoices } from '../payments/stripe-invoices';
 import type { WebhookHttpOptions } from '../webhooks/delivery';
+import type { SellerSettings } from './documents';
 
 /** What the billing activities are built with: the ledger, the payment provider(s), and a clock. */
 export interface BillingDependencies {
@@ -15,6 +16,8 @@ export interface BillingDependencies {
   now?: () => Date;
   /** How emails are sent; by default from the environment (SMTP_URL, or .eml files in DATA_DIR). */
   email?: EmailSettings;
+  /** Who issues the invoices and credit notes, and where it is established (section 13); DEFAULT_SELLER when absent. */
+  seller?: SellerSettings;
   /** Webhook HTTP settings; tests shorten the receiver's timeout. */
   webhooks?: Partial<WebhookHttpOptions>;
 }

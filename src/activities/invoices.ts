@@ -1,10 +1,12 @@
 import type { Day, Instant } from '../domain/calendar';
 import type { InvoiceLine, InvoiceReason } from '../domain/invoice';
 import { sumCents, type Cents } from '../domain/money';
+import { taxLines } from '../domain/tax';
 import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireCents, requireText } from './failures';
-import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from './ledger-rows';
+import { buyerOf, DEFAULT_SELLER, documentTaxRate, insertNumbered, sellerParty, taxColumns } from './documents';
+import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from './ledger-rows';
 import { availableSources, planColumns, planPayment } from './payment-sources';
 import { lockTeam } from './teams';
 import { invoiceIssued, invoiceVoided } from '../webhooks/ledger-events';
@@ -32,9 +34,12 @@ export interface IssueInvoiceInput {
   at: Instant;
 }
 
-/** An invoice and how it is (to be) paid: total = balanceApplied + creditsApplied + charged. */
+/** An invoice and how it is (to be) paid: total = net + tax = balanceApplied + creditsApplied + charged. */
 export interface InvoiceSummary {
   invoiceId: string;
+  number: string;
+  net: Cents;
+  tax: Cents;
   total: Cents;
   balanceApplied: Cents;
   creditsApplied: Cents;
@@ -47,24 +52,32 @@ export interface CloseInvoiceInput {
   at: Instant;
 }
 
-export function invoiceActivities({ db }: BillingDependencies) {
+export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDependencies) {
   return {
     /**
-     * Writes an open invoice and its lines, with the plan of how it will be paid (section 4) from what the team
-     * has now. The plan holds that balance and those credits for this invoice until it is paid, failed or void.
+     * Writes an open invoice, numbered, with its lines and one tax line at the team's rate on the day it is issued
+     * (section 13), and the plan of how its total (lines + tax) will be paid (section 4) from what the team has now.
+     * The plan holds that balance and those credits for this invoice until it is paid, failed or void. The tax is
+     * decided here, in the issuing transaction, so the workflow's commands are the same taxed or not.
      */
     async issueInvoice(input: IssueInvoiceInput): Promise<InvoiceSummary> {
       requireText(input.key, 'key');
       if (input.lines.length === 0) throw nonRetryable('InvalidInput', `invoice ${input.key} has no lines`);
-      const total = sumCents(input.lines.map((line, i) => requireCents(line.amount, `line ${i + 1} amount`)));
-      if (total < 0) {
-        throw nonRetryable('InvalidInput', `invoice ${input.key} totals ${total}: money owed to the team goes to its balance (creditTeamBalance)`);
+      const amounts = input.lines.map((line, i) => requireCents(line.amount, `line ${i + 1} amount`));
+      const net = sumCents(amounts);
+      if (net < 0) {
+        throw nonRetryable('InvalidInput', `invoice ${input.key} totals ${net}: money owed to the team goes to its balance (creditTeamBalance)`);
       }
       let written = false;
+      let total = net;
       const summary = await db.transaction(async (trx) => {
         await lockTeam(trx, input.teamId);
-        const plan = planPayment(total, await availableSources(trx, input.teamId), input.at);
-        const { row, created } = await insertOnce<InvoiceRow>(trx, 'invoices', {
+        const buyer = await buyerOf(trx, input.teamId);
+        if (!buyer) throw nonRetryable('UnknownTeam', `no team ${input.teamId}`, { teamId: input.teamId });
+        const rate = documentTaxRate(buyer, input.issuedOn, seller);
+        const taxed = taxLines(amounts, rate);
+        const plan = planPayment(taxed.total, await availableSources(trx, input.teamId), input.at);
+        const { row, created } = await insertNumbered<InvoiceRow>(trx, 'invoices', {
           id: newId('inv'),
           team_id: input.teamId,
           idempotency_key: input.key,
@@ -74,12 +87,21 @@ export function invoiceActivities({ db }: BillingDependencies) {
           due_on: input.dueOn ?? null,
           period_start: input.periodStart ?? null,
           period_end: input.periodEnd ?? null,
-          total,
+          total: taxed.total,
+          tax: taxed.tax,
+          ...taxColumns(rate),
+          seller: JSON.stringify(sellerParty(seller)),
+          buyer: JSON.stringify(buyer),
           ...planColumns(plan),
           workflow_id: input.workflowId,
           run_id: input.runId,
-        }, ['team_id', 'reason', 'total']);
+        }, ['team_id', 'reason'], { series: seller.invoicePrefix, on: input.issuedOn });
+        // Its lines are the fact; the tax was decided when it was first written, whatever the team's details are now.
+        if (!created && row.net !== net) {
+          throw nonRetryable('IdempotencyConflict', `invoices key ${input.key} was used with other lines (${row.net}, now ${net})`, { key: input.key });
+        }
         written = created;
+        total = row.total;
         if (created) {
           await trx('invoice_lines').insert(input.lines.map((line, i) => ({
             invoice_id: row.id,
@@ -153,6 +175,9 @@ export function invoiceClosed(invoice: InvoiceRow, why: string, details: Record<
 export function invoiceSummary(row: InvoiceRow): InvoiceSummary {
   return {
     invoiceId: row.id,
+    number: row.number,
+    net: row.net,
+    tax: row.tax,
     total: row.total,
     balanceApplied: row.balance_applied,
     creditsApplied: row.credits_applied,

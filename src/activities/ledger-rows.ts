@@ -21,6 +21,16 @@ export interface InvoiceRow {
   due_on: Day | null;
   period_start: Day | null;
   period_end: Day | null;
+  /** INV-2026-000001: taken in the transaction that issued the invoice. */
+  number: string;
+  /** Σ lines. */
+  net: Cents;
+  /** One tax line: round(tax_rate_bp × net ÷ 10000), once (section 13). */
+  tax: Cents;
+  tax_rate_bp: number;
+  tax_treatment: 'standard' | 'reverse_charge' | 'untaxed';
+  tax_country: string | null;
+  /** net + tax: what the balance, credits and card pay. */
   total: Cents;
   balance_applied: Cents;
   credits_applied: Cents;
@@ -85,6 +95,12 @@ export async function insertOnce<Row extends object>(
   if (inserted) return { row: inserted as Row, created: true };
   const stored = (await db(table).where({ idempotency_key: row.idempotency_key }).first()) as Record<string, unknown> | undefined;
   if (!stored) throw new Error(`${table} row ${row.idempotency_key} conflicted but cannot be read`); // retryable
+  requireSameFacts(table, stored, row, facts);
+  return { row: stored as Row, created: false };
+}
+
+/** The row stored under a key answers for `row` only if their `facts` columns agree; else the caller reused a key. */
+export function requireSameFacts(table: string, stored: Record<string, unknown>, row: Record<string, unknown> & { idempotency_key: string }, facts: readonly string[]): void {
   for (const column of facts) {
     if (!sameFact(stored[column], row[column])) {
       throw nonRetryable('IdempotencyConflict', `${table} key ${row.idempotency_key} was used with another ${column}`, {
@@ -92,7 +108,6 @@ export async function insertOnce<Row extends object>(
       });
     }
   }
-  return { row: stored as Row, created: false };
 }
 
 /** A row that names a team (or invoice) the ledger does not have: a retry cannot fix it. */

@@ -1,6 +1,7 @@
 // Invoice first at Stripe (section 7, issue 6): an open invoice of ours becomes a Stripe invoice collected by
 // `send_invoice` (emailed, paid on Stripe's hosted page), and is voided there when ours is. Our invoice stays the
 // record; Stripe's id is kept on it. Requests carry keys made from our invoice's business key (stripe-invoices.ts).
+import { formatRate } from '../domain/tax';
 import type { Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import { atDueDateVoid, daysUntilDue, providerInvoiceLines } from '../domain/provider-invoices';
@@ -54,8 +55,12 @@ export function providerInvoiceActivities({ db, stripeInvoices }: BillingDepende
           idempotencyKey: invoice.idempotency_key,
           customerId: input.customerId,
           daysUntilDue: daysUntilDue(invoice.issued_on, invoice.due_on),
-          lines: providerInvoiceLines({ lines, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied }),
-          metadata: { team_id: invoice.team_id, invoice_id: invoice.id }, // how the `invoice.paid` webhook finds the team
+          lines: providerInvoiceLines({
+            lines, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied,
+            tax: { description: `VAT ${formatRate(invoice.tax_rate_bp)} (${invoice.tax_country ?? ''})`, amount: invoice.tax },
+          }),
+          // How the `invoice.paid` webhook finds the team; the number is the one on our invoice.
+          metadata: { team_id: invoice.team_id, invoice_id: invoice.id, invoice_number: invoice.number },
         })
         .catch((error: unknown) => {
           throw paymentFailure(error, context);

@@ -1,8 +1,10 @@
-import type { Instant } from '../domain/calendar';
+import { dayOf, type Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
 import { insertOnce, newId, type PaymentRow } from './ledger-rows';
+import { issueCreditNote } from './credit-notes';
+import { DEFAULT_SELLER } from './documents';
 
 export interface RefundPaymentInput {
   /** e.g. `<payment key>:refund`: the provider refunds once per key. */
@@ -27,7 +29,7 @@ interface RefundRow {
   amount: Cents;
 }
 
-export function refundActivities({ db, payments }: BillingDependencies) {
+export function refundActivities({ db, payments, seller = DEFAULT_SELLER }: BillingDependencies) {
   return {
     /**
      * Refunds a payment to its payment method (section 10) and records it on the payment. Whether the refund is
@@ -66,6 +68,10 @@ export function refundActivities({ db, payments }: BillingDependencies) {
               status: trx.raw("CASE WHEN refunded_amount + ? = amount THEN 'refunded' ELSE 'partially_refunded' END", [refund.amount]),
               updated_at: trx.fn.now(),
             });
+          // Section 13: the refund of a whole payment is a credit note of its whole invoice, in the same transaction.
+          if (payment.invoice_id && payment.refunded_amount === 0 && refund.amount === payment.amount) {
+            await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: payment.invoice_id, reason: 'refund', to: 'card', on: dayOf(input.at), at: input.at });
+          }
         }
         return stored.row;
       });

@@ -13,6 +13,7 @@ import { requestContext } from './middleware/request-context';
 import { metrics } from '../observability/metrics';
 import { openApiDocument } from './openapi';
 import { notFound, problemHandler } from './problem';
+import { billingDetailsRoutes } from './routes/billing-details';
 import { billingHistoryRoutes } from './routes/billing-history';
 import { billingManagerRoutes } from './routes/billing-managers';
 import { invitationRoutes } from './routes/invitations';
@@ -32,6 +33,7 @@ import { teamRoutes } from './routes/teams';
 import { userRoutes } from './routes/users';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { entitlementRoutes } from './routes/entitlements';
+import { exportRoutes } from './routes/exports';
 import { teamWorkflows } from './team-workflows';
 import { subscriptionReader } from './subscription-views';
 import { billingManagerInvitations } from '../invitations';
@@ -64,6 +66,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     subscriptionRoutes(ctx, workflows, subscription),
     seatRoutes(ctx, workflows, subscription),
     paymentMethodRoutes(ctx, workflows),
+    billingDetailsRoutes(ctx),
     billingHistoryRoutes(ctx, ledger),
     refundRoutes(ctx, ledger, workflows),
     creditRoutes(ctx),
@@ -74,6 +77,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     portalSessionRoutes(ctx),
     webhookEndpointRoutes(ctx),
     entitlementRoutes(ctx, subscription),
+    exportRoutes(ctx),
   ]) {
     v1.use(routes);
   }

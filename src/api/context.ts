@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
+import { taxIdValidator, type TaxIdValidator } from '../billing-details/tax-ids';
 import type Stripe from 'stripe';
 import { createDirectory, type Directory } from '../accounts/directory';
-import type { Config } from '../config';
+import { sellerSettings, type Config } from '../config';
+import type { SellerSettings } from '../activities/documents';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { PaymentProvider } from '../payments';
@@ -19,6 +21,8 @@ export interface ApiDeps {
   payments?: PaymentProvider;
   /** For SetupIntents; by default a client for STRIPE_SECRET_KEY, none without one. */
   stripe?: Stripe | null;
+  /** Checks tax IDs; offline (format and checksum) unless an online check is plugged in. */
+  taxIds?: TaxIdValidator;
 }
 
 /** What route modules receive: the deps, the services built on them, and the list operations register in. */
@@ -27,8 +31,11 @@ export interface ApiContext extends Required<Pick<ApiDeps, 'config' | 'db' | 'te
   stripe: Stripe | null;
   directory: Directory;
   operations: AnyOperation[];
+  taxIds: TaxIdValidator;
+  /** Who issues the documents (configuration); quotes and exports use it as the issuing activities do. */
+  seller: SellerSettings;
 }
 
 export function apiContext(deps: ApiDeps & { serviceToken: string; payments: PaymentProvider; stripe: Stripe | null }): ApiContext {
-  return { ...deps, directory: createDirectory(deps.db), operations: [] };
+  return { ...deps, directory: createDirectory(deps.db), operations: [], taxIds: deps.taxIds ?? taxIdValidator(), seller: sellerSettings(deps.config) };
 }

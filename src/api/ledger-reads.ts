@@ -3,8 +3,9 @@ import type { Db } from '../db/knex';
 import { workflowRunHistoryUrl, type TemporalUi } from '../observability/temporal-ui-links';
 
 const invoiceColumns = {
-  id: 'id', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
-  periodStart: 'period_start', periodEnd: 'period_end', total: 'total', balanceApplied: 'balance_applied',
+  id: 'id', number: 'number', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
+  periodStart: 'period_start', periodEnd: 'period_end', net: 'net', tax: 'tax', taxRateBasisPoints: 'tax_rate_bp',
+  taxTreatment: 'tax_treatment', taxCountry: 'tax_country', seller: 'seller', buyer: 'buyer', total: 'total', balanceApplied: 'balance_applied',
   creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at', workflowId: 'workflow_id', runId: 'run_id',
 };
 const paymentColumns = {
@@ -54,6 +55,28 @@ export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } 
         db('payments').where({ invoice_id: invoiceId }).orderBy('paid_at').select(paymentColumns),
       ]);
       return { ...evidence(invoice), lines, payments };
+    },
+
+    /** Credit notes (section 13), newest first: each with the number of the invoice it corrects and its lines. */
+    async creditNotes(teamId: string) {
+      const notes = await db('credit_notes')
+        .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
+        .where({ 'credit_notes.team_id': teamId })
+        .orderBy([{ column: 'credit_notes.issued_on', order: 'desc' }, { column: 'credit_notes.number', order: 'desc' }])
+        .select({
+          id: 'credit_notes.id', number: 'credit_notes.number', invoiceId: 'invoices.id', invoiceNumber: 'invoices.number', reason: 'credit_notes.reason',
+          to: 'credit_notes.to', currency: 'credit_notes.currency', issuedOn: 'credit_notes.issued_on', net: 'credit_notes.net', tax: 'credit_notes.tax',
+          taxRateBasisPoints: 'credit_notes.tax_rate_bp', taxTreatment: 'credit_notes.tax_treatment', taxCountry: 'credit_notes.tax_country',
+          seller: 'credit_notes.seller', buyer: 'credit_notes.buyer', total: 'credit_notes.total',
+          // How the corrected invoice was paid: a refund gives each part back the way it came (section 10).
+          invoiceBalanceApplied: 'invoices.balance_applied', invoiceCreditsApplied: 'invoices.credits_applied', invoiceCharged: 'invoices.charged',
+        });
+      const lines = await db('credit_note_lines').whereIn('credit_note_id', notes.map((note: { id: string }) => note.id)).orderBy('position')
+        .select({ creditNoteId: 'credit_note_id' }, 'kind', 'description', 'amount');
+      return notes.map((note: { id: string }) => ({
+        ...note,
+        lines: lines.filter((line: { creditNoteId: string }) => line.creditNoteId === note.id).map(({ creditNoteId: _id, ...line }: { creditNoteId: string }) => line),
+      }));
     },
 
     payments(teamId: string): Promise<PaymentRecord[]> {

@@ -37,7 +37,7 @@ function describe(op: AnyOperation): ZodOpenApiOperationObject {
     },
     ...(op.body ? { requestBody: { content: { 'application/json': { schema: op.body } } } } : {}),
     responses: {
-      [op.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: op.response } } },
+      [op.status ?? 200]: { description: 'OK', content: { [op.mediaType ?? 'application/json']: { schema: op.response } } },
       ...Object.fromEntries([...new Set(errors)].map((status) => [status, problemResponse(ERROR_TEXT[status] ?? 'Error')])),
     },
   };

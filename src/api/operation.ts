@@ -19,7 +19,7 @@ export type Access =
   | { kind: 'team'; actions: readonly BillingAction[]; description?: string };
 
 export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI style: `/v1/teams/{teamId}`. */
   path: string;
   summary: string;
@@ -29,6 +29,8 @@ export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B exten
   query?: Q;
   body?: B;
   response: z.ZodType;
+  /** What a success answers: JSON unless told (an export answers CSV text). */
+  mediaType?: 'application/json' | 'text/csv';
   /** The success status; 200 unless told. */
   status?: 200 | 201 | 202;
   /** Statuses this operation may answer beside the success and the ones every route has. */
@@ -73,7 +75,8 @@ export function operation<P extends z.ZodType = None, Q extends z.ZodType = None
         params: valid.path, query: valid.query, body: valid.body,
         principal: req.principal!, team: res.locals.team as TeamAccess, req, res,
       });
-      res.status(spec.status ?? 200).json(result);
+      if (spec.mediaType === 'text/csv') res.status(spec.status ?? 200).type('text/csv').send(String(result));
+      else res.status(spec.status ?? 200).json(result);
     } catch (error) {
       next(error);
     }

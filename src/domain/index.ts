@@ -18,3 +18,4 @@ export * from './roles';
 export * from './invitations';
 export * from './manual-invoicing';
 export * from './provider-invoices';
+export * from './tax';

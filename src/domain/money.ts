@@ -78,6 +78,21 @@ export function prorate(price: Cents, count: number, days: number, daysInPeriod:
   return divideRounded(numerator, daysInPeriod);
 }
 
+/** Basis points in a whole: 10000 bp = 100%. */
+export const BASIS_POINTS = 10_000;
+
+/**
+ * `basisPoints` of `amount` (1900 bp = 19%): amount × basisPoints ÷ 10000, rounded once, half away from zero.
+ * A tax line goes through it once per document (section 13); a negative amount gives the mirror image.
+ */
+export function basisPointsOf(amount: Cents, basisPoints: number): Cents {
+  assertCents(amount, 'amount');
+  if (!Number.isSafeInteger(basisPoints) || basisPoints < 0) throw new RangeError(`basisPoints must be a non-negative integer, got ${basisPoints}`);
+  const numerator = amount * basisPoints;
+  if (!Number.isSafeInteger(numerator)) return divideRoundedBig(BigInt(amount) * BigInt(basisPoints), BASIS_POINTS); // exact product
+  return divideRounded(numerator, BASIS_POINTS);
+}
+
 /** price × count, checked to stay a safe integer. */
 export function multiply(price: Cents, count: number): Cents {
   assertCents(price, 'price');

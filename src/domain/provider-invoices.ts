@@ -16,15 +16,18 @@ export function daysUntilDue(issuedOn: Day, dueOn: Day): number {
 }
 
 /**
- * Our lines, then the team balance and credits that pay part of it (section 4) as negative lines, so the provider's
- * total is what our invoice charges and the customer sees why it differs from the order's price.
+ * Our lines, our one tax line (section 13), then the team balance and credits that pay part of it (section 4) as
+ * negative lines, so the provider's total is what our invoice charges and the customer sees why it differs from the
+ * order's price.
  */
 export function providerInvoiceLines(invoice: {
   lines: readonly ProviderInvoiceLine[];
+  tax?: ProviderInvoiceLine;
   balanceApplied: Cents;
   creditsApplied: Cents;
 }): ProviderInvoiceLine[] {
   const lines = invoice.lines.map(({ description, amount }) => ({ description, amount }));
+  if (invoice.tax && invoice.tax.amount !== 0) lines.push({ ...invoice.tax });
   if (invoice.balanceApplied > 0) lines.push({ description: 'Paid from the team balance', amount: -invoice.balanceApplied });
   if (invoice.creditsApplied > 0) lines.push({ description: 'Paid with credits', amount: -invoice.creditsApplied });
   return lines;

@@ -15,9 +15,14 @@ const ALIASES: Readonly<Record<string, string>> = { EL: 'GR', UK: 'GB' };
 const HOUR_MS = 3_600_000;
 export const REFUND_WINDOW_HOURS = { standard: 72, euUk: 14 * 24 } as const;
 
-export function isEuOrUk(country: string): boolean {
+/** The ISO 3166-1 alpha-2 code of a country as given (`de`, `EL`, `UK` → DE, GR, GB). */
+export function countryCode(country: string): string {
   const code = country.trim().toUpperCase();
-  return EU_AND_UK_COUNTRIES.includes(ALIASES[code] ?? code);
+  return ALIASES[code] ?? code;
+}
+
+export function isEuOrUk(country: string): boolean {
+  return EU_AND_UK_COUNTRIES.includes(countryCode(country));
 }
 
 export function refundWindowHours(country: string | null | undefined): number {

@@ -4,6 +4,8 @@ import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivities } from '../activities';
 import type { Db } from '../db/knex';
 import { dayOf, epochMs, instantFromEpochMs, MS_PER_DAY, type Cents, type Day } from '../domain';
+import { setBillingDetails } from '../billing-details/billing-details';
+import { taxIdValidator } from '../billing-details/tax-ids';
 import { registerSearchAttributes } from '../infra/search-attributes';
 import { createTimeSkippingEnv } from '../infra/time-skipping';
 import { workflowBundle } from '../infra/workflow-bundle';
@@ -30,6 +32,8 @@ export interface SimulatedTeamOptions {
   start: Day;
   members: number;
   billingCountry?: string;
+  /** A VAT ID of the billing country: a business for tax (section 13). */
+  taxId?: string;
   /** A sandbox test card (`pm_card_visa` by default); null for no payment method. */
   card?: string | null;
   /** Credits already contributed to the team, granted on `start`. */
@@ -85,6 +89,10 @@ export class SimulationEngine {
     const clockOffsetMs = epochMs(start) + NOON - (await this.env.currentTimeMs());
     const team = { name: `Team ${teamId}`, billingCountry: options.billingCountry ?? 'US' };
     await this.activities.ensureTeam({ teamId, ...team });
+    if (options.taxId) {
+      const set = await setBillingDetails(this.db, taxIdValidator(), teamId, { legalName: team.name, address: '', country: team.billingCountry, taxId: options.taxId });
+      if (!set.ok) throw new RangeError(`${set.field}: ${set.message}`);
+    }
     const acquiredAt = `${start}T00:00:00.000Z`;
     if (options.credits) {
       await this.activities.grantTeamCredits({ key: `${teamId}:opening-credits`, teamId, amount: options.credits, acquiredAt, source: 'opening' });

@@ -6,13 +6,19 @@ export interface SimulationReport {
   invoices: {
     on: Day;
     reason: string;
+    /** INV-2026-000001. */
+    number: string;
     lines: { description: string; amount: number }[];
+    /** One tax line (section 13); 0 where untaxed. total = Σ lines + tax. */
+    tax: number;
     total: number;
     balanceApplied: number;
     creditsApplied: number;
     charged: number;
     status: 'paid' | 'open' | 'failed' | 'void';
   }[];
+  /** Money given back on issued invoices (section 13), in date order; totals are negative. */
+  creditNotes: { on: Day; number: string; invoice: string; lines: { description: string; amount: number }[]; tax: number; total: number; to: 'card' | 'balance' }[];
   balance: { on: Day; amount: number; reason: string }[];
   notifications: { on: Day; kind: string }[];
   final: FinalState;
@@ -43,14 +49,35 @@ export async function ledgerReport(db: Db, teamId: string): Promise<Omit<Simulat
     invoices: invoices.map((invoice) => ({
       on: invoice.issued_on,
       reason: invoice.reason,
+      number: invoice.number,
       lines: lines.filter((line) => line.invoice_id === invoice.id).map((line) => ({ description: line.description, amount: line.amount })),
+      tax: invoice.tax,
       total: invoice.total,
       balanceApplied: invoice.balance_applied,
       creditsApplied: invoice.credits_applied,
       charged: invoice.status === 'paid' ? invoice.charged : 0, // what the card actually paid
       status: invoice.status,
     })),
+    creditNotes: await creditNotesReport(db, teamId),
     balance: balance.map((row) => ({ on: row.on, amount: row.amount, reason: row.reason })),
     notifications: notifications.map((row) => ({ on: row.on, kind: row.kind })),
   };
+}
+
+async function creditNotesReport(db: Db, teamId: string): Promise<SimulationReport['creditNotes']> {
+  const notes = await db('credit_notes')
+    .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
+    .where({ 'credit_notes.team_id': teamId })
+    .orderBy([{ column: 'credit_notes.issued_on' }, { column: 'credit_notes.number' }])
+    .select('credit_notes.*', 'invoices.number as invoice_number');
+  const lines = await db('credit_note_lines').whereIn('credit_note_id', notes.map((note) => note.id)).orderBy(['credit_note_id', 'position']);
+  return notes.map((note) => ({
+    on: note.issued_on,
+    number: note.number,
+    invoice: note.invoice_number,
+    lines: lines.filter((line) => line.credit_note_id === note.id).map((line) => ({ description: line.description, amount: line.amount })),
+    tax: note.tax,
+    total: note.total,
+    to: note.to,
+  }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTaxIdOffline } from '../billing-details/tax-ids';
 import { compareDays, isDay, type Day } from '../domain';
 
 /** The scenario format of shared/spec/simulation.md: a team's timeline of UTC calendar days. */
@@ -40,12 +41,18 @@ export const scenarioSchema = z
       country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US or DE').default('US'),
       credits: z.number().int().min(0).max(1_000_000_000).default(0),
       balance: z.number().int().min(0).max(1_000_000_000).default(0),
+      /** A VAT ID of `country`: the team is a business for tax (section 13). */
+      taxId: z.string().min(2).max(40).optional(),
     }),
     events: z.array(event).max(10_000).default([]),
   })
   .superRefine((scenario, ctx) => {
     if (compareDays(scenario.start, scenario.until) >= 0) {
       ctx.addIssue({ code: 'custom', path: ['until'], message: `must be after start (${scenario.start})` });
+    }
+    if (scenario.team.taxId !== undefined) {
+      const verdict = checkTaxIdOffline(scenario.team.taxId, scenario.team.country);
+      if (!verdict.valid) ctx.addIssue({ code: 'custom', path: ['team', 'taxId'], message: verdict.reason });
     }
     scenario.events.forEach((e, i) => {
       if (compareDays(e.on, scenario.start) < 0 || compareDays(e.on, scenario.until) >= 0) {

@@ -1,5 +1,6 @@
 // What each ledger fact tells the platform. Called by the activities that write the fact, inside their
 // transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
+import type { CreditNoteRow } from '../activities/credit-notes';
 import type { DbOrTrx, InvoiceRow } from '../activities/ledger-rows';
 import type { Day } from '../domain';
 import { queueNotificationEmails } from '../email/outbox';
@@ -19,18 +20,22 @@ export interface NotificationRow {
 
 function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   return {
-    invoiceId: invoice.id, reason: invoice.reason, status: invoice.status, currency: 'usd',
+    invoiceId: invoice.id, number: invoice.number, reason: invoice.reason, status: invoice.status, currency: 'usd',
     issuedOn: invoice.issued_on, dueOn: invoice.due_on, periodStart: invoice.period_start, periodEnd: invoice.period_end,
-    total: invoice.total, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied, charged: invoice.charged,
+    net: invoice.net, tax: invoice.tax, taxRateBasisPoints: invoice.tax_rate_bp, taxTreatment: invoice.tax_treatment, total: invoice.total, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied, charged: invoice.charged,
   };
 }
 
 const startOf = (day: Day) => `${day}T00:00:00.000Z`;
 
-/** A new invoice; an immediate plan change (its invoice key ends `<plan>-<interval>`) changes the subscription now. */
+/**
+ * A new invoice, final at once: numbered, its tax decided (invoice.finalized). An immediate plan change (its invoice
+ * key ends `<plan>-<interval>`) changes the subscription now.
+ */
 export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
+  await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
   if (invoice.reason !== 'plan_change') return;
   const [, plan, interval] = /:(\w+)-(month|year)$/.exec(invoice.idempotency_key) ?? [];
   await recordWebhookEvent(trx, {
@@ -57,6 +62,17 @@ export async function invoicePaid(trx: DbOrTrx, invoice: InvoiceRow, at: string)
 
 export async function invoiceVoided(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
   await recordWebhookEvent(trx, { teamId: invoice.team_id, occurredAt: at, key: `${invoice.idempotency_key}:invoice.voided`, type: 'invoice.voided', data: invoiceData(invoice) });
+}
+
+/** A credit note: its number, the invoice it corrects, its amounts (negative) and where the money went. */
+export async function creditNoteCreated(trx: DbOrTrx, note: CreditNoteRow, invoice: InvoiceRow, at: string): Promise<void> {
+  await recordWebhookEvent(trx, {
+    teamId: note.team_id, occurredAt: at, key: `${note.idempotency_key}:credit_note.created`, type: 'credit_note.created',
+    data: {
+      creditNoteId: note.id, number: note.number, invoiceId: invoice.id, invoiceNumber: invoice.number, reason: note.reason, to: note.to,
+      currency: 'usd', issuedOn: note.issued_on, net: note.net, tax: note.tax, taxRateBasisPoints: note.tax_rate_bp, total: note.total,
+    },
+  });
 }
 
 /** An in-product notice: its emails are queued, and the events it stands for recorded. */

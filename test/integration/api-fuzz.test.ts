@@ -78,7 +78,7 @@ const headers = fc.record({
 type BodyOf = typeof body extends fc.Arbitrary<infer T> ? T : never;
 type HeadersOf = typeof headers extends fc.Arbitrary<infer T> ? T : never;
 
-async function send(op: { method: 'get' | 'post' | 'delete'; path: string }, sent: BodyOf, h: HeadersOf) {
+async function send(op: { method: 'get' | 'post' | 'put' | 'delete'; path: string }, sent: BodyOf, h: HeadersOf) {
   let test = request(api.app)[op.method](op.path);
   const auth = h.authorization === 'owner' ? `Bearer ${owner.token}` : h.authorization === 'platform' ? `Bearer ${api.serviceToken}` : h.authorization;
   if (auth) test = test.set('authorization', auth);

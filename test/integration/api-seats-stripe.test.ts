@@ -74,7 +74,7 @@ async function stripeTeamOrdering(seats: number) {
 }
 
 async function ledgerInvoice(invoiceId: string) {
-  return api.db('invoices').where({ id: invoiceId }).first('idempotency_key', 'status', 'provider_invoice_id', 'provider_invoice_url', 'team_id');
+  return api.db('invoices').where({ id: invoiceId }).first('idempotency_key', 'number', 'status', 'provider_invoice_id', 'provider_invoice_url', 'team_id');
 }
 
 test('the workflow sends the order through Stripe; invoice.paid records the payment and starts the order, once however often it comes', async () => {
@@ -89,7 +89,7 @@ test('the workflow sends the order through Stripe; invoice.paid records the paym
   // What our code sent: Stripe's due date is finalization + 30 days, ours issue + 30; keys from our invoice's key.
   expect(create).toHaveBeenCalledTimes(1);
   expect(create).toHaveBeenCalledWith(
-    expect.objectContaining({ customer: customerId, collection_method: 'send_invoice', days_until_due: 30, metadata: { team_id: teamId, invoice_id: invoiceId } }),
+    expect.objectContaining({ customer: customerId, collection_method: 'send_invoice', days_until_due: 30, metadata: { team_id: teamId, invoice_id: invoiceId, invoice_number: row.number } }),
     { idempotencyKey: `${row.idempotency_key}:invoice` },
   );
   expect(finalize).toHaveBeenCalledWith(row.provider_invoice_id, {}, { idempotencyKey: `${row.idempotency_key}:finalize` });

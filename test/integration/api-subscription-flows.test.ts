@@ -127,7 +127,8 @@ test('a payment is refunded within 72 hours (US) and not after; 14 days in the E
     await api.db('payments').where({ id: payment.id }).update({ paid_at: new Date(Date.now() - ageHours * 3_600_000) });
     const refund = await api.call(as, 'post', `/v1/teams/${teamId}/payments/${payment.id}/refund`).expect(status);
     if (status === 201) {
-      expect(refund.body).toMatchObject({ paymentId: payment.id, amount: 1200, periodEndedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), restricted: false });
+      // What was paid: 1200, and in France 1200 + 20% VAT (section 13).
+      expect(refund.body).toMatchObject({ paymentId: payment.id, amount: country === 'FR' ? 1440 : 1200, periodEndedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), restricted: false });
       expect(await api.db('payments').where({ id: payment.id }).first('status')).toEqual({ status: 'refunded' });
       // The refunded period ends: Free from today, nothing left to renew.
       expect(await api.state(teamId)).toMatchObject({ plan: 'free', status: 'free', period: null, nextEventOn: null });

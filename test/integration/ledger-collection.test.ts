@@ -174,7 +174,7 @@ describe('200 concurrent calls for one key', () => {
 
 describe('invoice first', () => {
   async function seatInvoice(teamId: string, reason: 'seat_order' | 'seat_addition', amount: number) {
-    await billing.ensureTeam({ teamId, name: teamId, billingCountry: 'NL' });
+    await billing.ensureTeam({ teamId, name: teamId, billingCountry: 'US' }); // untaxed: O1's figures as they stand
     return billing.issueInvoice({
       key: `${teamId}:2026-07-02:${reason}`, teamId, reason, issuedOn: '2026-07-02', dueOn: '2026-08-01', workflowId: 'w', runId: 'r', at,
       lines: [{ kind: reason === 'seat_order' ? 'seat_order' : 'seats_added', description: `3 basic seats (${reason})`, amount, quantity: 3 }],

@@ -15,7 +15,7 @@ let unpaid: InvoiceSummary;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   billing = createBillingActivities({ db: testDb.db, payments: { sandbox: createSandboxProvider({ db: testDb.db }) }, now: () => new Date(at) });
-  await billing.ensureTeam({ teamId, name: 'Idem', billingCountry: 'FR' });
+  await billing.ensureTeam({ teamId, name: 'Idem', billingCountry: 'US' });
   const invoice = (key: string, reason: 'renewal' | 'seat_order', amount: number) =>
     billing.issueInvoice({
       key: `${teamId}:${key}`, teamId, reason, issuedOn: '2026-06-20', dueOn: '2026-07-20', workflowId: 'team:idem', runId: 'run-1', at,
@@ -32,7 +32,7 @@ const paymentOf = async (invoiceId: string) => ((await testDb.db('payments').whe
 
 // [activity, the call, the table it writes, the rows it must leave there]
 const calls: [string, () => Promise<unknown>, string, () => Record<string, unknown>][] = [
-  ['ensureTeam', () => billing.ensureTeam({ teamId, name: 'Idem', billingCountry: 'FR' }), 'teams', () => ({ id: teamId })],
+  ['ensureTeam', () => billing.ensureTeam({ teamId, name: 'Idem', billingCountry: 'US' }), 'teams', () => ({ id: teamId })],
   [
     'issueInvoice',
     () => billing.issueInvoice({

@@ -27,8 +27,8 @@ beforeAll(async () => {
   app = createApi({ config, db: testDb.db, temporal: new Client({ connection }), logger: pino({ level: 'fatal' }), serviceToken });
   await testDb.db('teams').insert({ id: 'team-ops', name: 'Ops', billing_country: 'US' });
   await testDb.db('invoices').insert([
-    { id: 'inv_wf', team_id: 'team-ops', idempotency_key: 'team-ops:subscribe:2026-05-20', reason: 'subscribe', status: 'paid', issued_on: '2026-05-20', total: 1200, charged: 1200, workflow_id: 'team:team-ops', run_id: 'run-1' },
-    { id: 'inv_manual', team_id: 'team-ops', idempotency_key: 'team-ops:manual:2026-05-21', reason: 'seat_order', status: 'open', issued_on: '2026-05-21', total: 500 },
+    { id: 'inv_wf', team_id: 'team-ops', idempotency_key: 'team-ops:subscribe:2026-05-20', number: 'INV-2026-000001', reason: 'subscribe', status: 'paid', issued_on: '2026-05-20', total: 1200, charged: 1200, workflow_id: 'team:team-ops', run_id: 'run-1' },
+    { id: 'inv_manual', team_id: 'team-ops', idempotency_key: 'team-ops:manual:2026-05-21', number: 'INV-2026-000002', reason: 'seat_order', status: 'open', issued_on: '2026-05-21', total: 500 },
   ]);
 }, 60_000);
 

@@ -92,7 +92,7 @@ test('triggered on demand, the sweep starts a terminated team workflow again fro
   await waitFor(async () => (await testDb.db('teams').where({ id: drifting }).first('id')) as { id: string } | undefined);
   const period = { start: today, end: addDays(today, 30) };
   await testDb.db('invoices').insert({
-    id: `inv_${suffix}`, team_id: drifting, idempotency_key: `${drifting}:subscribe:${today}`, reason: 'subscribe', status: 'paid',
+    id: `inv_${suffix}`, team_id: drifting, idempotency_key: `${drifting}:subscribe:${today}`, number: `INV-hand-${suffix}`, reason: 'subscribe', status: 'paid',
     issued_on: today, period_start: period.start, period_end: period.end, total: 3600, charged: 3600,
   });
   await testDb.db('invoice_lines').insert({

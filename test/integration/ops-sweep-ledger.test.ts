@@ -18,7 +18,7 @@ async function periodInvoice(teamId: string, lines: Record<string, unknown>[]): 
   const { db } = testDb;
   await db('teams').insert({ id: teamId, name: `Team ${teamId}` });
   await db('invoices').insert({
-    id: `inv_${teamId}`, team_id: teamId, idempotency_key: `${teamId}:renewal:${period.start}`, reason: 'renewal', status: 'paid',
+    id: `inv_${teamId}`, team_id: teamId, idempotency_key: `${teamId}:renewal:${period.start}`, number: `INV-hand-${teamId}`, reason: 'renewal', status: 'paid',
     issued_on: period.start, period_start: period.start, period_end: period.end, total: 0,
   });
   await db('invoice_lines').insert(lines.map((line, i) => ({ invoice_id: `inv_${teamId}`, position: i + 1, amount: 0, ...line })));

@@ -1,8 +1,10 @@
 import { createServer, request as forward, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createBillingActivities } from '../../src/activities';
 import { PaymentDeclined, PaymentProviderUnavailable } from '../../src/payments/payment-provider';
 import { createStripeClient } from '../../src/payments/stripe-client';
 import { chargeOutcome, createStripeProvider } from '../../src/payments/stripe-provider';
+import { createTestDatabase } from '../support/database';
 import { integrationEnv } from '../support/integration-env';
 
 // stripe-mock answers from canned fixtures, so these tests check what we send (through a recording proxy in
@@ -135,4 +137,26 @@ test('a payment method is held by the customer Stripe has it attached to, or by 
   // stripe-mock's payment method is attached to no customer.
   await expect(provider().paymentMethodHolder('pm_1Abc')).resolves.toEqual({ kind: 'unattached' });
   expect(recorded.map((r) => [r.method, r.path])).toEqual([['GET', '/v1/payment_methods/pm_1Abc']]);
+});
+
+test('a charge for an invoice carries its number, in the description and the metadata the Stripe dashboard shows', async () => {
+  const testDb = await createTestDatabase();
+  try {
+    const billing = createBillingActivities({ db: testDb.db, payments: { stripe: provider() } });
+    await billing.ensureTeam({ teamId: 'team-stripe', name: 'Stripe team', billingCountry: 'DE' });
+    const invoice = await billing.issueInvoice({
+      key: 'team-stripe:subscribe:2026-05-20', teamId: 'team-stripe', reason: 'subscribe', issuedOn: '2026-05-20', workflowId: 'w', runId: 'r', at: '2026-05-20T00:00:00Z',
+      lines: [{ kind: 'period', description: 'Basic, monthly, 10 members', amount: 12000, quantity: 10 }],
+    });
+    const paymentMethod = { provider: 'stripe', paymentMethodId: 'pm_card_visa', customerId: 'cus_123' } as const;
+    // stripe-mock's canned intent is a decline; what matters here is what was sent.
+    await expect(billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod, at: '2026-05-20T00:00:01Z' })).rejects.toMatchObject({ type: 'PaymentDeclined' });
+    const sent = recorded.find((r) => r.path === '/v1/payment_intents')!.body;
+    expect(sent.get('amount')).toBe('14280'); // 12000 + 19% German VAT
+    expect(sent.get('description')).toBe(`Invoice ${invoice.number} (subscribe)`);
+    expect(sent.get('metadata[invoice_number]')).toBe(invoice.number);
+    expect(invoice.number).toMatch(/^INV-2026-\d{6}$/);
+  } finally {
+    await testDb.drop();
+  }
 });

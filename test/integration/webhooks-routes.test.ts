@@ -30,7 +30,7 @@ test('register, receive a subscription’s events in order, list them with their
   const teamId = await harness.createTeam(owner.id);
   await harness.call(harness.actingFor(owner.id), 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
 
-  const expected = ['invoice.created', 'invoice.paid', 'subscription.activated'];
+  const expected = ['invoice.created', 'invoice.finalized', 'invoice.paid', 'subscription.activated'];
   const got = await harness.eventually(async () => {
     const mine = receiver.received.filter((r) => r.payload.teamId === teamId);
     return mine.length >= expected.length ? mine : undefined;

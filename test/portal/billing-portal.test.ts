@@ -178,3 +178,25 @@ test('an admin of a team with a seat order adds seats at the quoted price for th
   expect(invoices.body.filter((i: { reason: string }) => i.reason === 'seat_addition')).toEqual([expect.objectContaining({ total: quoted, status: 'paid' })]);
   await portal.screenshot(page, 'seat-order-added');
 });
+
+test('a German team\'s invoice shows its number, net, the VAT line and the total, as the ledger has them', async () => {
+  const { api } = portal;
+  const owner = await api.createUser('Greta');
+  const teamId = await api.createTeam(owner.id, { billingCountry: 'DE' });
+  await api.call(api.actingFor(owner.id), 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  const [invoice] = (await api.call(api.actingFor(owner.id), 'get', `/v1/teams/${teamId}/invoices`).expect(200)).body;
+  expect(invoice).toMatchObject({ number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), tax: invoice.net * 19 / 100, total: invoice.net + invoice.tax });
+
+  const page = await portal.browser();
+  await page.goto((await portal.portalUrl(owner.id, teamId)).url);
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  const card = page.locator(`[data-invoice="${invoice.id}"]`);
+  expect(await card.getByTestId('invoice-number').textContent()).toBe(invoice.number);
+  expect(cents(await card.locator('.amount').textContent())).toBe(invoice.total);
+  await card.getByText('Lines and payment').click();
+  const tax = card.getByTestId('tax');
+  expect(await tax.locator('th').textContent()).toBe('VAT 19% (DE)');
+  expect(cents(await tax.locator('td').textContent())).toBe(invoice.tax);
+  expect(cents(await card.locator('.total').textContent())).toBe(invoice.total);
+  await portal.screenshot(page, 'invoice-with-vat');
+});

@@ -25,7 +25,7 @@ import { integrationEnv } from './integration-env';
 export const WEBHOOK_SECRET = 'whsec_seatbill_api_tests';
 export const VISA = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
 
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete';
 export interface Caller {
   /** Headers every request of this caller carries. */
   headers: Record<string, string>;

@@ -15,7 +15,7 @@ export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Rout
 
   operation(router, ctx, {
     method: 'get', path: '/v1/teams/{teamId}/invoices', tag, summary: 'Invoices, newest first', access: view, params: TeamIdParam,
-    response: list('invoices: total, and how much came from the balance, credits and the card'),
+    response: list('invoices: number, net, tax and total, and how much came from the balance, credits and the card'),
   }, ({ team }) => ledger.invoices(team.teamId));
 
   operation(router, ctx, {
@@ -26,6 +26,11 @@ export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Rout
     if (!invoice) throw problem(404, `team ${team.teamId} has no invoice ${params.invoiceId}`, { field: 'path.invoiceId' });
     return invoice;
   });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/credit-notes', tag, summary: 'Credit notes (money given back on issued invoices), newest first', access: view,
+    params: TeamIdParam, response: list('credit notes: number, the invoice they correct, lines, tax and total (negative), where the money went'),
+  }, ({ team }) => ledger.creditNotes(team.teamId));
 
   operation(router, ctx, {
     method: 'get', path: '/v1/teams/{teamId}/payments', tag, summary: 'Payment history, newest first', access: view, params: TeamIdParam,

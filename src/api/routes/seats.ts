@@ -10,6 +10,7 @@ import {
   type TeamSubscriptionView,
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
+import { teamTaxRate, withTax } from '../tax-estimates';
 import { operation } from '../operation';
 import { problem } from '../problem';
 import { ChargedInvoice, Count, Id, Json, PaidPlan, TeamIdParam } from '../schemas';
@@ -50,7 +51,10 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscripti
     method: 'post', path: '/v1/teams/{teamId}/seat-orders/quote', tag, summary: 'What seats added now, or an order, would cost (nothing is changed)',
     access: { kind: 'team', actions: ['view_billing'] }, params: TeamIdParam, body: SeatQuoteBody, errors: [409, 422],
     response: Json.meta({ description: '{ today, invoice }' }),
-  }, async ({ team, body }) => seatQuote(await subscription(team.teamId), body));
+  }, async ({ team, body }) => {
+    const { today, invoice } = seatQuote(await subscription(team.teamId), body);
+    return { today, invoice: withTax(invoice, await teamTaxRate(ctx.db, ctx.seller, team.teamId, invoice.on)) };
+  });
 
   operation(router, ctx, {
     // Operators record a bank transfer or a card payment they received for an invoice-first order.

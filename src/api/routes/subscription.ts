@@ -10,7 +10,8 @@ import {
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
-import { quote } from '../quotes';
+import { quote, type Quote } from '../quotes';
+import { taxOf, teamTaxRate, withTax } from '../tax-estimates';
 import { ChargedInvoice, Count, Day, Interval as IntervalSchema, InvoiceLine, Json, PendingChange, Plan as PlanSchema, PlanChange, PlanSelection, Subscription, TeamIdParam } from '../schemas';
 import type { SubscriptionReader } from '../subscription-views';
 import type { TeamWorkflows } from '../team-workflows';
@@ -61,8 +62,17 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, su
   operation(router, ctx, {
     method: 'get', path: '/v1/teams/{teamId}/upcoming-invoice', tag, summary: 'The next scheduled charge, line by line (null when none)',
     access: view, params: TeamIdParam,
-    response: z.object({ on: Day, reason: z.string(), lines: z.array(InvoiceLine), total: z.int(), refundsToBalance: z.array(InvoiceLine) }).nullable(),
-  }, ({ team }) => workflows.query(team.teamId, upcomingInvoiceQuery));
+    response: z.object({
+      on: Day, reason: z.string(), lines: z.array(InvoiceLine), net: z.int(), tax: z.int(), total: z.int().meta({ description: 'net + tax' }),
+      taxRateBasisPoints: z.int(), taxTreatment: z.string(), refundsToBalance: z.array(InvoiceLine),
+      refundTax: z.int().meta({ description: "the tax the refunds' credit note adds to the balance" }),
+    }).nullable(),
+  }, async ({ team }) => {
+    const upcoming = await workflows.query(team.teamId, upcomingInvoiceQuery);
+    if (!upcoming) return null;
+    const rate = await teamTaxRate(ctx.db, ctx.seller, team.teamId, upcoming.on);
+    return { ...withTax(upcoming, rate), refundTax: taxOf(upcoming.refundsToBalance, rate) };
+  });
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/quotes', tag, summary: 'What a plan, interval or member change would cost if made now (nothing is changed)',
@@ -70,8 +80,19 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, su
     body: z
       .strictObject({ plan: PlanSchema.optional(), interval: IntervalSchema.optional(), addMembers: Count.optional(), removeMembers: Count.optional() })
       .refine((q) => Object.values(q).some((value) => value !== undefined), { message: 'name a plan, an interval, addMembers or removeMembers' }),
-    response: Json.meta({ description: '{ today, planChange: { timing, invoice, pendingChange } | null, members: { charges, refunds } | null }' }),
-  }, async ({ team, body }) => quote(await subscription(team.teamId), body));
+    response: Json.meta({ description: '{ today, planChange: { timing, invoice (net, tax, total), pendingChange } | null, members: { charges, refunds, chargeTax, refundTax } | null }' }),
+  }, async ({ team, body }) => taxedQuote(quote(await subscription(team.teamId), body), (on) => teamTaxRate(ctx.db, ctx.seller, team.teamId, on)));
 
   return router;
+}
+
+/** The quote with the tax each invoice it shows will carry (section 13). */
+async function taxedQuote(q: Quote, rateOn: (on: string) => ReturnType<typeof teamTaxRate>) {
+  const rate = await rateOn(q.today);
+  const invoice = q.planChange?.invoice;
+  return {
+    ...q,
+    planChange: q.planChange && { ...q.planChange, invoice: invoice ? withTax(invoice, invoice.on === q.today ? rate : await rateOn(invoice.on)) : null },
+    members: q.members && { ...q.members, chargeTax: taxOf(q.members.charges, rate), refundTax: taxOf(q.members.refunds, rate) },
+  };
 }

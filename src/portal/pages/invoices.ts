@@ -1,18 +1,23 @@
 // The invoices: each with its lines, how it was paid (team balance, credits, card) and a PDF.
+import { formatRate, REVERSE_CHARGE_NOTE } from '../../domain';
 import { day, isoDay, money, reasonName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
+import type { DocumentTax } from '../invoice-pdf';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
 
 export interface InvoiceSummary {
   id: string;
+  number: string;
   reason: string;
   status: string;
   currency: string;
   issuedOn: string;
   periodStart: string | null;
   periodEnd: string | null;
+  net: number;
+  tax: number;
   total: number;
   balanceApplied: number;
   creditsApplied: number;
@@ -29,7 +34,7 @@ export interface PaymentRow {
   paidAt: string;
 }
 
-export interface InvoiceDetail extends InvoiceSummary {
+export interface InvoiceDetail extends InvoiceSummary, DocumentTax {
   lines: { description: string; amount: number }[];
   payments: PaymentRow[];
 }
@@ -47,17 +52,26 @@ function invoiceCard(invoice: InvoiceDetail): Html {
   const headingId = `inv-${invoice.id}`;
   return html`<article class="panel invoice" aria-labelledby="${headingId}" data-invoice="${invoice.id}">
   <header class="invoice-head">
-    <h2 id="${headingId}">${reasonName(invoice.reason)} · <time datetime="${isoDay(invoice.issuedOn)}">${day(invoice.issuedOn)}</time></h2>
+    <h2 id="${headingId}"><span data-testid="invoice-number">${invoice.number}</span> · ${reasonName(invoice.reason)} · <time datetime="${isoDay(invoice.issuedOn)}">${day(invoice.issuedOn)}</time></h2>
     <p><span class="badge badge-${invoice.status}">${STATUS[invoice.status] ?? invoice.status}</span> <strong class="amount">${money(invoice.total, invoice.currency)}</strong></p>
   </header>
   ${invoice.periodStart && invoice.periodEnd ? html`<p class="muted">For ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}</p>` : null}
   <details>
     <summary>Lines and payment</summary>
-    ${linesTable(`Invoice of ${day(invoice.issuedOn)}`, invoice.lines, invoice.total, invoice.currency)}
+    ${linesTable(`Invoice ${invoice.number} of ${day(invoice.issuedOn)}`, invoice.lines, invoice.total, invoice.currency, { net: invoice.net, label: taxLabel(invoice), amount: invoice.tax })}
+    ${invoice.taxTreatment === 'reverse_charge' ? html`<p class="muted">${REVERSE_CHARGE_NOTE}</p>` : null}
     ${howPaid(invoice)}
   </details>
   <p><a class="button secondary" href="/portal/invoices/${invoice.id}/pdf" download>Download PDF<span class="visually-hidden"> of the invoice of ${day(invoice.issuedOn)}</span></a></p>
 </article>`;
+}
+
+/** `VAT 19% (DE)`, `VAT 0% (FR), reverse charge`, `VAT: not charged`: as the PDF says it. */
+export function taxLabel(document: Pick<InvoiceDetail, 'taxTreatment' | 'taxRateBasisPoints' | 'taxCountry'>): string {
+  const where = document.taxCountry ? ` (${document.taxCountry})` : '';
+  if (document.taxTreatment === 'reverse_charge') return `VAT 0%${where}, reverse charge`;
+  if (document.taxTreatment === 'untaxed') return 'VAT: not charged';
+  return `VAT ${formatRate(document.taxRateBasisPoints)}${where}`;
 }
 
 function howPaid(invoice: InvoiceDetail): Html {

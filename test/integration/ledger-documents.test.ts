@@ -1,0 +1,145 @@
+import { createBillingActivities, type BillingActivities, type InvoiceLineInput } from '../../src/activities';
+import { setBillingDetails } from '../../src/billing-details/billing-details';
+import { taxIdValidator } from '../../src/billing-details/tax-ids';
+import { createSandboxProvider } from '../../src/payments/sandbox-provider';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+// Section 13 in the ledger: one tax line per invoice, gapless per-year numbers taken in the issuing transaction,
+// credit notes for money given back, all idempotent and safe under concurrency.
+let testDb: TestDatabase;
+let billing: BillingActivities;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  billing = createBillingActivities({ db: testDb.db, payments: { sandbox: createSandboxProvider({ db: testDb.db }) } });
+});
+afterAll(() => testDb.drop());
+
+const visa = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
+const period = (members: number, price = 1200): InvoiceLineInput => ({ kind: 'period', description: `Basic monthly × ${members} members`, amount: price * members, quantity: members });
+
+function issue(teamId: string, on: string, lines: InvoiceLineInput[], reason: 'subscribe' | 'renewal' = 'renewal') {
+  return billing.issueInvoice({ key: `${teamId}:${reason}:${on}`, teamId, reason, issuedOn: on, lines, workflowId: `team:${teamId}`, runId: 'run-1', at: `${on}T00:00:00Z` });
+}
+
+const sequence = async (series: string, year: number) =>
+  ((await testDb.db('document_sequences').where({ series, year }).first('last_number')) as { last_number: number } | undefined)?.last_number ?? 0;
+
+test('many teams issuing at once, each write replayed at the same time: numbers 1..n, none missing, none twice, one per invoice', async () => {
+  const teams = Array.from({ length: 24 }, (_, i) => `team-burst-${i}`);
+  for (const [i, teamId] of teams.entries()) await billing.ensureTeam({ teamId, name: teamId, billingCountry: i % 2 ? 'DE' : 'US' });
+  const before = await sequence('INV', 2026);
+  // Every issue twice, concurrently: the second is a retried activity that races the first.
+  const issued = await Promise.all(teams.flatMap((teamId) => [issue(teamId, '2026-11-02', [period(3)]), issue(teamId, '2026-11-02', [period(3)])]));
+  const byTeam = new Map<string, string>();
+  for (const [i, invoice] of issued.entries()) {
+    const teamId = teams[Math.floor(i / 2)]!;
+    if (byTeam.has(teamId)) expect(invoice.number).toBe(byTeam.get(teamId)); // the replay answers with the first's number
+    else byTeam.set(teamId, invoice.number);
+  }
+  const numbers = [...byTeam.values()].sort();
+  expect(numbers).toEqual(teams.map((_, i) => `INV-2026-${(before + i + 1).toString().padStart(6, '0')}`));
+  expect(await sequence('INV', 2026)).toBe(before + teams.length);
+  const stored = await testDb.db('invoices').whereIn('team_id', teams).pluck('number');
+  expect(stored.sort()).toEqual(numbers);
+});
+
+test('a replayed issue takes no second number; the next invoice takes the next one; a new year starts at 000001', async () => {
+  await billing.ensureTeam({ teamId: 'team-replay', name: 'Replay', billingCountry: 'US' });
+  const first = await issue('team-replay', '2026-12-20', [period(2)]);
+  const counter = await sequence('INV', 2026);
+  await expect(issue('team-replay', '2026-12-20', [period(2)])).resolves.toEqual(first);
+  expect(await sequence('INV', 2026)).toBe(counter);
+  const next = await issue('team-replay', '2026-12-21', [period(2)]);
+  expect(next.number).toBe(`INV-2026-${(counter + 1).toString().padStart(6, '0')}`);
+  const january = await issue('team-replay', '2027-01-20', [period(2)]);
+  expect(january.number).toBe('INV-2027-000001');
+});
+
+test('X1: a consumer team in Germany pays 12000 + 19% = 14280; the card is charged the total, and the invoice keeps its rate and both parties', async () => {
+  await billing.ensureTeam({ teamId: 'team-x1', name: 'X1 GmbH', billingCountry: 'DE' });
+  const invoice = await issue('team-x1', '2026-05-20', [period(10)], 'subscribe');
+  expect(invoice).toMatchObject({ net: 12000, tax: 2280, total: 14280, charged: 14280, status: 'open' });
+  const paid = await billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  expect(paid).toMatchObject({ status: 'paid', total: 14280, charged: 14280 });
+  expect(await testDb.db('payments').where({ invoice_id: invoice.invoiceId }).pluck('amount')).toEqual([14280]);
+  const row = await testDb.db('invoices').where({ id: invoice.invoiceId }).first('tax_rate_bp', 'tax_treatment', 'tax_country', 'seller', 'buyer');
+  expect(row).toEqual({
+    tax_rate_bp: 1900, tax_treatment: 'standard', tax_country: 'DE',
+    seller: { legalName: 'seatbill', address: '', country: 'US', taxId: null },
+    buyer: { legalName: 'X1 GmbH', address: '', country: 'DE', taxId: null },
+  });
+});
+
+test('X2: with a valid French VAT ID the team is reverse-charged; an invalid one is refused and changes nothing', async () => {
+  await billing.ensureTeam({ teamId: 'team-x2', name: 'X2', billingCountry: 'FR' });
+  const details = { legalName: 'X2 SAS', address: '1 rue de la Paix, 75002 Paris', country: 'FR' };
+  expect(await setBillingDetails(testDb.db, taxIdValidator(), 'team-x2', { ...details, taxId: 'FR40303265046' })).toMatchObject({ ok: false, field: 'taxId' });
+  expect(await testDb.db('teams').where({ id: 'team-x2' }).first('tax_id', 'legal_name')).toEqual({ tax_id: null, legal_name: null });
+  expect(await setBillingDetails(testDb.db, taxIdValidator(), 'team-x2', { ...details, taxId: 'fr 40 303 265 045' })).toMatchObject({ ok: true, details: { taxId: 'FR40303265045' } });
+  const invoice = await issue('team-x2', '2026-05-20', [period(10)], 'subscribe');
+  expect(invoice).toMatchObject({ net: 12000, tax: 0, total: 12000 });
+  expect(await testDb.db('invoices').where({ id: invoice.invoiceId }).first('tax_treatment', 'buyer')).toEqual({
+    tax_treatment: 'reverse_charge', buyer: { ...details, taxId: 'FR40303265045' },
+  });
+});
+
+test('X3: a removed member\'s refund is a credit note −1006 − 191 = −1197 to the balance; the renewal uses it; replayed, nothing twice', async () => {
+  const teamId = 'team-x3';
+  await billing.ensureTeam({ teamId, name: 'X3', billingCountry: 'DE' });
+  const subscribed = await issue(teamId, '2026-05-20', [period(10)], 'subscribe');
+  await billing.collectInvoice({ invoiceId: subscribed.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  const credit = { key: `${teamId}:renewal:2026-06-20:member_removed`, teamId, amount: 1006, reason: 'member_removed', on: '2026-06-20' };
+  const credited = await billing.creditTeamBalance(credit);
+  expect(credited).toMatchObject({ amount: 1197, creditNoteNumber: expect.stringMatching(/^CN-2026-\d{6}$/) });
+  await expect(billing.creditTeamBalance(credit)).resolves.toEqual(credited);
+  const notes = await testDb.db('credit_notes').where({ team_id: teamId }).select('number', 'invoice_id', 'reason', 'to', 'net', 'tax', 'total', 'tax_rate_bp');
+  expect(notes).toEqual([{ number: credited.creditNoteNumber, invoice_id: subscribed.invoiceId, reason: 'member_removed', to: 'balance', net: -1006, tax: -191, total: -1197, tax_rate_bp: 1900 }]);
+  const renewal = await issue(teamId, '2026-06-20', [period(9)]);
+  expect(renewal).toMatchObject({ net: 10800, tax: 2052, total: 12852, balanceApplied: 1197, charged: 11655 });
+});
+
+test('a whole refund to the card is a credit note of the whole invoice; a partial one is not a credit note of all of it', async () => {
+  const teamId = 'team-refunded';
+  await billing.ensureTeam({ teamId, name: 'Refunded', billingCountry: 'NL' });
+  const invoice = await issue(teamId, '2026-05-20', [period(6)], 'subscribe'); // 7200 + 21% = 8712
+  const paid = await billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  const refund = { key: `${teamId}:subscribe:2026-05-20:refund`, paymentId: paid.paymentId!, at: '2026-05-22T10:00:00Z' };
+  await billing.refundPayment(refund);
+  await billing.refundPayment(refund); // retried: one refund, one credit note
+  const notes = await testDb.db('credit_notes').where({ team_id: teamId }).select('id', 'reason', 'to', 'issued_on', 'net', 'tax', 'total');
+  expect(notes).toEqual([{ id: expect.any(String), reason: 'refund', to: 'card', issued_on: '2026-05-22', net: -7200, tax: -1512, total: -8712 }]);
+  expect(await testDb.db('credit_note_lines').where({ credit_note_id: notes[0]!.id }).select('kind', 'amount')).toEqual([{ kind: 'period', amount: -7200 }]);
+
+  const partialTeam = 'team-partial';
+  await billing.ensureTeam({ teamId: partialTeam, name: 'Partial', billingCountry: 'US' });
+  const other = await issue(partialTeam, '2026-05-20', [period(1)], 'subscribe');
+  const otherPaid = await billing.collectInvoice({ invoiceId: other.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  await billing.refundPayment({ key: 'partial:1', paymentId: otherPaid.paymentId!, amount: 200, at: '2026-05-21T00:00:00Z' });
+  await billing.refundPayment({ key: 'partial:2', paymentId: otherPaid.paymentId!, at: '2026-05-21T00:00:00Z' });
+  expect(await testDb.db('credit_notes').where({ team_id: partialTeam })).toEqual([]);
+});
+
+test('the migration numbers the invoices written before it in issue order, and the sequence goes on after them', async () => {
+  const before = await createTestDatabase({ migrate: false });
+  const { db } = before;
+  try {
+    await db.migrate.latest();
+    await db.migrate.down({ name: '20261201_022_tax_documents' });
+    await db('teams').insert({ id: 'team-old', name: 'Old' });
+    const old = (id: string, issued_on: string) => ({ id, team_id: 'team-old', idempotency_key: id, reason: 'renewal', status: 'paid', issued_on, total: 1200, charged: 1200 });
+    await db('invoices').insert([old('b', '2026-03-01'), old('a', '2026-02-01'), old('c', '2025-12-01')]);
+    await db.migrate.latest();
+    expect(await db('invoices').orderBy('id').select('id', 'number', 'net', 'tax', 'total')).toEqual([
+      { id: 'a', number: 'INV-2026-000001', net: 1200, tax: 0, total: 1200 },
+      { id: 'b', number: 'INV-2026-000002', net: 1200, tax: 0, total: 1200 },
+      { id: 'c', number: 'INV-2025-000001', net: 1200, tax: 0, total: 1200 },
+    ]);
+    const activities = createBillingActivities({ db, payments: { sandbox: createSandboxProvider({ db }) } });
+    const next = await activities.issueInvoice({
+      key: 'team-old:renewal:2026-04-01', teamId: 'team-old', reason: 'renewal', issuedOn: '2026-04-01', lines: [period(1)], workflowId: 'w', runId: 'r', at: '2026-04-01T00:00:00Z',
+    });
+    expect(next.number).toBe('INV-2026-000003');
+  } finally {
+    await before.drop();
+  }
+});
