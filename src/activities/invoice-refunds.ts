@@ -8,6 +8,8 @@ import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
 import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from './ledger-rows';
+import { issueCreditNote } from './credit-notes';
+import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';
 import { relayFromActivity } from '../webhooks/relay';
 
@@ -35,7 +37,7 @@ interface CreditUseRow {
 
 export function invoiceRefundActivities(deps: BillingDependencies) {
   const { refundPayment } = refundActivities(deps);
-  const { db } = deps;
+  const { db, seller = DEFAULT_SELLER } = deps;
   return {
     async refundInvoice(input: RefundInvoiceInput): Promise<InvoiceRefund> {
       requireText(input.key, 'key');
@@ -44,7 +46,13 @@ export function invoiceRefundActivities(deps: BillingDependencies) {
       if (invoice.status !== 'paid') throw invoiceClosed(invoice, 'only a paid invoice can be refunded');
       const payment = (await db('payments').where({ invoice_id: invoice.id }).first()) as PaymentRow | undefined;
       const card = payment ? await refundPayment({ key: input.key, paymentId: payment.id, at: input.at }) : null;
-      const returned = await db.transaction((trx) => giveBackBalanceAndCredits(trx, invoice.id, input));
+      const returned = await db.transaction(async (trx) => {
+        // Section 13: the refund is a credit note of the whole invoice; with a card part, refundPayment issued it already.
+        if (!payment && invoice.total > 0) {
+          await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
+        }
+        return giveBackBalanceAndCredits(trx, invoice.id, input);
+      });
       await relayFromActivity(db);
       return { refundId: card?.refundId ?? invoice.id, paymentId: payment?.id ?? null, amount: card?.amount ?? 0, ...returned };
     },

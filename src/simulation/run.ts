@@ -165,9 +165,13 @@ export async function applyEvent(engine: SimulationEngine, team: SimulatedTeam, 
       case 'addSeats':
         await handle.executeUpdate(addSeatsUpdate, { args: [{ count: event.count }] });
         return;
-      case 'requestRefund':
-        await handle.executeUpdate(requestRefundUpdate, { args: [{}] }); // the most recent payment
+      case 'requestRefund': {
+        // The invoice named by its number, else the most recent payment.
+        const named = event.invoice ? await engine.db('invoices').where({ team_id: team.teamId, number: event.invoice }).first<{ id: string } | undefined>('id') : null;
+        if (event.invoice && !named) throw new ScenarioRejected([{ field: `events[${index}].invoice`, message: `the team has no invoice ${event.invoice}` }]);
+        await handle.executeUpdate(requestRefundUpdate, { args: [named ? { invoiceId: named.id } : {}] });
         return;
+      }
     }
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
