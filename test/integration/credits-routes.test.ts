@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { createDirectory } from '../../src/accounts/directory';
+import { loadConfig } from '../../src/config';
 import type { ApiContext } from '../../src/api/context';
 import type { Principal } from '../../src/api/principal';
 import { problemHandler } from '../../src/api/problem';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const temporal = { workflow: { start: async (_type: string, options: { workflowId: string }) => { started.push(options.workflowId); } } };
   const ctx = {
     db: testDb.db, payments: createSandboxProvider({ db: testDb.db }), directory, operations: [], logger: { error() {} },
-    temporal, config: { TASK_QUEUE: 'test-queue' },
+    temporal, config: loadConfig({ TASK_QUEUE: 'test-queue' }), // every setting at its default, as the API runs with
   } as unknown as ApiContext;
   app = express();
   app.use(express.json());
