@@ -65,7 +65,7 @@ test('a Stripe team: the invoice is sent by Stripe (send_invoice, due in 30 days
     customerId: `cus_${team.teamId}`,
     daysUntilDue: 30, // due 2026-01-31, as ours
     lines: [{ description: 'Basic, seat order, 3 seats, one year from payment', amount: 32400 }],
-    metadata: { team_id: team.teamId, invoice_id: invoiceId },
+    metadata: { team_id: team.teamId, invoice_id: invoiceId, invoice_number: 'INV-2026-000001' }, // the file's first invoice
   });
   const providerInvoiceId = (await providerInvoiceOf(invoiceId))!;
   expect(ordered).toMatchObject({

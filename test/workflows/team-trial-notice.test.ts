@@ -62,7 +62,7 @@ test('a 14-day trial from 2026-03-01 gets its notice on 2026-03-12, once, emaile
   expect(await trialEnding(team)).toEqual([{ on: '2026-03-12', kind: 'trial_ending', key }]);
   expect(await team.state()).toMatchObject({ status: 'trialing', nextEventOn: '2026-03-15' });
 
-  const subject = `Team ${team.teamId}: your trial ends on 2026-03-15`;
+  const subject = `Team ${team.teamId}: your trial ends on March 15, 2026`; // as a person writes the day
   expect(await emailsOf(key)).toEqual([
     { recipient: admin!.email, template: 'trial_ending', subject },
     { recipient: manager!.email, template: 'trial_ending', subject },
