@@ -50,9 +50,10 @@ async function numberedAfterWhatCameBefore(): Promise<<T>(expected: T) => T> {
 }
 
 test.each(examples)('%s produces its expected report', async (name) => {
-  const parsed = parseScenario(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')));
-  if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.problems)}`);
   const numbered = await numberedAfterWhatCameBefore();
+  // A refund's `invoice` names a number of the example's own ledger: moved on the same way.
+  const parsed = parseScenario(numbered(JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'))));
+  if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.problems)}`);
   const expected = numbered(JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')));
   const report = await simulate(engine, parsed.scenario, { teamId: name });
   // Its team stops here, so the next example's days issue no documents of this one in between its own.
