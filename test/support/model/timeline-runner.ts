@@ -121,7 +121,7 @@ export class TimelineRunner {
   /** The invariants at `view`; the upcoming invoice, once its day has come, against the invoice written that day. */
   private async check(when: string, view: TeamSubscriptionView, upcoming: UpcomingInvoice | null): Promise<boolean> {
     const problems = [...await this.workflowProblems(), ...await teamProblems(this.db, view)];
-    await checkLedgerInvariant(this.db).catch((error: Error) => problems.push(error.message));
+    await checkLedgerInvariant(this.db, { teamId: this.team.teamId }).catch((error: Error) => problems.push(error.message));
     if (upcoming && upcoming.on <= view.today && upcoming.lines.length > 0) {
       const same = (await this.newInvoices()).filter((invoice) => invoice.issued_on === upcoming.on && invoice.reason === upcoming.reason);
       if (same.length > 0 && !same.some((invoice) => sameLines(invoice.lines, upcoming.lines))) {
