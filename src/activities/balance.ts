@@ -5,7 +5,7 @@ import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
 import { invoiceOfClosingPeriod, issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
-import { insertOnce } from './ledger-rows';
+import { insertOnce } from '../ledger/rows';
 import { teamBalance, teamGrants } from './payment-sources';
 
 export interface CreditTeamBalanceInput {

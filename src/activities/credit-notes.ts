@@ -8,8 +8,8 @@ import type { Cents } from '../domain/money';
 import { taxLines } from '../domain/tax';
 import { buyerOf, insertNumbered, sellerParty, type SellerSettings } from './documents';
 import { nonRetryable } from './failures';
-import { newId, type DbOrTrx, type InvoiceRow } from './ledger-rows';
-import { creditNoteCreated } from '../webhooks/ledger-events';
+import { newId, type DbOrTrx, type InvoiceRow } from '../ledger/rows';
+import { creditNoteCreated } from '../ledger/outbox/ledger-events';
 
 export type CreditNoteReason = 'refund' | 'member_removed' | 'void';
 

@@ -45,7 +45,7 @@ export type BillingActivities = ReturnType<typeof createBillingActivities>;
 
 export type { BillingDependencies } from './dependencies';
 export type { FailureType } from './failures';
-export type { InvoiceStatus } from './ledger-rows';
+export type { InvoiceStatus } from '../ledger/rows';
 export type { EnsureTeamInput, TeamRecord } from './teams';
 export type { CloseInvoiceInput, InvoiceLineInput, InvoiceSummary, IssueInvoiceInput } from './invoices';
 export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethodRef } from './collection';

@@ -1,10 +1,10 @@
 import type { Instant } from '../domain/calendar';
 import { billingNoticeRecipients, grantBillingManager, type BillingNoticeRecipient } from '../invitations';
-import { decideInvitation } from '../invitations/invitation-rows';
-import { recordInvitationAccepted } from '../invitations/notices';
+import { decideInvitation } from '../ledger/invitations/invitation-rows';
+import { recordInvitationAccepted } from '../ledger/invitations/notices';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { invitationExpired } from '../webhooks/ledger-events';
+import { invitationExpired } from '../ledger/outbox/ledger-events';
 import { relayFromActivity } from '../webhooks/relay';
 
 export interface AcceptBillingManagerInvitationInput {

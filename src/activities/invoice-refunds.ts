@@ -7,7 +7,7 @@ import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
-import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from './ledger-rows';
+import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';

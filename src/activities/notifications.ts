@@ -1,8 +1,8 @@
 import type { Day } from '../domain/calendar';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { insertOnce } from './ledger-rows';
-import { notificationRecorded, type NotificationRow } from '../webhooks/ledger-events';
+import { insertOnce } from '../ledger/rows';
+import { notificationRecorded, type NotificationRow } from '../ledger/outbox/ledger-events';
 import { relayFromActivity } from '../webhooks/relay';
 
 export interface RecordNotificationInput {

@@ -6,7 +6,7 @@ import { relayFromActivity } from '../webhooks/relay';
 import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import type { DbOrTrx } from './ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
 
 export interface PublishedViewInput {
   /** Grows with every publication of the team (carried across continue-as-new); an older one never overwrites. */

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { taxIdValidator, type TaxIdValidator } from '../billing-details/tax-ids';
 import type Stripe from 'stripe';
-import { createDirectory, type Directory } from '../accounts/directory';
+import { createDirectory, type Directory } from '../ledger/accounts/directory';
 import { sellerSettings, type Config } from '../config';
 import type { SellerSettings } from '../activities/documents';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import type { Logger } from '../logger';
 import type { PaymentProvider } from '../payments';
 import type { AnyOperation } from './operation';

@@ -1,6 +1,6 @@
 // Each page: what it reads from the API (as the viewer), and which template draws it.
 import type { RequestHandler, Router } from 'express';
-import type { BillingManager, TeamMember } from '../accounts/directory';
+import type { BillingManager, TeamMember } from '../ledger/accounts/directory';
 import type { ApiContext } from '../api/context';
 import type { BillingAction } from '../domain';
 import type { TeamSubscriptionView, UpcomingInvoice } from '../workflows/team-subscription-messages';

@@ -1,6 +1,6 @@
 // The ledger invariant, checked from the ledger's rows and the sandbox provider's own record of its charges, never
 // from the code under test: fault tests end with it, and the model-based tests check it after every step.
-import type { Db } from '../../src/db/knex';
+import type { Db } from '../../src/ledger/db';
 
 export interface LedgerFigures {
   paidInvoices: number;

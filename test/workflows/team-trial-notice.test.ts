@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDirectory } from '../../src/accounts/directory';
+import { createDirectory } from '../../src/ledger/accounts/directory';
 import { cancelUpdate, startTrialUpdate, withdrawPendingChangeUpdate } from '../../src/workflows';
 import { notificationEmailsWorkflowId } from '../../src/webhooks/relay';
 import { recordWorkflowHistory } from '../support/record-history';

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { instantFromEpochMs, type Day, type Instant } from '../domain/calendar';
 import type { CreditUse } from '../domain/credits';
 import type { Cents } from '../domain/money';
-import { nonRetryable } from './failures';
+import { nonRetryable } from '../activities/failures';
 
 export type DbOrTrx = Knex | Knex.Transaction;
 

@@ -1,9 +1,9 @@
 // The invitations' ledger rows: written by the API when it sends one, decided by the invitation's workflow (through
 // activities). The row is what the API answers from once the workflow has ended.
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
-import { nonRetryable } from '../activities/failures';
-import type { Instant } from '../domain';
-import type { InvitationScope, InvitationStatus } from '../workflows/billing-manager-invitation-messages';
+import { instantOf, type DbOrTrx } from '../rows';
+import { nonRetryable } from '../../activities/failures';
+import type { Instant } from '../../domain';
+import type { InvitationScope, InvitationStatus } from '../../workflows/billing-manager-invitation-messages';
 
 export interface Invitation {
   invitationId: string;
