@@ -2,7 +2,7 @@
 // managers of every team it owns. Neither kind is a member: they never appear in member lists.
 import type { DbOrTrx } from '../rows';
 import type { Role } from '../../domain';
-import type { InvitationScope } from '../../workflows/billing-manager-invitation-messages';
+import type { InvitationScope } from '../../domain/invitations';
 
 export interface OrganizationBillingManager {
   userId: string;

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import type { DbOrTrx } from '../rows';
 import { receivesBillingNotices, type Role } from '../../domain';
-import type { InvitationScope } from '../../workflows/billing-manager-invitation-messages';
+import type { InvitationScope } from '../../domain/invitations';
 
 export interface BillingNoticeRecipient {
   userId: string;

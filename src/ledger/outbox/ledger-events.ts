@@ -1,7 +1,6 @@
 // What each ledger fact tells the platform. Called by the activities that write the fact, inside their
 // transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
-import type { CreditNoteRow } from '../../activities/credit-notes';
-import type { DbOrTrx, InvoiceRow } from '../rows';
+import type { CreditNoteRow, DbOrTrx, InvoiceRow } from '../rows';
 import type { Day } from '../../domain';
 import { queueNotificationEmails } from './notification-emails';
 import { recordWebhookEvent } from './webhook-events';
