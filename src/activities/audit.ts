@@ -1,6 +1,6 @@
 import type { Instant } from '../domain/calendar';
 import { subscriptionChanged } from '../ledger/outbox/audit-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 import { insertOnce, type DbOrTrx } from '../ledger/rows';

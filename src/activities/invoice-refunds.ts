@@ -11,7 +11,7 @@ import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../l
 import { issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 
 export interface RefundInvoiceInput {
   /** `<invoice key>:refund`: the same key is the same refund. */

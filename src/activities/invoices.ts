@@ -10,7 +10,7 @@ import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from '../led
 import { availableSources, planColumns, planPayment } from './payment-sources';
 import { lockTeam } from './teams';
 import { invoiceIssued, invoiceVoided } from '../ledger/outbox/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 
 /** A line as the domain built it: its amount rounded once (negative for unused time); a period line's plan and members. */
 export interface InvoiceLineInput extends InvoiceLine {

@@ -8,7 +8,7 @@ import { nonRetryable } from './failures';
 import { invoiceClosed, invoiceSummary, lockInvoiceAndTeam, type InvoiceSummary } from './invoices';
 import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { invoicePaid } from '../ledger/outbox/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 import { availableSources, planColumns, planIsCovered, planOf, planPayment, teamBalance } from './payment-sources';
 
 export interface ReceivedPayment {

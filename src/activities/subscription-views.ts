@@ -2,7 +2,7 @@
 // the change's request answers: the audit rows of the change (with their webhook events), and the read model's row
 // (migration 011) that the API reads for the calls the SaaS makes on each of its own requests.
 import type { PublishedSubscriptionView } from '../workflows/team-subscription-messages';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';

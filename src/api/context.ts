@@ -7,7 +7,7 @@ import type { SellerSettings } from '../activities/documents';
 import type { Db } from '../ledger/db';
 import type { Logger } from '../logger';
 import type { PaymentProvider } from '../payments';
-import type { AnyOperation } from './operation';
+import type { AnyOperation } from './operation-spec';
 
 /** What createApi is given. Everything else is built from these, so tests build the API on their own servers. */
 export interface ApiDeps {

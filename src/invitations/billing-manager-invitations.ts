@@ -17,7 +17,7 @@ import {
 import { InvitationRefusal, type InvitationRefusalCode } from '../ledger/invitations/errors';
 import { findInvitation, insertInvitation, pendingInvitations, type Invitation } from '../ledger/invitations/invitation-rows';
 import { recordInvitationSent } from '../ledger/invitations/notices';
-import { relayOutbound } from '../webhooks/relay';
+import { relayOutbound } from '../activities/relay';
 
 export interface InvitationServiceDeps {
   db: Db;

@@ -11,7 +11,7 @@ import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
 import { relayOutbound, webhookEndpoints, type WebhookEventType } from '../../src/webhooks';
 import { firstDeliveryKey, recordWebhookEvent } from '../../src/ledger/outbox/webhook-events';
-import { webhookDeliveryWorkflowId } from '../../src/webhooks/relay';
+import { webhookDeliveryWorkflowId } from '../../src/activities/relay';
 import { webhookBackoffMs, type WebhookDeliveryOutcome } from '../../src/workflows';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 import { WebhookReceiver } from '../support/webhook-receiver';
