@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { apiCredits, type ApiCredits } from '../src/credits';
-import { createDb, migrateToLatest } from '../src/db/knex';
+import { createDb, migrateToLatest } from '../src/ledger/db';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { createSandboxProvider } from '../src/payments';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createBillingActivities } from './activities';
 import { createApi } from './api/app';
 import { loadConfig, sellerSettings } from './config';
-import { createDb, migrateToLatest } from './db/knex';
+import { createDb, migrateToLatest } from './ledger/db';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { registerSearchAttributes, searchAttributeArgs } from './infra/search-attributes';
 import { serviceToken } from './infra/service-token';

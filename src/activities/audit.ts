@@ -1,9 +1,9 @@
 import type { Instant } from '../domain/calendar';
-import { subscriptionChanged } from '../webhooks/audit-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { subscriptionChanged } from '../ledger/outbox/audit-events';
+import { relayFromActivity } from './relay';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { insertOnce, type DbOrTrx } from './ledger-rows';
+import { insertOnce, type DbOrTrx } from '../ledger/rows';
 
 export interface RecordAuditInput {
   key: string;

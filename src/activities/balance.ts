@@ -4,7 +4,7 @@ import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
 import { DEFAULT_SELLER } from './documents';
-import { insertOnce } from './ledger-rows';
+import { insertOnce } from '../ledger/rows';
 import { teamBalance, teamGrants } from './payment-sources';
 import { creditNotesOfRemovedMembers, creditRemovedMembers } from './removed-member-credits';
 

@@ -5,7 +5,7 @@ import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
 import { invoiceClosed, lockInvoice } from './invoices';
-import type { InvoiceRow, PaymentRow } from './ledger-rows';
+import type { InvoiceRow, PaymentRow } from '../ledger/rows';
 import { freezePlan, settledInvoice, settleInvoice, type ReceivedPayment, type SettledInvoice } from './settlement';
 
 export interface PaymentMethodRef {

@@ -8,10 +8,11 @@ import type { Cents } from '../domain/money';
 import { taxLines } from '../domain/tax';
 import { buyerOf, insertNumbered, sellerParty, type SellerSettings } from './documents';
 import { nonRetryable } from './failures';
-import { newId, type DbOrTrx, type InvoiceRow } from './ledger-rows';
-import { creditNoteCreated } from '../webhooks/ledger-events';
+import { newId, type CreditNoteReason, type CreditNoteRow, type DbOrTrx, type InvoiceRow } from '../ledger/rows';
 
-export type CreditNoteReason = 'refund' | 'member_removed' | 'void';
+export type { CreditNoteReason, CreditNoteRow } from '../ledger/rows';
+import { creditNoteCreated } from '../ledger/outbox/ledger-events';
+
 
 export interface CreditNoteLine {
   kind: LineKind;
@@ -32,24 +33,6 @@ export interface IssueCreditNoteInput {
   lines?: CreditNoteLine[];
   /** When the money moved. */
   at: string;
-}
-
-export interface CreditNoteRow {
-  id: string;
-  team_id: string;
-  invoice_id: string;
-  idempotency_key: string;
-  number: string;
-  reason: CreditNoteReason;
-  to: 'card' | 'balance';
-  issued_on: Day;
-  net: Cents;
-  tax: Cents;
-  /** net + tax, negative. */
-  total: Cents;
-  tax_rate_bp: number;
-  tax_treatment: string;
-  tax_country: string | null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Instant } from '../domain/calendar';
-import { expireDueGrants, type ExpiryBatch } from '../credits/credit-expiry';
+import { expireDueGrants, type ExpiryBatch } from '../ledger/credits/credit-expiry';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 

@@ -3,7 +3,7 @@ import { acquireCredits } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
-import { insertOnce, instantOf, newId } from './ledger-rows';
+import { insertOnce, instantOf, newId } from '../ledger/rows';
 
 export interface GrantTeamCreditsInput {
   /** e.g. `referral:<registered user>:team-1`. */

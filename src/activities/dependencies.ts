@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import type { EmailSettings } from '../email/settings';
 import type { PaymentProvider, PaymentProviders } from '../payments/payment-provider';
 import type { StripeInvoices } from '../payments/stripe-invoices';

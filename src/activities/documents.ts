@@ -5,7 +5,7 @@
 // concurrent issues take two consecutive numbers.
 import type { Day } from '../domain/calendar';
 import { taxRateFor, type BillingParty, type TaxRate, type VatRate } from '../domain/tax';
-import { insertOnce, requireSameFacts, type DbOrTrx } from './ledger-rows';
+import { insertOnce, requireSameFacts, type DbOrTrx } from '../ledger/rows';
 
 /** The seller (configuration): its details, country of establishment, the prefixes of its number series. */
 export interface SellerSettings extends BillingParty {

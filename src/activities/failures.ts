@@ -2,6 +2,7 @@
 // are non-retryable ApplicationFailures whose `type` the workflow can branch on.
 import { ApplicationFailure } from '@temporalio/common';
 import { isCents, type Cents } from '../domain/money';
+import { LedgerRefusal } from '../ledger/errors';
 import {
   PaymentDeclined,
   PaymentProviderUnavailable,
@@ -25,6 +26,20 @@ export type FailureType =
 
 export function nonRetryable(type: FailureType, message: string, details?: Record<string, unknown>): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
+}
+
+/** A ledger refusal as the failure workflows branch on; any other error is left for Temporal to retry. */
+export function asActivityFailure(error: unknown): unknown {
+  return error instanceof LedgerRefusal ? nonRetryable(error.type, error.message, error.details) : error;
+}
+
+/** Every activity of `activities`, with the ledger's refusals thrown as non-retryable failures of their type. */
+export function withLedgerRefusalsAsFailures<Activities extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: Activities): Activities {
+  const wrapped = Object.entries(activities).map(([name, activity]) => [
+    name,
+    (...args: never[]) => activity(...args).catch((error: unknown) => { throw asActivityFailure(error); }),
+  ]);
+  return Object.fromEntries(wrapped) as Activities;
 }
 
 /** Amounts come from the domain as integer cents; anything else is a bug in the caller, not worth a retry. */

@@ -8,6 +8,7 @@ import { collectionActivities } from './collection';
 import { creditActivities } from './credits';
 import { creditExpiryActivities } from './credits-expiry';
 import type { BillingDependencies } from './dependencies';
+import { withLedgerRefusalsAsFailures } from './failures';
 import { invitationActivities } from './invitations';
 import { invoiceActivities } from './invoices';
 import { notificationActivities } from './notifications';
@@ -21,7 +22,7 @@ import { webhookActivities } from './webhooks';
 import { subscriptionViewActivities } from './subscription-views';
 
 export function createBillingActivities(dependencies: BillingDependencies & Pick<SweepDependencies, 'temporal'>) {
-  return {
+  return withLedgerRefusalsAsFailures({
     ...teamActivities(dependencies),
     ...invoiceActivities(dependencies),
     ...collectionActivities(dependencies),
@@ -38,14 +39,14 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...webhookActivities(dependencies),
     ...emailActivities(dependencies),
     ...subscriptionViewActivities(dependencies),
-  };
+  });
 }
 
 export type BillingActivities = ReturnType<typeof createBillingActivities>;
 
 export type { BillingDependencies } from './dependencies';
 export type { FailureType } from './failures';
-export type { InvoiceStatus } from './ledger-rows';
+export type { InvoiceStatus } from '../ledger/rows';
 export type { EnsureTeamInput, TeamRecord } from './teams';
 export type { CloseInvoiceInput, InvoiceLineInput, InvoiceSummary, IssueInvoiceInput } from './invoices';
 export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethodRef } from './collection';

@@ -1,11 +1,12 @@
 import type { Instant } from '../domain/calendar';
-import { billingNoticeRecipients, grantBillingManager, type BillingNoticeRecipient } from '../invitations';
-import { decideInvitation } from '../invitations/invitation-rows';
-import { recordInvitationAccepted } from '../invitations/notices';
+import { grantBillingManager } from '../ledger/invitations/billing-managers';
+import { billingNoticeRecipients, type BillingNoticeRecipient } from '../ledger/invitations/notice-recipients';
+import { decideInvitation } from '../ledger/invitations/invitation-rows';
+import { recordInvitationAccepted } from '../ledger/invitations/notices';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { invitationExpired } from '../webhooks/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { invitationExpired } from '../ledger/outbox/ledger-events';
+import { relayFromActivity } from './relay';
 
 export interface AcceptBillingManagerInvitationInput {
   invitationId: string;

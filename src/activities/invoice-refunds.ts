@@ -7,11 +7,11 @@ import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
-import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from './ledger-rows';
+import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 
 export interface RefundInvoiceInput {
   /** `<invoice key>:refund`: the same key is the same refund. */

@@ -6,11 +6,11 @@ import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireCents, requireText } from './failures';
 import { buyerOf, DEFAULT_SELLER, documentTaxRate, insertNumbered, sellerParty, taxColumns } from './documents';
-import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from './ledger-rows';
+import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from '../ledger/rows';
 import { availableSources, planColumns, planPayment } from './payment-sources';
 import { lockTeam } from './teams';
-import { invoiceIssued, invoiceVoided } from '../webhooks/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { invoiceIssued, invoiceVoided } from '../ledger/outbox/ledger-events';
+import { relayFromActivity } from './relay';
 
 /** A line as the domain built it: its amount rounded once (negative for unused time); a period line's plan and members. */
 export interface InvoiceLineInput extends InvoiceLine {

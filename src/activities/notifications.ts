@@ -1,9 +1,9 @@
 import type { Day } from '../domain/calendar';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import { insertOnce } from './ledger-rows';
-import { notificationRecorded, type NotificationRow } from '../webhooks/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { insertOnce } from '../ledger/rows';
+import { notificationRecorded, type NotificationRow } from '../ledger/outbox/ledger-events';
+import { relayFromActivity } from './relay';
 
 export interface RecordNotificationInput {
   /** e.g. `team-1:2026-12-02:expiry_notice`: one message per key. */

@@ -4,7 +4,7 @@ import { dayOf, type Moment } from '../domain/calendar';
 import { usableGrants, type CreditGrant, type CreditUse } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import { applyPayment } from '../domain/payment-application';
-import { instantOf, type DbOrTrx, type InvoiceRow } from './ledger-rows';
+import { instantOf, type DbOrTrx, type InvoiceRow } from '../ledger/rows';
 
 export interface PaymentSources {
   balance: Cents;

@@ -8,7 +8,7 @@ import { atDueDateVoid, daysUntilDue, providerInvoiceLines } from '../domain/pro
 import { PaymentRequestRejected } from '../payments/payment-provider';
 import type { StripeInvoices } from '../payments/stripe-invoices';
 import type { BillingDependencies } from './dependencies';
-import type { DbOrTrx, InvoiceRow } from './ledger-rows';
+import type { DbOrTrx, InvoiceRow } from '../ledger/rows';
 import { nonRetryable, paymentFailure } from './failures';
 import { invoiceClosed } from './invoices';
 

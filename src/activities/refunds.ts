@@ -2,7 +2,7 @@ import { dayOf, type Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
-import { insertOnce, newId, type PaymentRow } from './ledger-rows';
+import { insertOnce, newId, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
 

@@ -6,9 +6,9 @@
 // additions first), each credited at most what is left of it.
 import type { Day } from '../domain/calendar';
 import type { Cents } from '../domain/money';
-import { issueCreditNote, type CreditNoteRow } from './credit-notes';
+import { issueCreditNote } from './credit-notes';
 import type { SellerSettings } from './documents';
-import type { DbOrTrx, InvoiceRow } from './ledger-rows';
+import type { CreditNoteRow, DbOrTrx, InvoiceRow } from '../ledger/rows';
 
 const PERIOD_OPENING_REASONS = ['trial_end', 'subscribe', 'renewal', 'plan_change'];
 

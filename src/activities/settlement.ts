@@ -6,9 +6,9 @@ import { dayOf, type Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import { nonRetryable } from './failures';
 import { invoiceClosed, invoiceSummary, lockInvoiceAndTeam, type InvoiceSummary } from './invoices';
-import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type PaymentRow } from './ledger-rows';
-import { invoicePaid } from '../webhooks/ledger-events';
-import { relayFromActivity } from '../webhooks/relay';
+import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
+import { invoicePaid } from '../ledger/outbox/ledger-events';
+import { relayFromActivity } from './relay';
 import { availableSources, planColumns, planIsCovered, planOf, planPayment, teamBalance } from './payment-sources';
 
 export interface ReceivedPayment {

@@ -2,11 +2,11 @@
 // the change's request answers: the audit rows of the change (with their webhook events), and the read model's row
 // (migration 011) that the API reads for the calls the SaaS makes on each of its own requests.
 import type { PublishedSubscriptionView } from '../workflows/team-subscription-messages';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
-import type { DbOrTrx } from './ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
 
 export interface PublishedViewInput {
   /** Grows with every publication of the team (carried across continue-as-new); an older one never overwrites. */

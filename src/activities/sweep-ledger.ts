@@ -3,7 +3,7 @@
 // invoices still open (being collected, or in dunning).
 import { addDays, INTERVALS, PLANS, type Day, type Interval, type PaidPlan, type Period } from '../domain';
 import type { Cents } from '../domain/money';
-import type { DbOrTrx } from './ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
 
 /** Invoices that start a period of the team workflow's subscription. */
 const PERIOD_REASONS = ['trial_end', 'subscribe', 'renewal', 'plan_change'];

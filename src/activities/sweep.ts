@@ -16,7 +16,7 @@ import {
   type TeamSubscriptionView,
 } from '../workflows/team-subscription-messages';
 import type { BillingDependencies } from './dependencies';
-import { insertOnce } from './ledger-rows';
+import { insertOnce } from '../ledger/rows';
 import { driftOf, paidOn, restartInput, type DriftKind, type PreviousRun } from './sweep-drift';
 import { listLedgerSubscriptions, type LedgerSubscription } from './sweep-ledger';
 

@@ -1,6 +1,6 @@
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
-import type { DbOrTrx } from './ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
 
 export interface EnsureTeamInput {
   teamId: string;

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { sendOnce } from '../email/send';
 import { renderEmail } from '../email/templates';
 import { attemptDelivery, closeDelivery, DEFAULT_WEBHOOK_TIMEOUT_MS, type AttemptResult } from '../webhooks/delivery';
-import { relayFromActivity } from '../webhooks/relay';
+import { relayFromActivity } from './relay';
 import type { BillingDependencies } from './dependencies';
 import { lazyEmailSettings } from './emails';
 

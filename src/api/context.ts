@@ -1,13 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { taxIdValidator, type TaxIdValidator } from '../billing-details/tax-ids';
 import type Stripe from 'stripe';
-import { createDirectory, type Directory } from '../accounts/directory';
+import { createDirectory, type Directory } from '../ledger/accounts/directory';
 import { sellerSettings, type Config } from '../config';
 import type { SellerSettings } from '../activities/documents';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import type { Logger } from '../logger';
 import type { PaymentProvider } from '../payments';
-import type { AnyOperation } from './operation';
+import type { AnyOperation } from './operation-spec';
 
 /** What createApi is given. Everything else is built from these, so tests build the API on their own servers. */
 export interface ApiDeps {

@@ -1,7 +1,7 @@
 // Exports for the accountant (section 13): every numbered document of a month, and the tax of a quarter per
 // country and rate (an OSS return's figures). Both read the ledger's documents as they were issued: the parties,
 // rates and amounts stored with each invoice and credit note, never recomputed.
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { addDays, type Day } from '../domain/calendar';
 import { formatRate } from '../domain/tax';
 

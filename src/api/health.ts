@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 
 interface Check {
   ok: boolean;

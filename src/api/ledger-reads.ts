@@ -1,5 +1,5 @@
 // Reads of a team's money history from the ledger, shaped for the API (camelCase, amounts in cents).
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { workflowRunHistoryUrl, type TemporalUi } from '../observability/temporal-ui-links';
 
 const invoiceColumns = {

@@ -3,39 +3,14 @@
 // under /v1, so the document, the validation and the authorization table cannot drift apart.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { type z } from 'zod';
-import type { BillingAction } from '../domain';
 import { authorize, type TeamAccess } from './middleware/team-access';
 import { idempotent } from './middleware/idempotency';
 import { validate } from './middleware/validation';
 import type { Principal } from './principal';
 import type { ApiContext } from './context';
+import type { AnyOperation, OperationSpec } from './operation-spec';
 
-export type Access =
-  /** The service token acting as the platform itself (no X-Acting-User). */
-  | { kind: 'platform' }
-  /** Any caller who acts for a user, or the platform. */
-  | { kind: 'user' }
-  /** A team's users whose roles allow every listed action (section 11); the platform may too. */
-  | { kind: 'team'; actions: readonly BillingAction[]; description?: string };
-
-export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI style: `/v1/teams/{teamId}`. */
-  path: string;
-  summary: string;
-  tag: string;
-  access: Access;
-  params?: P;
-  query?: Q;
-  body?: B;
-  response: z.ZodType;
-  /** What a success answers: JSON unless told (an export answers CSV text). */
-  mediaType?: 'application/json' | 'text/csv';
-  /** The success status; 200 unless told. */
-  status?: 200 | 201 | 202;
-  /** Statuses this operation may answer beside the success and the ones every route has. */
-  errors?: readonly number[];
-}
+export type { Access, AnyOperation, OperationSpec } from './operation-spec';
 
 export interface OperationInput<P, Q, B> {
   params: P;
@@ -47,8 +22,6 @@ export interface OperationInput<P, Q, B> {
   req: Request;
   res: Response;
 }
-
-export type AnyOperation = OperationSpec<z.ZodType, z.ZodType, z.ZodType>;
 
 type None = z.ZodObject<Record<string, never>>;
 

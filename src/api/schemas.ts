@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import 'zod-openapi';
 import { INTERVALS, PLANS, type Interval as IntervalName, type PaidPlan as PaidPlanName, type Plan as PlanName } from '../domain';
-import { MEMBER_ROLES, type MemberRole as MemberRoleName } from '../accounts/directory';
+import { MEMBER_ROLES, type MemberRole as MemberRoleName } from '../ledger/accounts/directory';
 
 /** z.enum of a readonly list, keeping its literal type. */
 const oneOf = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);

@@ -3,7 +3,7 @@
 // Temporal server to a worker. The read model answers unless the caller asks for the live state, or the workflow
 // has not published yet (a team created a moment ago, or a workflow still running code from before the read model).
 import { dayOf, instantFromEpochMs, isRestricted } from '../domain';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { stateQuery, type PublishedSubscriptionView, type TeamSubscriptionView } from '../workflows/team-subscription-messages';
 import type { TeamWorkflows } from './team-workflows';
 

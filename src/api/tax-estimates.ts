@@ -2,7 +2,7 @@
 // the team's rate on the invoice's day, and the total the balance, credits and card will pay. The rate comes from
 // the same function the issuing activity uses, with the team's billing details as they are now.
 import { buyerOf, documentTaxRate, type SellerSettings } from '../activities/documents';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { type Cents, type Day, type InvoiceLine, type TaxRate, taxLines } from '../domain';
 
 export interface TaxEstimate {

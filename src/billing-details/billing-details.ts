@@ -1,6 +1,6 @@
 // A team's billing details (section 13): legal name, address, billing country and an optional tax ID, printed on
 // its invoices and credit notes from the day they change; the country and tax ID decide the tax of the next ones.
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { countryCode } from '../domain/refunds';
 import type { BillingParty } from '../domain/tax';
 import { buyerOf } from '../activities/documents';

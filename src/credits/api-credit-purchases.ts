@@ -7,10 +7,10 @@ import { manualInvoicingEligibility, type ManualInvoicingEligibility } from '../
 import type { Cents } from '../domain/money';
 import { PaymentDeclined, PaymentRequestRejected, type PaymentProvider } from '../payments/payment-provider';
 import { ownedPaymentMethod, ProviderIdNotOwned } from '../payments/provider-customers';
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
-import { ensureAccount, type AccountRow } from './api-credit-accounts';
-import { assertSameFacts, CreditRefusal } from './errors';
-import { armedAt } from './low-balance';
+import { instantOf, type DbOrTrx } from '../ledger/rows';
+import { ensureAccount, type AccountRow } from '../ledger/credits/api-credit-accounts';
+import { assertSameFacts, CreditRefusal } from '../ledger/credits/errors';
+import { armedAt } from '../ledger/credits/low-balance';
 
 export interface PurchaseRequest {
   accountId: string;

@@ -2,10 +2,10 @@
 import { dayOf } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { PaymentProvider } from '../payments/payment-provider';
-import { listAlerts, readBalance, setLowBalanceThreshold } from './api-credit-accounts';
+import { listAlerts, readBalance, setLowBalanceThreshold } from '../ledger/credits/api-credit-accounts';
 import { manualInvoicing, purchaseApiCredits, type PurchaseRequest } from './api-credit-purchases';
-import { consumeApiCredits, type UsageEvent } from './api-credit-usage';
-import { clockOf, type CreditServiceDeps } from './referral-credits';
+import { consumeApiCredits, type UsageEvent } from '../ledger/credits/api-credit-usage';
+import { clockOf, type CreditServiceDeps } from '../ledger/credits/referral-credits';
 
 export interface ApiCreditDeps extends CreditServiceDeps {
   payments: PaymentProvider;

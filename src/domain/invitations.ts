@@ -17,6 +17,9 @@ export function checkInvitation(input: { email: string; sentAt: Moment; now: Mom
   return { ok: true };
 }
 
+/** An invitation makes its invitee a billing manager of one team, or of one organization (all its teams). */
+export type InvitationScope = { teamId: string } | { organizationId: string };
+
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
 
 /** The last moment an invitation sent at `sentAt` can be accepted is just before this one. */

@@ -2,8 +2,8 @@
 // A retry skips the sent ones; a crash between the SMTP answer and the mark may resend one, with the same
 // Message-ID, which receiving servers use to drop duplicates.
 import { createHash } from 'node:crypto';
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { billingNoticeRecipients } from '../invitations/notice-recipients';
+import type { DbOrTrx } from '../ledger/rows';
+import { billingNoticeRecipients } from '../ledger/invitations/notice-recipients';
 import type { Mailer } from './mailer';
 import type { EmailSettings } from './settings';
 import { hasTemplate, renderEmail, type EmailContent } from './templates';

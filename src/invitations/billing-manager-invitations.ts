@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import type { Directory } from '../accounts/directory';
-import type { Db } from '../db/knex';
+import type { Directory } from '../ledger/accounts/directory';
+import type { Db } from '../ledger/db';
 import { checkAcceptance, instantFromEpochMs, invitationExpiresAt } from '../domain';
 import type { billingManagerInvitation } from '../workflows/billing-manager-invitation';
 import {
@@ -14,10 +14,10 @@ import {
   revokeInvitationUpdate,
   type InvitationScope,
 } from '../workflows/billing-manager-invitation-messages';
-import { InvitationRefusal, type InvitationRefusalCode } from './errors';
-import { findInvitation, insertInvitation, pendingInvitations, type Invitation } from './invitation-rows';
-import { recordInvitationSent } from './notices';
-import { relayOutbound } from '../webhooks/relay';
+import { InvitationRefusal, type InvitationRefusalCode } from '../ledger/invitations/errors';
+import { findInvitation, insertInvitation, pendingInvitations, type Invitation } from '../ledger/invitations/invitation-rows';
+import { recordInvitationSent } from '../ledger/invitations/notices';
+import { relayOutbound } from '../activities/relay';
 
 export interface InvitationServiceDeps {
   db: Db;

@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import type { PaymentProvider } from './payment-provider';
 import { createSandboxProvider } from './sandbox-provider';
 import { createStripeClient } from './stripe-client';

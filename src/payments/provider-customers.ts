@@ -1,7 +1,7 @@
 // The provider's customer of a team or an API-credit account, kept in the ledger (provider_customers), and the
 // check that a payment method or customer ID a caller sends belongs to that owner before anything uses it.
 import type { Knex } from 'knex';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { PaymentRequestRejected, type PaymentProvider } from './payment-provider';
 
 export interface CustomerOwner {

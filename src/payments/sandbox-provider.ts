@@ -2,7 +2,7 @@
 // (sandbox_charges), keyed by idempotency key, so the same key returns the same charge across restarts.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { isCents, type Cents } from '../domain/money';
 import {
   PaymentDeclined,

@@ -5,21 +5,9 @@
 import PDFDocument from 'pdfkit';
 import { REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
 import { day, money as portalMoney, reasonName } from './format';
-import { taxLabel, type InvoiceDetail } from './pages/invoices';
+import { taxLabel, type DocumentTax, type InvoiceDetail } from './pages/invoices';
 
-/** The tax facts both documents print. */
-export interface DocumentTax {
-  number: string;
-  net: number;
-  tax: number;
-  total: number;
-  taxRateBasisPoints: number;
-  taxTreatment: string;
-  taxCountry: string | null;
-  seller: BillingParty | null;
-  buyer: BillingParty | null;
-  currency: string;
-}
+export type { DocumentTax } from './pages/invoices';
 
 export interface CreditNoteDetail extends DocumentTax {
   id: string;

@@ -1,6 +1,6 @@
 // Each page: what it reads from the API (as the viewer), and which template draws it.
-import type { RequestHandler, Router } from 'express';
-import type { BillingManager, TeamMember } from '../accounts/directory';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { BillingManager, TeamMember } from '../ledger/accounts/directory';
 import type { ApiContext } from '../api/context';
 import type { BillingAction } from '../domain';
 import type { TeamSubscriptionView, UpcomingInvoice } from '../workflows/team-subscription-messages';
@@ -10,9 +10,22 @@ import { creditsPage, type CreditsPageData } from './pages/credits';
 import { invoicesPage, type InvoiceDetail, type InvoiceSummary } from './pages/invoices';
 import { paymentMethodsPage } from './pages/payment-methods';
 import { planPage } from './pages/plan';
-import type { PageHandler } from './routes';
+import type { PortalApi } from './api-client';
+import type { Html } from './html';
+import type { PortalSession } from './sessions';
 import { stripeReceiptUrl } from './stripe-receipt';
-import { may } from './viewer';
+import { may, type Viewer } from './viewer';
+
+export interface PageInput {
+  req: Request;
+  res: Response;
+  api: PortalApi;
+  viewer: Viewer;
+  session: PortalSession;
+}
+
+/** A page handler returns the page, or nothing when it answered itself (a PDF, a redirect). */
+export type PageHandler = (input: PageInput) => Promise<Html | void>;
 
 /** Invoices shown with their lines on one page; older ones are rare enough to ask for. */
 const INVOICES_SHOWN = 24;

@@ -2,32 +2,23 @@
 // Every page reads through the engine's API as the session's user (api-client.ts), so it shows what that user may see.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ApiContext } from '../api/context';
 import type { BillingAction, Role } from '../domain';
 import { ApiRefusal, loopbackBase, portalApi, type PortalApi } from './api-client';
 import { sendPage } from './headers';
-import { html, type Html } from './html';
+import { html } from './html';
 import { plainPage } from './layout';
 import { failurePage, noBillingAccessPage, sessionEndedPage } from './pages/errors';
-import { portalPages } from './page-routes';
+import { portalPages, type PageHandler } from './page-routes';
+
+export type { PageHandler, PageInput } from './page-routes';
 import { portalProxy } from './proxy';
 import { readSessionCookie, setSessionCookie } from './session-cookie';
 import { portalSessions, type PortalSession } from './sessions';
 import { may, type Viewer } from './viewer';
 
 const LINK_TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
-
-export interface PageInput {
-  req: Request;
-  res: Response;
-  api: PortalApi;
-  viewer: Viewer;
-  session: PortalSession;
-}
-
-/** A page handler returns the page, or nothing when it answered itself (a PDF, a redirect). */
-export type PageHandler = (input: PageInput) => Promise<Html | void>;
 
 export function portalRoutes(ctx: ApiContext): Router {
   const router = Router();

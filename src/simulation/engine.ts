@@ -2,7 +2,7 @@ import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivities } from '../activities';
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import { dayOf, epochMs, instantFromEpochMs, MS_PER_DAY, type Cents, type Day } from '../domain';
 import { setBillingDetails } from '../billing-details/billing-details';
 import { taxIdValidator } from '../billing-details/tax-ids';

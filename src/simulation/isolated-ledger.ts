@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDb, migrateToLatest, type Db } from '../db/knex';
+import { createDb, migrateToLatest, type Db } from '../ledger/db';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 
 export interface IsolatedLedger {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/knex';
+import type { Db } from '../ledger/db';
 import type { Day } from '../domain';
 
 /** The report of shared/spec/simulation.md; other tools read it, so its shape is fixed. */

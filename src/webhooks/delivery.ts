@@ -1,7 +1,7 @@
 // One HTTP attempt of one delivery, and the delivery's end. Every attempt is recorded under (delivery, attempt
 // number): a retried activity finds its attempt recorded and answers with it instead of sending again.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { webhookPayload, type WebhookEventRow } from './outbox';
+import type { DbOrTrx } from '../ledger/rows';
+import { webhookPayload, type WebhookEventRow } from '../ledger/outbox/webhook-events';
 import { SIGNATURE_HEADER, signWebhookPayload } from './signature';
 
 export interface WebhookHttpOptions {

@@ -1,7 +1,7 @@
 // Webhook endpoints, registered by the platform: a URL, the event types it wants, and a secret shown once.
 import { randomBytes } from 'node:crypto';
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { newId } from '../activities/ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
+import { newId } from '../ledger/rows';
 
 export interface WebhookEndpoint {
   id: string;

@@ -1,12 +1,9 @@
 // What the outside world may say to, and ask of, a billing-manager invitation's workflow. Types and message
 // definitions only: the API and the activities import this file without pulling in workflow code.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Instant, InvitationStatus } from '../domain';
+import type { Instant, InvitationScope, InvitationStatus } from '../domain';
 
-export type { InvitationStatus } from '../domain';
-
-/** An invitation makes its invitee a billing manager of one team, or of one organization (all its teams). */
-export type InvitationScope = { teamId: string } | { organizationId: string };
+export type { InvitationScope, InvitationStatus } from '../domain';
 
 /** One workflow per invitation; the ID is the invitation's secret link, so it must come from a random source. */
 export function invitationWorkflowId(invitationId: string): string {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection, Runtime, DefaultLogger, makeTelemetryFilterString } from '@temporalio/worker';
 import { createBillingActivities } from '../../src/activities';
-import { createDb } from '../../src/db/knex';
+import { createDb } from '../../src/ledger/db';
 import { workflowBundle } from '../../src/infra/workflow-bundle';
 import { PaymentProviderUnavailable, type PaymentProvider } from '../../src/payments/payment-provider';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';

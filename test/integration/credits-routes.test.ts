@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import request from 'supertest';
-import { createDirectory } from '../../src/accounts/directory';
+import { createDirectory } from '../../src/ledger/accounts/directory';
 import { loadConfig } from '../../src/config';
 import type { ApiContext } from '../../src/api/context';
 import type { Principal } from '../../src/api/principal';

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApi } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
-import { createDb } from '../../src/db/knex';
+import { createDb } from '../../src/ledger/db';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
+import { createDb, migrateToLatest, type Db } from '../../src/ledger/db';
 import { integrationEnv } from './integration-env';
 
 export interface TestDatabase {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
+import { createDb, migrateToLatest, type Db } from '../../src/ledger/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/infra/embedded-postgres';
 import { freePort } from '../../src/infra/ports';
 import { searchAttributeArgs } from '../../src/infra/search-attributes';

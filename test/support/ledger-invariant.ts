@@ -1,7 +1,7 @@
 // The ledger invariant, checked from the ledger's rows and the sandbox provider's own record of its charges, never
 // from the code under test: fault tests end with it, and the model-based tests check it after every step.
 import type { Knex } from 'knex';
-import type { Db } from '../../src/db/knex';
+import type { Db } from '../../src/ledger/db';
 
 /** The whole ledger, or one team's part of it (the model-based tests check the team a timeline runs, step by step). */
 export interface LedgerScope {

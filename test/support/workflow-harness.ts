@@ -5,7 +5,7 @@
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Db } from '../../src/db/knex';
+import type { Db } from '../../src/ledger/db';
 import type { Cents, Day } from '../../src/domain';
 import type { PaymentProvider } from '../../src/payments/payment-provider';
 import type { SandboxProvider } from '../../src/payments/sandbox-provider';

@@ -1,5 +1,5 @@
 import { creditExpiry, isGrantExpired, manualInvoicingEligibility, type CreditGrant } from '../../src/domain';
-import { armedAt, crossesLowBalance } from '../../src/credits/low-balance';
+import { armedAt, crossesLowBalance } from '../../src/ledger/credits/low-balance';
 
 describe('credit expiry: the exact boundary', () => {
   const grant: CreditGrant = { id: 'g', amount: 1000, acquiredOn: '2026-01-01', expiresAt: creditExpiry('2026-01-01') };

@@ -1,4 +1,4 @@
-import { createDirectory } from '../../src/accounts/directory';
+import { createDirectory } from '../../src/ledger/accounts/directory';
 import { MS_PER_DAY } from '../../src/domain';
 import { billingManagerInvitations, billingNoticeRecipients, InvitationRefusal, type BillingManagerInvitations } from '../../src/invitations';
 import { invitationWorkflowId, type InvitationView } from '../../src/workflows';

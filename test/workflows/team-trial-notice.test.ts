@@ -3,9 +3,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDirectory } from '../../src/accounts/directory';
+import { createDirectory } from '../../src/ledger/accounts/directory';
 import { cancelUpdate, startTrialUpdate, withdrawPendingChangeUpdate } from '../../src/workflows';
-import { notificationEmailsWorkflowId } from '../../src/webhooks/relay';
+import { notificationEmailsWorkflowId } from '../../src/activities/relay';
 import { recordWorkflowHistory } from '../support/record-history';
 import { WorkflowHarness, type TeamUnderTest } from '../support/workflow-harness';
 

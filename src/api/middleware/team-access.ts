@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { LRUCache } from 'lru-cache';
 import { can, type Role } from '../../domain';
 import type { ApiContext } from '../context';
-import type { Access } from '../operation';
+import type { Access } from '../operation-spec';
 import { actingUserId } from '../principal';
 import { problem } from '../problem';
 

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
-import { isUniqueViolation } from '../../accounts/directory';
-import { memberChanges, type MemberChange, type MemberChangeClaim } from '../../accounts/member-changes';
+import { isUniqueViolation } from '../../ledger/accounts/directory';
+import { memberChanges, type MemberChange, type MemberChangeClaim } from '../../ledger/accounts/member-changes';
 import { addMembersUpdate, removeMembersUpdate } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isUniqueViolation } from '../../accounts/directory';
+import { isUniqueViolation } from '../../ledger/accounts/directory';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { actingUserId, type Principal } from '../principal';

@@ -1,5 +1,5 @@
 // Billing managers: who they are, the invitations waiting (each with its expiry date), inviting and removing.
-import type { BillingManager } from '../../accounts/directory';
+import type { BillingManager } from '../../ledger/accounts/directory';
 import { day, isoDay } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';

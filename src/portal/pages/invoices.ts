@@ -1,11 +1,24 @@
 // The invoices: each with its lines, how it was paid (team balance, credits, card) and a PDF.
-import { formatRate, REVERSE_CHARGE_NOTE } from '../../domain';
+import { formatRate, REVERSE_CHARGE_NOTE, type BillingParty } from '../../domain';
 import { day, isoDay, money, reasonName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
-import type { DocumentTax } from '../invoice-pdf';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
+
+/** The tax facts both documents print. */
+export interface DocumentTax {
+  number: string;
+  net: number;
+  tax: number;
+  total: number;
+  taxRateBasisPoints: number;
+  taxTreatment: string;
+  taxCountry: string | null;
+  seller: BillingParty | null;
+  buyer: BillingParty | null;
+  currency: string;
+}
 
 export interface InvoiceSummary {
   id: string;

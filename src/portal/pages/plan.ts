@@ -1,6 +1,6 @@
 // The plan page: plan, status, period, a pending change; the upcoming invoice line by line; changing plan (a quote
 // first, then a confirmation); cancelling or withdrawing a change; members (seats) used against what is paid for.
-import type { TeamMember } from '../../accounts/directory';
+import type { TeamMember } from '../../ledger/accounts/directory';
 import { freeCapacity, isSoldPerMember, memberPrice, PLANS, type Plan } from '../../domain';
 import type { SeatOrder, TeamSubscriptionView, UpcomingInvoice } from '../../workflows/team-subscription-messages';
 import { day, intervalName, isoDay, money, planName, reasonName, statusName } from '../format';

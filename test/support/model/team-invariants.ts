@@ -5,7 +5,7 @@
 // - no two paid, unrefunded period invoices bill the same period;
 // - no credit was used after its grant's last second; the balance is never below zero;
 // - agreement: the renewal sweep's drift check finds nothing between the ledger and the workflow.
-import type { Db } from '../../../src/db/knex';
+import type { Db } from '../../../src/ledger/db';
 import { driftOf } from '../../../src/activities/sweep-drift';
 import { listLedgerSubscriptions } from '../../../src/activities/sweep-ledger';
 import type { Day } from '../../../src/domain';

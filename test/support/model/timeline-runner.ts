@@ -2,7 +2,7 @@
 // and after every step checks what must hold: the team invariants, the ledger invariant, that a refused request
 // changed nothing, and that what the engine quoted before a charge (the upcoming invoice, a plan change's quote) is
 // the invoice it then wrote, line for line.
-import type { Db } from '../../../src/db/knex';
+import type { Db } from '../../../src/ledger/db';
 import { quote } from '../../../src/api/quotes';
 import { addDays, type Day } from '../../../src/domain';
 import type { SimulatedTeam, SimulationEngine } from '../../../src/simulation/engine';

@@ -1,8 +1,8 @@
 // Credit grants as the domain sees them: what is left of each, with its expiry.
-import { dayOf } from '../domain/calendar';
-import type { CreditGrant } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import { dayOf } from '../../domain/calendar';
+import type { CreditGrant } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import { instantOf, type DbOrTrx } from '../rows';
 
 export interface GrantRow {
   id: string;

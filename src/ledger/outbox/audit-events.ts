@@ -2,9 +2,9 @@
 // Called by the audit activity inside its transaction; each event's key is the audit row's key plus the event type,
 // so a retried write records it once. The only source of team.restricted and team.unrestricted: a drop to Free
 // over the capacity is audited like any other change.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { dayOf, freeCapacity, subscriptionChange, type Day, type Instant, type SubscriptionFacts } from '../domain';
-import { recordWebhookEvent } from './outbox';
+import type { DbOrTrx } from '../rows';
+import { dayOf, freeCapacity, subscriptionChange, type Day, type Instant, type SubscriptionFacts } from '../../domain';
+import { recordWebhookEvent } from './webhook-events';
 
 export interface AuditedChange {
   /** `<team>:<day>:<kind>:<sequence>` (src/workflows/team/audit.ts). */

@@ -1,8 +1,8 @@
 // The outbox: an event is written in the transaction of the ledger fact it describes, with one delivery per
 // endpoint subscribed to its type. Either the fact, its event and its deliveries commit together, or none of them.
 // The relay (./relay.ts) starts the delivery workflows after the commit.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { newId } from '../activities/ledger-rows';
+import type { DbOrTrx } from '../rows';
+import { newId } from '../rows';
 import { WEBHOOK_API_VERSION, type WebhookEventType, type WebhookPayload } from './event-types';
 
 /** The key of an event's first delivery to an endpoint (a redelivery's key adds to it). */

@@ -1,9 +1,9 @@
 // The invitations' ledger rows: written by the API when it sends one, decided by the invitation's workflow (through
 // activities). The row is what the API answers from once the workflow has ended.
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
-import { nonRetryable } from '../activities/failures';
-import type { Instant } from '../domain';
-import type { InvitationScope, InvitationStatus } from '../workflows/billing-manager-invitation-messages';
+import { instantOf, type DbOrTrx } from '../rows';
+import { LedgerRefusal } from '../errors';
+import type { Instant } from '../../domain';
+import type { InvitationScope, InvitationStatus } from '../../domain/invitations';
 
 export interface Invitation {
   invitationId: string;
@@ -85,7 +85,7 @@ export async function decideInvitation(
     .update({ status: decision.status, decided_by: decision.decidedBy, decided_at: decision.at })
     .returning('*')) as InvitationRow[];
   if (!row) {
-    throw nonRetryable('LedgerConflict', `invitation ${decision.invitationId} is missing or decided otherwise than ${decision.status}`, { ...decision });
+    throw new LedgerRefusal('LedgerConflict', `invitation ${decision.invitationId} is missing or decided otherwise than ${decision.status}`, { ...decision });
   }
   return invitationOf(row);
 }

@@ -1,7 +1,7 @@
 // The email outbox: a notice with a template is queued for email in the transaction that records it; the relay
 // starts its email workflow after the commit.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { hasTemplate } from './templates';
+import type { DbOrTrx } from '../rows';
+import { hasTemplate } from '../../email/templates';
 
 export async function queueNotificationEmails(trx: DbOrTrx, notice: { id: number; kind: string }): Promise<void> {
   if (!hasTemplate(notice.kind)) return;

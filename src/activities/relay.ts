@@ -4,7 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { DbOrTrx } from '../activities/ledger-rows';
+import type { DbOrTrx } from '../ledger/rows';
 import type { NotificationEmailsInput } from '../workflows/notification-emails';
 import type { WebhookDeliveryInput } from '../workflows/webhook-delivery';
 

@@ -1,10 +1,10 @@
 // Contributing (section 8): a user gives some of their credits to a team, one way. Only what the user holds can
 // be given, soonest-expiring first; each part becomes a team grant that keeps its original expiry. The caller
 // names the contribution (e.g. the id of the form it submitted), so a retried request moves the credits once.
-import type { Instant } from '../domain/calendar';
-import { contributeCredits, type CreditGrant } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import { instantOf, newId, type DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import { contributeCredits, type CreditGrant } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import { instantOf, newId, type DbOrTrx } from '../rows';
 import { assertSameFacts, CreditRefusal } from './errors';
 import { grantOf, userGrantRows, type GrantRow } from './grants';
 

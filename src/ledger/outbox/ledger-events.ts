@@ -1,10 +1,9 @@
 // What each ledger fact tells the platform. Called by the activities that write the fact, inside their
 // transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
-import type { CreditNoteRow } from '../activities/credit-notes';
-import type { DbOrTrx, InvoiceRow } from '../activities/ledger-rows';
-import type { Day } from '../domain';
-import { queueNotificationEmails } from '../email/outbox';
-import { recordWebhookEvent } from './outbox';
+import type { CreditNoteRow, DbOrTrx, InvoiceRow } from '../rows';
+import type { Day } from '../../domain';
+import { queueNotificationEmails } from './notification-emails';
+import { recordWebhookEvent } from './webhook-events';
 
 export interface NotificationRow {
   id: number;

@@ -1,10 +1,10 @@
 // Metered usage (section 12): each event consumes balance atomically, under the caller's key. One conditional
 // UPDATE (… WHERE balance >= amount) takes the credits or nothing, and the key's unique row in the same
 // transaction makes the same event twice charge once; never below zero, whatever the concurrency.
-import type { Instant } from '../domain/calendar';
-import type { Cents } from '../domain/money';
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
-import { recordWebhookEvent } from '../webhooks/outbox';
+import type { Instant } from '../../domain/calendar';
+import type { Cents } from '../../domain/money';
+import { instantOf, type DbOrTrx } from '../rows';
+import { recordWebhookEvent } from '../outbox/webhook-events';
 import { readBalance, type AccountRow } from './api-credit-accounts';
 import { assertSameFacts, CreditRefusal } from './errors';
 import { crossesLowBalance } from './low-balance';

@@ -1,8 +1,8 @@
 // Billing managers: of a team (the API's team_billing_managers) or of an organization, which makes them billing
 // managers of every team it owns. Neither kind is a member: they never appear in member lists.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import type { Role } from '../domain';
-import type { InvitationScope } from '../workflows/billing-manager-invitation-messages';
+import type { DbOrTrx } from '../rows';
+import type { Role } from '../../domain';
+import type { InvitationScope } from '../../domain/invitations';
 
 export interface OrganizationBillingManager {
   userId: string;

@@ -1,10 +1,10 @@
 // History (section 8): every acquisition, contribution, use and expiry, newest first. A user's history holds
 // their own grants' rows and what they contributed; a team's holds what came in, what paid invoices and what
 // expired in its hands.
-import type { Instant } from '../domain/calendar';
-import type { CreditEventKind } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import type { CreditEventKind } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import { instantOf, type DbOrTrx } from '../rows';
 
 export type CreditHolder = { userId: string } | { teamId: string };
 

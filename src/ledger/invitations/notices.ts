@@ -1,9 +1,9 @@
 // The invitation's messages, in the notifications outbox: the link to the invitee when it is sent; on acceptance,
 // one message for the scope's admins and billing managers and one for the new billing manager. Keyed by the
 // invitation, so a retried activity writes each once.
-import { insertOnce, type DbOrTrx } from '../activities/ledger-rows';
-import { dayOf, type Instant } from '../domain';
-import { notificationRecorded, type NotificationRow } from '../webhooks/ledger-events';
+import { insertOnce, type DbOrTrx } from '../rows';
+import { dayOf, type Instant } from '../../domain';
+import { notificationRecorded, type NotificationRow } from '../outbox/ledger-events';
 import { scopeColumns, type Invitation } from './invitation-rows';
 
 export async function recordInvitationSent(db: DbOrTrx, invitation: Invitation): Promise<void> {

@@ -1,6 +1,6 @@
 // What the API shows of webhooks: events, their deliveries and every attempt; and a redelivery on demand.
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { firstDeliveryKey, webhookPayload, type WebhookEventRow } from './outbox';
+import type { DbOrTrx } from '../rows';
+import { firstDeliveryKey, webhookPayload, type WebhookEventRow } from './webhook-events';
 
 const deliveryColumns = {
   id: 'id', endpointId: 'endpoint_id', eventId: 'event_id', status: 'status', attempts: 'attempts',

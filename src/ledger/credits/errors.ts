@@ -1,6 +1,6 @@
 // What a caller of the credit services did that the ledger refuses. Routes turn each into a problem (4xx);
 // anything else is the engine's own failure.
-import type { Cents } from '../domain/money';
+import type { Cents } from '../../domain/money';
 
 export type CreditRefusalCode =
   | 'insufficient_credits' // a contribution larger than what the user holds

@@ -1,10 +1,10 @@
 // Earning (section 8): when someone registers after an invitation (to a team, a project, or through a referral
 // link), the inviter earns REFERRAL_REWARD. Once per registered user, however many invitations they had: the
 // grant's key is the registered user, so a repeated registration event earns nothing more.
-import type { Instant } from '../domain/calendar';
-import { acquireCredits, REFERRAL_REWARD } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import { instantOf, newId, type DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import { acquireCredits, REFERRAL_REWARD } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import { instantOf, newId, type DbOrTrx } from '../rows';
 
 export type ReferralChannel = 'team' | 'project' | 'referral_link';
 

@@ -1,6 +1,6 @@
 // Referral credits (section 8) as one service for the API: earn, contribute, read holdings and history.
-import { instantFromEpochMs, type Instant } from '../domain/calendar';
-import type { Db } from '../db/knex';
+import { instantFromEpochMs, type Instant } from '../../domain/calendar';
+import type { Db } from '../db';
 import { contribute, type ContributionRequest } from './contributions';
 import { creditHistory, type CreditHolder } from './credit-history';
 import { creditHoldings } from './credit-holdings';

@@ -1,11 +1,11 @@
-// The ledger's rows as activities read them (bigint as number, date as 'YYYY-MM-DD', timestamptz as Date),
+// The ledger's rows as its readers get them (bigint as number, date as 'YYYY-MM-DD', timestamptz as Date),
 // and the one way activities write money: insert under the idempotency key, or read what the key holds.
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { instantFromEpochMs, type Day, type Instant } from '../domain/calendar';
 import type { CreditUse } from '../domain/credits';
 import type { Cents } from '../domain/money';
-import { nonRetryable } from './failures';
+import { LedgerRefusal } from './errors';
 
 export type DbOrTrx = Knex | Knex.Transaction;
 
@@ -43,6 +43,26 @@ export interface InvoiceRow {
   /** Invoice first with Stripe: the `send_invoice` invoice that collects this one. */
   provider_invoice_id?: string | null;
   provider_invoice_url?: string | null;
+}
+
+export type CreditNoteReason = 'refund' | 'member_removed' | 'void';
+
+export interface CreditNoteRow {
+  id: string;
+  team_id: string;
+  invoice_id: string;
+  idempotency_key: string;
+  number: string;
+  reason: CreditNoteReason;
+  to: 'card' | 'balance';
+  issued_on: Day;
+  net: Cents;
+  tax: Cents;
+  /** net + tax, negative. */
+  total: Cents;
+  tax_rate_bp: number;
+  tax_treatment: string;
+  tax_country: string | null;
 }
 
 export interface PaymentRow {
@@ -103,7 +123,7 @@ export async function insertOnce<Row extends object>(
 export function requireSameFacts(table: string, stored: Record<string, unknown>, row: Record<string, unknown> & { idempotency_key: string }, facts: readonly string[]): void {
   for (const column of facts) {
     if (!sameFact(stored[column], row[column])) {
-      throw nonRetryable('IdempotencyConflict', `${table} key ${row.idempotency_key} was used with another ${column}`, {
+      throw new LedgerRefusal('IdempotencyConflict', `${table} key ${row.idempotency_key} was used with another ${column}`, {
         table, key: row.idempotency_key, column,
       });
     }
@@ -115,7 +135,7 @@ function missingReference(error: unknown, table: string, row: Record<string, unk
   const pg = error as { code?: string; constraint?: string };
   if (pg.code !== '23503') return error; // foreign_key_violation
   const unknownTeam = pg.constraint?.includes('team_id') ?? false;
-  return nonRetryable(unknownTeam ? 'UnknownTeam' : 'InvalidInput', `${table} row ${String(row.idempotency_key)} refers to a missing row (${pg.constraint ?? 'foreign key'})`, {
+  return new LedgerRefusal(unknownTeam ? 'UnknownTeam' : 'InvalidInput', `${table} row ${String(row.idempotency_key)} refers to a missing row (${pg.constraint ?? 'foreign key'})`, {
     table, key: row.idempotency_key, constraint: pg.constraint,
   });
 }

@@ -2,8 +2,8 @@
 // ledger; nothing here moves money. Tokens are random and kept only as a sha256, so the table cannot be replayed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Db } from '../db/knex';
-import type { Role } from '../domain';
+import type { Db } from '../db';
+import type { Role } from '../../domain';
 
 export type MemberRole = Exclude<Role, 'billing_manager'>;
 export const MEMBER_ROLES: readonly MemberRole[] = ['owner', 'admin', 'member', 'visitor'];

@@ -2,9 +2,9 @@
 // its billing managers and its organization's; for an organization: its billing managers and its teams' owners
 // and admins. Read from the database each time, so a removed billing manager stops hearing at once.
 import type { Knex } from 'knex';
-import type { DbOrTrx } from '../activities/ledger-rows';
-import { receivesBillingNotices, type Role } from '../domain';
-import type { InvitationScope } from '../workflows/billing-manager-invitation-messages';
+import type { DbOrTrx } from '../rows';
+import { receivesBillingNotices, type Role } from '../../domain';
+import type { InvitationScope } from '../../domain/invitations';
 
 export interface BillingNoticeRecipient {
   userId: string;

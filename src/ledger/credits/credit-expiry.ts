@@ -1,10 +1,10 @@
 // Expiry (section 8): a grant is usable through the last second of the third calendar year after its
 // acquisition. The sweep zeroes what is left of each grant past that second and writes an `expired` row, once per
 // grant (its key is the grant), in batches so one run never holds many locks.
-import type { Instant } from '../domain/calendar';
-import { expireCredits } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import type { DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import { expireCredits } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import type { DbOrTrx } from '../rows';
 import { grantOf, type GrantRow } from './grants';
 
 export interface ExpiryBatch {

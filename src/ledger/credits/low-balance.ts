@@ -1,6 +1,6 @@
 // The low-balance alert (section 12, beyond the source): one notification per crossing, not one per event.
 // Pure, so the rule reads and tests alone; the ledger keeps `armed` beside the balance.
-import type { Cents } from '../domain/money';
+import type { Cents } from '../../domain/money';
 
 export interface LowBalanceState {
   balance: Cents;

@@ -1,8 +1,8 @@
 // What a user or a team holds now: the usable grants, soonest-expiring first, and their sum.
-import type { Instant } from '../domain/calendar';
-import { creditBalance, usableGrants } from '../domain/credits';
-import type { Cents } from '../domain/money';
-import type { DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import { creditBalance, usableGrants } from '../../domain/credits';
+import type { Cents } from '../../domain/money';
+import type { DbOrTrx } from '../rows';
 import type { CreditHolder } from './credit-history';
 import { grantOf, teamGrantRows, userGrantRows, type GrantRow } from './grants';
 

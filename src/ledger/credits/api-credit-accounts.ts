@@ -1,8 +1,8 @@
 // An API-credit account: its balance in cents of credit, read in real time, and its optional low-balance
 // threshold. An account comes into being at its first purchase or setting; before that its balance is zero.
-import type { Instant } from '../domain/calendar';
-import type { Cents } from '../domain/money';
-import { instantOf, type DbOrTrx } from '../activities/ledger-rows';
+import type { Instant } from '../../domain/calendar';
+import type { Cents } from '../../domain/money';
+import { instantOf, type DbOrTrx } from '../rows';
 import { armedAt } from './low-balance';
 
 export interface AccountRow {

@@ -2,7 +2,7 @@
 // No transaction may stay open across the workflow update, so the change is claimed first, under the identity of
 // the request making it; each write after that is idempotent, and a retry of the same request finds its claim and
 // completes what the first attempt began (the workflow update keeps its ID, so it is applied once).
-import type { Db } from '../db/knex';
+import type { Db } from '../db';
 import type { MemberRole } from './directory';
 
 export interface MemberChange {
