@@ -3,7 +3,7 @@ import { acquireCredits } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
-import { insertOnce, instantOf, newId } from '../ledger/rows';
+import { insertOnce, instantOf, newId, type GrantRow } from '../ledger/rows';
 
 export interface GrantTeamCreditsInput {
   /** e.g. `referral:<registered user>:team-1`. */
@@ -25,14 +25,6 @@ export interface TeamCreditGrant {
   amount: Cents;
   acquiredAt: Instant;
   expiresAt: Instant;
-}
-
-interface GrantRow {
-  id: string;
-  team_id: string;
-  amount: Cents;
-  acquired_at: Date;
-  expires_at: Date;
 }
 
 export function creditActivities({ db }: BillingDependencies) {
@@ -68,7 +60,7 @@ export function creditActivities({ db }: BillingDependencies) {
         }
         return stored.row;
       });
-      return { grantId: row.id, teamId: row.team_id, amount: row.amount, acquiredAt: instantOf(row.acquired_at), expiresAt: instantOf(row.expires_at) };
+      return { grantId: row.id, teamId: input.teamId /* a fact of the key: the stored row's */, amount: row.amount, acquiredAt: instantOf(row.acquired_at), expiresAt: instantOf(row.expires_at) };
     },
   };
 }

@@ -1,10 +1,14 @@
 // What pays an invoice besides the card (section 4): the team balance and its credit grants. An open invoice
 // holds on to the balance and credits its plan names, so another invoice of the team plans only what is left.
-import { dayOf, type Moment } from '../domain/calendar';
+import type { Moment } from '../domain/calendar';
 import { usableGrants, type CreditGrant, type CreditUse } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import { applyPayment } from '../domain/payment-application';
-import { instantOf, type DbOrTrx, type InvoiceRow } from '../ledger/rows';
+import { teamBalance, teamGrants } from '../ledger/credits/grants';
+import type { DbOrTrx, InvoiceRow } from '../ledger/rows';
+
+// The ledger reads them; activities (balance, settlement) take them from here with the rest of what pays an invoice.
+export { teamBalance, teamGrants };
 
 export interface PaymentSources {
   balance: Cents;
@@ -16,30 +20,6 @@ export interface PaymentPlan {
   creditsApplied: Cents;
   creditUses: CreditUse[];
   charged: Cents;
-}
-
-/** The team balance: the sum of its balance transactions. */
-export async function teamBalance(db: DbOrTrx, teamId: string): Promise<Cents> {
-  const row = (await db('balance_transactions').where({ team_id: teamId }).sum({ balance: 'amount' }).first()) as { balance: string | null } | undefined;
-  return Number(row?.balance ?? 0); // numeric arrives as a string
-}
-
-interface GrantRow {
-  id: string;
-  remaining: Cents;
-  acquired_at: Date;
-  expires_at: Date;
-}
-
-/** The team's grants with credits left, as the domain sees them (expired ones included; the domain skips them). */
-export async function teamGrants(db: DbOrTrx, teamId: string): Promise<CreditGrant[]> {
-  const rows = (await db('credit_grants').where({ team_id: teamId }).where('remaining', '>', 0).orderBy('id')) as GrantRow[];
-  return rows.map((row) => ({
-    id: row.id,
-    amount: row.remaining,
-    acquiredOn: dayOf(instantOf(row.acquired_at)),
-    expiresAt: instantOf(row.expires_at),
-  }));
 }
 
 /** The balance and grants an invoice may plan on: the ledger's, less what the team's other open invoices planned. */

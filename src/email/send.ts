@@ -2,7 +2,7 @@
 // A retry skips the sent ones; a crash between the SMTP answer and the mark may resend one, with the same
 // Message-ID, which receiving servers use to drop duplicates.
 import { createHash } from 'node:crypto';
-import type { DbOrTrx } from '../ledger/rows';
+import type { DbOrTrx, NotificationRow } from '../ledger/rows';
 import { billingNoticeRecipients } from '../ledger/invitations/notice-recipients';
 import type { Mailer } from './mailer';
 import type { EmailSettings } from './settings';
@@ -27,17 +27,6 @@ export async function sendOnce(db: DbOrTrx, mailer: Mailer, email: EmailToSend):
   await mailer.send({ to: email.to, messageId, ...email.content });
   await db('email_messages').where({ idempotency_key: email.key }).update({ status: 'sent', sent_at: db.fn.now() });
   return true;
-}
-
-interface NotificationRow {
-  id: number;
-  team_id: string | null;
-  organization_id: string | null;
-  kind: string;
-  on: string;
-  payload: Record<string, unknown>;
-  recipient_email: string | null;
-  recipient_user_id: string | null;
 }
 
 /** The emails of one notice: to its one recipient, or to the scope's admins and billing managers (section 11). */

@@ -65,6 +65,30 @@ export interface CreditNoteRow {
   tax_country: string | null;
 }
 
+/** A credit grant: `amount` acquired, `remaining` not yet used, held by a user or contributed to a team. */
+export interface GrantRow {
+  id: string;
+  user_id: string | null;
+  team_id: string | null;
+  amount: Cents;
+  remaining: Cents;
+  acquired_at: Date;
+  expires_at: Date;
+}
+
+/** A notice (billing rules section 12): for a team or an organization, or addressed to one person. */
+export interface NotificationRow {
+  id: number;
+  idempotency_key: string;
+  team_id: string | null;
+  organization_id?: string | null;
+  kind: string;
+  on: Day;
+  payload: Record<string, unknown>;
+  recipient_email?: string | null;
+  recipient_user_id?: string | null;
+}
+
 export interface PaymentRow {
   id: string;
   team_id: string;

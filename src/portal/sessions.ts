@@ -2,7 +2,8 @@
 // trades that token, once, for a random cookie secret. Both are stored as sha256 only. Every session ends one hour
 // after it was made: the link if unused, and the cookie it was traded for.
 import { randomBytes } from 'node:crypto';
-import { hashToken, newId } from '../ledger/accounts/directory';
+import { hashToken } from '../ledger/accounts/directory';
+import { newId } from '../ledger/rows';
 import type { Db } from '../ledger/db';
 
 export const PORTAL_SESSION_MINUTES = 60;

@@ -3,4 +3,3 @@ export { WEBHOOK_API_VERSION, WEBHOOK_EVENT_TYPES, isWebhookEventType, type Webh
 export { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, signWebhookPayload, verifyWebhookSignature, type SignatureCheck, type VerifyWebhookSignatureInput } from './signature';
 export { webhookEndpoints, type NewWebhookEndpoint, type WebhookEndpoint } from './endpoints';
 export { webhookHistory } from '../ledger/outbox/webhook-history';
-export { relayOutbound, type RelayTarget } from '../activities/relay';

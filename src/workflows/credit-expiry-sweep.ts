@@ -5,12 +5,13 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities';
 import { instantFromEpochMs } from '../domain/calendar';
 import type { Cents } from '../domain/money';
+import { ACTIVITY_RETRY } from './retry';
 
 export const CREDIT_EXPIRY_BATCH_SIZE = 500;
 
 const { expireDueCredits } = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 export async function creditExpirySweep(): Promise<{ grants: number; amount: Cents }> {

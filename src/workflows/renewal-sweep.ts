@@ -6,6 +6,7 @@ import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workfl
 import type { BillingActivities } from '../activities';
 import type { RenewalSweepTotals, TeamReconciliation } from '../activities/sweep';
 import { dayOf, instantFromEpochMs, type Day } from '../domain/calendar';
+import { ACTIVITY_RETRY } from './retry';
 
 export const RENEWAL_SWEEP_PAGE_SIZE = 200;
 /** Teams checked at once: each check is a query (or a start) on the Temporal server. */
@@ -13,7 +14,7 @@ const PARALLEL_CHECKS = 10;
 
 const { listLedgerSubscriptions, reconcileTeamSubscription, reportRenewalSweep } = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 export interface RenewalSweepInput {

@@ -6,6 +6,7 @@
 // endpoint in the order they were recorded. A receiver that keeps failing holds its own queue, no one else's.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities';
+import { ACTIVITY_RETRY } from './retry';
 
 export interface WebhookDeliveryInput {
   deliveryId: number;
@@ -31,7 +32,7 @@ const webhooks = proxyActivities<BillingActivities>({
   // The HTTP call has its own, shorter timeout; this one covers the ledger writes around it.
   startToCloseTimeout: '1 minute',
   // Only the engine's own failures (a database restart) are retried here; a receiver's 500 is an attempt's result.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryOutcome> {

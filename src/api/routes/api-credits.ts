@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { apiCredits } from '../../credits';
-import { relayOutbound } from '../../webhooks';
+import { relayOutbound } from '../../activities/relay';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { actingUserId } from '../principal';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { newId } from '../../ledger/accounts/directory';
+import { newId } from '../../ledger/rows';
 import { ownedPaymentMethod } from '../../payments/provider-customers';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { relayOutbound, webhookEndpoints, webhookHistory, WEBHOOK_EVENT_TYPES } from '../../webhooks';
+import { relayOutbound } from '../../activities/relay';
+import { webhookEndpoints, webhookHistory, WEBHOOK_EVENT_TYPES } from '../../webhooks';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { problem } from '../problem';

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db';
+import { newId } from '../rows';
 import type { Role } from '../../domain';
 
 export type MemberRole = Exclude<Role, 'billing_manager'>;
@@ -37,10 +38,6 @@ export interface BillingManager {
   userId: string;
   email: string;
   name: string;
-}
-
-export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
 }
 
 export function hashToken(token: string): string {

@@ -1,21 +1,11 @@
 // What each ledger fact tells the platform. Called by the activities that write the fact, inside their
 // transaction; every event's key is the fact's own key plus the event type, so a retried write records it once.
-import type { CreditNoteRow, DbOrTrx, InvoiceRow } from '../rows';
+import type { CreditNoteRow, DbOrTrx, InvoiceRow, NotificationRow } from '../rows';
+
+export type { NotificationRow } from '../rows';
 import type { Day } from '../../domain';
 import { queueNotificationEmails } from './notification-emails';
 import { recordWebhookEvent } from './webhook-events';
-
-export interface NotificationRow {
-  id: number;
-  idempotency_key: string;
-  team_id: string | null;
-  organization_id?: string | null;
-  kind: string;
-  on: Day;
-  payload: Record<string, unknown>;
-  recipient_email?: string | null;
-  recipient_user_id?: string | null;
-}
 
 function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   return {

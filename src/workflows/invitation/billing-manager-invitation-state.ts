@@ -4,10 +4,11 @@ import { ApplicationFailure, condition, proxyActivities } from '@temporalio/work
 import type { BillingActivities } from '../../activities';
 import { checkAcceptance, epochMs, instantFromEpochMs, invitationExpiresAt, type Instant, type InvitationStatus } from '../../domain';
 import type { AcceptingAccount, BillingManagerInvitationInput, InvitationView } from '../billing-manager-invitation-messages';
+import { ACTIVITY_RETRY } from '../retry';
 
 const ledger = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 export class BillingManagerInvitation {

@@ -10,12 +10,13 @@ import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
+import { ACTIVITY_RETRY } from '../retry';
 
 const billing = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
   // A provider outage or a lost connection is retried under the same keys until it works; a decline is not
   // retried here (the activity fails it as non-retryable): dunning makes the next attempt days later.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 // A charge is retried under one idempotency key, which the provider remembers for 24 hours (Stripe); after that
@@ -43,7 +44,7 @@ const reconciling = proxyActivities<BillingActivities>({
 // server's activity queue. Retried the same way, idempotent under the same keys.
 const records = proxyLocalActivities<BillingActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ACTIVITY_RETRY,
 });
 
 /** Notices for the team's admins and billing managers. */

@@ -1,0 +1,125 @@
+// The requests and signals about money already owed or paid: the payment method, refunds (section 10), seat
+// orders (section 7) and their payments, and payments confirmed or failed elsewhere (webhooks).
+import { ActivityFailure, patched } from '@temporalio/workflow';
+import type {
+  InvoicePayment,
+  InvoicePaymentResult,
+  PaymentMethodRef,
+  PaymentConfirmed,
+  RefundRequest,
+  RefundResult,
+  SeatOrderRequest,
+  SeatOrderResult,
+  SeatsAdded,
+} from '../team-subscription-messages';
+import { RECORD_CONFIRMED_PAYMENT } from '../patches';
+import { checkRefund, forgetPayment, refundEnds } from './refunds';
+import * as requests from './requests';
+import * as seatRequests from './seat-requests';
+import { restricted } from './state';
+import { TeamScheduledEvents } from './scheduled-events';
+
+export abstract class TeamPaymentRequests extends TeamScheduledEvents {
+  validatePaymentMethod(method: PaymentMethodRef): void {
+    requests.checkPaymentMethod(method);
+  }
+
+  /** The card on file; dunning's next retry uses it. */
+  async setPaymentMethod(method: PaymentMethodRef): Promise<{ hasPaymentMethod: true }> {
+    this.state.paymentMethod = { ...method };
+    await this.records.write(this.publishedView());
+    return { hasPaymentMethod: true };
+  }
+
+  // ---- refunds (section 10) -------------------------------------------------------------------------------
+
+  validateRequestRefund(request?: RefundRequest): void {
+    checkRefund(this.state, this.clock.now(), this.billingCountry, request);
+  }
+
+  /** Back to the payment method; the refunded period ends today (Free, nothing more charged for it). */
+  requestRefund(request?: RefundRequest): Promise<RefundResult> {
+    return this.request(
+      'refund',
+      () => checkRefund(this.state, this.clock.now(), this.billingCountry, request),
+      async (today) => {
+        const payment = checkRefund(this.state, this.clock.now(), this.billingCountry, request);
+        const refund = await this.ledger.refund(payment);
+        forgetPayment(this.state, payment);
+        // The period (or order) it started ends today, its unbilled member changes with it; an order not started never starts.
+        const ends = refundEnds(this.state, payment);
+        if (ends === 'ordered') this.state.orderedSeats = null;
+        if (ends === 'period') Object.assign(this.state, { seatOrder: null, orderedSeats: null });
+        const periodEndedOn = ends === 'period' && this.state.plan !== 'free' ? today : null;
+        if (periodEndedOn) await this.downgradeToFree(today, 'refunded');
+        return { ...refund, periodEndedOn, restricted: restricted(this.state, today) };
+      },
+    );
+  }
+
+  // ---- seat orders (section 7) -----------------------------------------------------------------------------
+
+  validateBuySeats(request: SeatOrderRequest): void {
+    seatRequests.checkBuySeats(this.state, this.clock.today(), request);
+  }
+
+  buySeats(request: SeatOrderRequest): Promise<SeatOrderResult> {
+    return this.request('buy_seats', (today) => seatRequests.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
+  }
+
+  validateAddSeats(input: { count: number }): void {
+    seatRequests.checkAddSeats(this.state, input);
+  }
+
+  addSeats(input: { count: number }): Promise<SeatsAdded> {
+    return this.request('add_seats', () => seatRequests.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
+  }
+
+  validateInvoicePayment(payment: InvoicePayment): void {
+    seatRequests.checkInvoicePayment(this.state, this.clock.today(), payment);
+  }
+
+  recordInvoicePayment(payment: InvoicePayment): Promise<InvoicePaymentResult> {
+    return this.request('invoice_payment', (today) => seatRequests.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
+  }
+
+  // ---- signals and queries ---------------------------------------------------------------------------------
+
+  /**
+   * A payment made elsewhere (a webhook) settled the invoice dunning is retrying: it is recorded as the invoice's
+   * payment (balance and credits applied, the invoice paid), then the team is active again. A payment the ledger
+   * refuses (another amount, or the invoice paid meanwhile by another payment) leaves dunning as it was.
+   */
+  async paymentConfirmed({ invoiceId, payment }: PaymentConfirmed): Promise<void> {
+    await this.exclusive(() =>
+      this.audit.around('payment_confirmed', () => this.clock.today(), async () => {
+        const dunning = this.state.dunning;
+        if (dunning?.invoiceId !== invoiceId) return;
+        if (payment && patched(RECORD_CONFIRMED_PAYMENT)) {
+          const { provider, providerPaymentId, amount } = payment;
+          const invoice = { invoiceId, key: dunning.invoiceKey, ...(dunning.periodStart ? { periodStart: dunning.periodStart } : {}) };
+          const recorded = await this.ledger.recordPayment(invoice, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
+          if (recorded?.status !== 'paid') return;
+        }
+        this.paymentSettled();
+      }),
+    );
+  }
+
+  /**
+   * The provider reports a failed payment (a webhook). Only noted for the `state` query: the workflow made the charge
+   * itself and learned of the decline from its result, so dunning already runs; acting again would double it. Plain
+   * state, no activity, timer or audit row, so no `exclusive`; only the read model is told (under its patch, so
+   * histories recorded before it replay unchanged).
+   */
+  async paymentFailed({ paymentId, invoiceId }: { paymentId: string; invoiceId?: string }): Promise<void> {
+    this.state.lastPaymentFailure = { paymentId, invoiceId: invoiceId ?? null, on: this.clock.today() };
+    await this.records.write(this.publishedView()); // under its patch: a local activity, no command before it
+  }
+}
+
+/** An activity's failure (the ledger refused the write) as nothing recorded; anything else is a bug and goes on up. */
+function refusedByLedger(error: unknown): null {
+  if (error instanceof ActivityFailure) return null;
+  throw error;
+}
