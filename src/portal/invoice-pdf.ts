@@ -4,7 +4,7 @@
 // paid (an invoice) or where the money went (a credit note, with the invoice it corrects).
 import PDFDocument from 'pdfkit';
 import { REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
-import { day, money as portalMoney, reasonName } from './format';
+import { creditReasonName, day, money as portalMoney, reasonName } from './format';
 import { taxLabel, type InvoiceDetail } from './pages/invoices';
 
 /** The tax facts both documents print. */
@@ -38,8 +38,6 @@ export interface CreditNoteDetail extends DocumentTax {
 const money = (cents: number, currency: string) => portalMoney(cents, currency).replace('\u2212', '-');
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
-const CREDIT_REASON: Record<string, string> = { refund: 'Refund', member_removed: 'Removed members', void: 'Voided invoice' };
-
 export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Buffer> {
   return drawn(`Invoice ${invoice.number}`, teamName, (pdf) => {
     pdf.heading('Invoice', [
@@ -62,13 +60,17 @@ export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Bu
 export function creditNotePdf(note: CreditNoteDetail, teamName: string): Promise<Buffer> {
   return drawn(`Credit note ${note.number}`, teamName, (pdf) => {
     pdf.heading('Credit note', [
-      `Number ${note.number}`, `Issued ${day(note.issuedOn)}`, `Corrects invoice ${note.invoiceNumber}`, `Reason ${CREDIT_REASON[note.reason] ?? note.reason}`,
+      `Number ${note.number}`, `Issued ${day(note.issuedOn)}`, `Corrects invoice ${note.invoiceNumber}`, `Reason ${creditReasonName(note.reason)}`,
     ]);
     pdf.parties(note, teamName);
     pdf.lines('Credited', note.lines, note);
     pdf.section('Where the money went');
     const cur = note.currency;
     if (note.reason !== 'refund') return pdf.row('Added to the team balance, used first by the next invoices', money(-note.total, cur), true);
+    // Part of the invoice given back (a partial refund, or the rest after one): the whole note went one way.
+    if (-note.total !== note.invoiceCharged + note.invoiceBalanceApplied + note.invoiceCreditsApplied) {
+      return pdf.row(note.to === 'card' ? 'Refunded to the card it was paid with' : 'Back to the team balance and the credits it was paid with', money(-note.total, cur), true);
+    }
     if (note.invoiceCharged) pdf.row('Refunded to the card it was paid with', money(note.invoiceCharged, cur), true);
     if (note.invoiceBalanceApplied) pdf.row('Back to the team balance', money(note.invoiceBalanceApplied, cur));
     if (note.invoiceCreditsApplied) pdf.row('Back to the credits it was paid with', money(note.invoiceCreditsApplied, cur));

@@ -23,6 +23,14 @@ const BY_CODE: Record<string, string> = {
   session_expired: 'Your billing session has ended. Go back to the app and open Billing again.',
 };
 
+/** A billing-details field the API refused (400, or 422 for a VAT ID that fails its checksum). */
+const BY_FIELD: Record<string, string> = {
+  'body.legalName': 'Enter the legal name your invoices are issued to.',
+  'body.address': 'The address is too long or has characters it cannot have.',
+  'body.country': 'Enter the country as its two-letter code, e.g. DE or FR.',
+  'body.taxId': 'This VAT ID is not valid for the country given. Check it, or leave it empty.',
+};
+
 const BY_STATUS: Record<number, string> = {
   400: 'Something in the form is not right. Check it and try again.',
   401: BY_CODE.session_expired!,
@@ -37,6 +45,8 @@ export function customerMessage(status: number, problem: Partial<Problem> | null
   const code = problem?.code;
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && problem?.errors?.some((e) => e.field.includes('email'))) return 'Enter valid email addresses, one per line.';
+  const field = problem?.errors?.map((e) => BY_FIELD[e.field]).find(Boolean);
+  if (field) return field;
   return BY_STATUS[status] ?? 'Something went wrong on our side. Nothing was charged twice; please try again in a minute.';
 }
 

@@ -59,6 +59,11 @@ export interface ChargedInvoice {
   on: Day;
   reason: InvoiceReason;
   lines: InvoiceLine[];
+  /** Its gapless number (`INV-2026-000123`) and one tax line (section 13): total = net + tax. Absent only in
+   * results of activities that ran before invoices were numbered (a replayed history). */
+  number?: string;
+  net?: Cents;
+  tax?: Cents;
   total: Cents;
   balanceApplied: Cents;
   creditsApplied: Cents;

@@ -3,7 +3,8 @@ import { formatRate, REVERSE_CHARGE_NOTE } from '../../domain';
 import { day, isoDay, money, reasonName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
-import type { DocumentTax } from '../invoice-pdf';
+import type { CreditNoteDetail, DocumentTax } from '../invoice-pdf';
+import { creditNotesSection } from './credit-notes';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
 
@@ -41,11 +42,12 @@ export interface InvoiceDetail extends InvoiceSummary, DocumentTax {
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
 
-export function invoicesPage(viewer: Viewer, invoices: InvoiceDetail[], more: boolean): Html {
+export function invoicesPage(viewer: Viewer, invoices: InvoiceDetail[], more: boolean, creditNotes: readonly CreditNoteDetail[] = []): Html {
   return page(viewer, '/portal/invoices', 'Invoices', html`
 ${invoices.length === 0 ? html`<p>No invoices yet. They appear here as soon as anything is charged.</p>` : null}
 <ol class="invoices" aria-label="Invoices, newest first">${invoices.map((invoice) => html`<li>${invoiceCard(invoice)}</li>`)}</ol>
-${more ? html`<p class="muted">Older invoices are kept too; ask us if you need one of them.</p>` : null}`);
+${more ? html`<p class="muted">Older invoices are kept too; ask us if you need one of them.</p>` : null}
+${creditNotesSection(creditNotes)}`);
 }
 
 function invoiceCard(invoice: InvoiceDetail): Html {
