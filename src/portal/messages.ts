@@ -11,6 +11,7 @@ const BY_CODE: Record<string, string> = {
   no_change: 'That is already your plan.',
   no_pending_change: 'There is no scheduled change to withdraw.',
   already_canceled: 'Your subscription is already set to end at the close of this period.',
+  payment_method_in_use: 'Your card pays your current plan or seat order. Cancel it first, or save another card instead.',
   invalid_request: 'That change is not possible for your team.',
   forbidden: 'Your role on this team does not allow this. Ask a team admin.',
   idempotency_key_in_use: 'We are still working on your last request. Wait a moment, then refresh the page.',

@@ -12,6 +12,7 @@ const ALLOWED: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/(quotes|subscription|subscription\/(plan-change|cancel|withdraw-pending-change)|payment-method|billing-manager-invitations|seat-orders\/(quote|seats))$/ },
   { method: 'DELETE', path: /^\/(billing-managers|billing-manager-invitations)\/[A-Za-z0-9_-]{1,64}$/ },
   { method: 'PUT', path: /^\/billing-details$/ },
+  { method: 'DELETE', path: /^\/payment-method$/ },
 ];
 
 /** A charge that came back unpaid: the change is made, but the card was declined. */

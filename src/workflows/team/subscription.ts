@@ -34,7 +34,7 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
+import { KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
@@ -529,6 +529,20 @@ export class TeamSubscription {
     this.state.paymentMethod = { ...method };
     await this.records.write(this.publishedView());
     return { hasPaymentMethod: true };
+  }
+
+  validateRemovePaymentMethod(): void {
+    requests.checkRemovePaymentMethod(this.state);
+  }
+
+  /** Forgets the card on file (a team on Free with nothing ordered); a new one is set before the next paid plan. */
+  removePaymentMethod(): Promise<{ hasPaymentMethod: false }> {
+    return this.request('remove_payment_method', () => requests.checkRemovePaymentMethod(this.state), () => {
+      // The marker says this run took the new update (no history before it holds one); its view is written by exclusive().
+      patched(REMOVE_PAYMENT_METHOD);
+      this.state.paymentMethod = null;
+      return { hasPaymentMethod: false as const };
+    });
   }
 
   // ---- refunds (section 10) -------------------------------------------------------------------------------
