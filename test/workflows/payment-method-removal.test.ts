@@ -1,21 +1,14 @@
 // Removing the card on file (issue 25): refused while the card still has something to pay (a paid plan, a trial, a
 // seat order), refusals change nothing; on Free the card is forgotten, the read model says so at once, and a paid
 // plan then needs a new card first.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   buySeatsUpdate, cancelUpdate, removePaymentMethodUpdate, setPaymentMethodUpdate, startTrialUpdate, stateQuery, subscribeUpdate,
 } from '../../src/workflows';
-import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
+import { refusalType, workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
 const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
-
-async function refusalType(update: Promise<unknown>): Promise<string | undefined> {
-  const error = await update.then(() => null, (e: unknown) => e);
-  if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a refused update, got ${String(error)}`);
-  return (error.cause as { type?: string }).type;
-}
 
 const remove = (team: TeamUnderTest) => team.handle.executeUpdate(removePaymentMethodUpdate);
 const published = async (team: TeamUnderTest) =>
