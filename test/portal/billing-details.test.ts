@@ -4,15 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, PortalHarness } from '../support/portal-harness';
+import { ARTIFACTS, portalForFile } from '../support/portal-harness';
 
-let portal: PortalHarness;
-
-beforeAll(async () => {
-  portal = await PortalHarness.start();
-}, 180_000);
-afterAll(() => portal?.teardown(), 60_000);
-jest.setTimeout(120_000);
+const portal = portalForFile();
 
 async function downloaded(download: { createReadStream(): Promise<NodeJS.ReadableStream> }): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -27,13 +21,13 @@ function pdfText(name: string, pdf: Buffer): string {
 }
 
 test('an owner sets the billing details; a VAT ID failing its checksum is refused and marked, a valid one makes the next invoice reverse-charged', async () => {
-  const { api } = portal;
+  const { api } = portal();
   const owner = await api.createUser('Odile');
   const teamId = await api.createTeam(owner.id, { billingCountry: 'DE' });
   const as = api.actingFor(owner.id);
 
-  const page = await portal.browser();
-  await page.goto((await portal.portalUrl(owner.id, teamId)).url);
+  const page = await portal().browser();
+  await page.goto((await portal().portalUrl(owner.id, teamId)).url);
   await page.getByRole('link', { name: 'Billing details' }).click();
   await page.getByRole('heading', { level: 1, name: 'Billing details' }).waitFor();
   expect(await page.getByLabel('Country').inputValue()).toBe('DE');
@@ -47,7 +41,7 @@ test('an owner sets the billing details; a VAT ID failing its checksum is refuse
   await page.getByText('This VAT ID is not valid for the country given. Check it, or leave it empty.').waitFor();
   expect(await taxId.getAttribute('aria-invalid')).toBe('true');
   expect(await taxId.evaluate((input) => input === input.ownerDocument.activeElement)).toBe(true);
-  await portal.screenshot(page, 'billing-details-refused');
+  await portal().screenshot(page, 'billing-details-refused');
   // Refused: nothing changed.
   expect((await api.call(as, 'get', `/v1/teams/${teamId}/billing-details`).expect(200)).body).toMatchObject({ country: 'DE', taxId: null });
 
@@ -59,7 +53,7 @@ test('an owner sets the billing details; a VAT ID failing its checksum is refuse
   expect(await page.getByLabel('Country').inputValue()).toBe('FR');
   expect(await page.getByLabel('Address').inputValue()).toBe('1 rue de la Paix\n75002 Paris');
   expect(await page.getByLabel(/^VAT ID/).getAttribute('aria-invalid')).toBeNull();
-  await portal.screenshot(page, 'billing-details-saved');
+  await portal().screenshot(page, 'billing-details-saved');
   expect((await api.call(as, 'get', `/v1/teams/${teamId}/billing-details`).expect(200)).body).toEqual({
     legalName: 'Odile SAS', address: '1 rue de la Paix\n75002 Paris', country: 'FR', taxId: 'FR40303265045',
   });
@@ -74,14 +68,14 @@ test('an owner sets the billing details; a VAT ID failing its checksum is refuse
 });
 
 test('a member may not set the billing details: no page, and the page\'s call is refused', async () => {
-  const { api } = portal;
+  const { api } = portal();
   const owner = await api.createUser('Odile');
   const member = await api.createUser('Marc');
   const teamId = await api.createTeam(owner.id);
   await api.call(api.actingFor(owner.id), 'post', `/v1/teams/${teamId}/members`, { userId: member.id, role: 'member' }).expect(201);
-  const page = await portal.browser();
-  await page.goto((await portal.portalUrl(member.id, teamId)).url);
-  expect((await page.goto(`${portal.baseUrl}/portal/billing-details`))?.status()).toBe(403);
+  const page = await portal().browser();
+  await page.goto((await portal().portalUrl(member.id, teamId)).url);
+  expect((await page.goto(`${portal().baseUrl}/portal/billing-details`))?.status()).toBe(403);
   const status = await page.evaluate(async () => (await fetch('/portal/api/billing-details', {
     method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ legalName: 'X', country: 'FR', taxId: null }),
   })).status);
@@ -90,7 +84,7 @@ test('a member may not set the billing details: no page, and the page\'s call is
 });
 
 test('a refund\'s credit note is listed beside the invoices, and its PDF names the invoice it corrects and the VAT given back', async () => {
-  const { api } = portal;
+  const { api } = portal();
   const owner = await api.createUser('Greta');
   const teamId = await api.createTeam(owner.id, { billingCountry: 'DE' });
   const as = api.actingFor(owner.id);
@@ -101,13 +95,13 @@ test('a refund\'s credit note is listed beside the invoices, and its PDF names t
   const [note] = (await api.call(as, 'get', `/v1/teams/${teamId}/credit-notes`).expect(200)).body;
   expect(note).toMatchObject({ invoiceNumber: invoice.number, net: -invoice.net, tax: -invoice.tax, total: -invoice.total });
 
-  const page = await portal.browser();
-  await page.goto((await portal.portalUrl(owner.id, teamId)).url);
+  const page = await portal().browser();
+  await page.goto((await portal().portalUrl(owner.id, teamId)).url);
   await page.getByRole('link', { name: 'Invoices' }).click();
   const row = page.locator(`[data-credit-note="${note.id}"]`);
   expect(await row.locator('th').textContent()).toBe(note.number);
   expect(await row.textContent()).toContain(invoice.number);
-  await portal.screenshot(page, 'credit-notes');
+  await portal().screenshot(page, 'credit-notes');
   const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Download PDF/ }).click()]);
   expect(download.suggestedFilename()).toBe(`credit-note-${note.number}.pdf`);
   const text = pdfText('portal-credit-note', await downloaded(download));
@@ -115,5 +109,5 @@ test('a refund\'s credit note is listed beside the invoices, and its PDF names t
   expect(text).toContain(`Corrects invoice ${invoice.number}`);
   expect(text).toContain('VAT 19% (DE)');
   // A credit note the team does not have: a 404 page, no PDF.
-  expect((await page.goto(`${portal.baseUrl}/portal/credit-notes/cn_unknown/pdf`))?.status()).toBe(404);
+  expect((await page.goto(`${portal().baseUrl}/portal/credit-notes/cn_unknown/pdf`))?.status()).toBe(404);
 });

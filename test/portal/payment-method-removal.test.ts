@@ -1,17 +1,11 @@
 // Removing the card on file, in Debian's Chromium and through the API (issue 25): refused in words while a plan is
 // still to be charged to it, removed on Free, and a member may not remove it.
-import { PortalHarness } from '../support/portal-harness';
+import { portalForFile } from '../support/portal-harness';
 
-let portal: PortalHarness;
-
-beforeAll(async () => {
-  portal = await PortalHarness.start();
-}, 180_000);
-afterAll(() => portal?.teardown(), 60_000);
-jest.setTimeout(120_000);
+const portal = portalForFile();
 
 test('the API refuses to remove a card a plan still needs (409 payment_method_in_use) and a member\'s request; on Free it removes it', async () => {
-  const { api } = portal;
+  const { api } = portal();
   const owner = await api.createUser('Olivia');
   const member = await api.createUser('Mallory');
   const teamId = await api.createTeam(owner.id);
@@ -33,27 +27,27 @@ test('the API refuses to remove a card a plan still needs (409 payment_method_in
 });
 
 test('in the portal: a subscribed team is told why its card stays; a team on Free removes it', async () => {
-  const { api } = portal;
+  const { api } = portal();
   const owner = await api.createUser('Olivia');
   const subscribed = await api.createTeam(owner.id);
   await api.call(api.actingFor(owner.id), 'post', `/v1/teams/${subscribed}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
 
-  const page = await portal.browser();
+  const page = await portal().browser();
   page.on('dialog', (dialog) => void dialog.accept());
-  await page.goto((await portal.portalUrl(owner.id, subscribed)).url);
+  await page.goto((await portal().portalUrl(owner.id, subscribed)).url);
   await page.getByRole('link', { name: 'Payment methods' }).click();
   await page.getByRole('button', { name: 'Remove the card' }).click();
   await page.getByText('Your card pays your current plan or seat order. Cancel it first, or save another card instead.').waitFor();
   expect(await page.getByTestId('card-status').textContent()).toBe('A card is on file. It pays every invoice from now on.');
-  await portal.screenshot(page, 'payment-method-in-use');
+  await portal().screenshot(page, 'payment-method-in-use');
 
   const onFree = await api.createTeam(owner.id);
-  await page.goto((await portal.portalUrl(owner.id, onFree)).url);
+  await page.goto((await portal().portalUrl(owner.id, onFree)).url);
   await page.getByRole('link', { name: 'Payment methods' }).click();
   await page.getByRole('button', { name: 'Remove the card' }).click();
   await page.getByText('Your card was removed. Add one before you choose a paid plan again.').waitFor();
   expect(await page.getByTestId('card-status').textContent()).toBe('No card is on file yet.');
   await expect(page.getByRole('button', { name: 'Remove the card' }).count()).resolves.toBe(0);
   expect((await api.call(api.actingFor(owner.id), 'get', `/v1/teams/${onFree}/subscription`).expect(200)).body).toMatchObject({ hasPaymentMethod: false });
-  await portal.screenshot(page, 'payment-method-removed');
+  await portal().screenshot(page, 'payment-method-removed');
 });
