@@ -3,7 +3,7 @@
 // the number, the lines, net, the one tax line with its rate, the total, the reverse-charge mention, and how it was
 // paid (an invoice) or where the money went (a credit note, with the invoice it corrects).
 import PDFDocument from 'pdfkit';
-import { REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
+import { creditNoteParts, REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
 import { creditReasonName, day, money as portalMoney, reasonName } from './format';
 import { taxLabel, type InvoiceDetail } from './pages/invoices';
 
@@ -67,13 +67,10 @@ export function creditNotePdf(note: CreditNoteDetail, teamName: string): Promise
     pdf.section('Where the money went');
     const cur = note.currency;
     if (note.reason !== 'refund') return pdf.row('Added to the team balance, used first by the next invoices', money(-note.total, cur), true);
-    // Part of the invoice given back (a partial refund, or the rest after one): the whole note went one way.
-    if (-note.total !== note.invoiceCharged + note.invoiceBalanceApplied + note.invoiceCreditsApplied) {
-      return pdf.row(note.to === 'card' ? 'Refunded to the card it was paid with' : 'Back to the team balance and the credits it was paid with', money(-note.total, cur), true);
-    }
-    if (note.invoiceCharged) pdf.row('Refunded to the card it was paid with', money(note.invoiceCharged, cur), true);
-    if (note.invoiceBalanceApplied) pdf.row('Back to the team balance', money(note.invoiceBalanceApplied, cur));
-    if (note.invoiceCreditsApplied) pdf.row('Back to the credits it was paid with', money(note.invoiceCreditsApplied, cur));
+    const went = creditNoteParts(note, { balance: note.invoiceBalanceApplied, credits: note.invoiceCreditsApplied, card: note.invoiceCharged });
+    if (went.card) pdf.row('Refunded to the card it was paid with', money(went.card, cur), true);
+    if (went.balance) pdf.row('Back to the team balance', money(went.balance, cur));
+    if (went.credits) pdf.row('Back to the credits it was paid with', money(went.credits, cur));
   });
 }
 

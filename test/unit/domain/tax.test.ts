@@ -6,6 +6,7 @@ import {
   basisPointsOf,
   formatRate,
   partOfTaxedTotal,
+  creditNoteParts,
   parseVatRates,
   planChange,
   rateOn,
@@ -204,5 +205,15 @@ describe('a part of a taxed total given back (partial refunds)', () => {
         expect(credited).toEqual(invoice);
       },
     ));
+  });
+});
+
+describe('where a credit note\'s money went', () => {
+  const invoice = { balance: 1197, credits: 3000, card: 8655 }; // total 12852
+  test('a whole refund gives each part back the way it came; a partial one goes one way; a removed member\'s to the balance', () => {
+    expect(creditNoteParts({ reason: 'refund', to: 'card', total: -12852 }, invoice)).toEqual(invoice);
+    expect(creditNoteParts({ reason: 'refund', to: 'card', total: -5000 }, invoice)).toEqual({ balance: 0, credits: 0, card: 5000 });
+    expect(creditNoteParts({ reason: 'refund', to: 'balance', total: -4197 }, invoice)).toEqual({ balance: 1197, credits: 3000, card: 0 });
+    expect(creditNoteParts({ reason: 'member_removed', to: 'balance', total: -1197 }, invoice)).toEqual({ balance: 1197, credits: 0, card: 0 });
   });
 });
