@@ -5,7 +5,7 @@
 import type { Day } from '../domain/calendar';
 import type { LineKind } from '../domain/invoice';
 import type { Cents } from '../domain/money';
-import { taxLines } from '../domain/tax';
+import { taxLines, type TaxedAmount } from '../domain/tax';
 import { buyerOf, insertNumbered, sellerParty, type SellerSettings } from './documents';
 import { nonRetryable } from './failures';
 import { newId, type CreditNoteReason, type CreditNoteRow, type DbOrTrx, type InvoiceRow } from '../ledger/rows';
@@ -31,6 +31,8 @@ export interface IssueCreditNoteInput {
   on: Day;
   /** Without lines, the whole invoice is credited: each of its lines negated, so its tax and total are too. */
   lines?: CreditNoteLine[];
+  /** Net, tax and total (negative) when they are not round(rate × Σ lines): a part of a taxed total (partOfTaxedTotal). */
+  amounts?: TaxedAmount;
   /** When the money moved. */
   at: string;
 }
@@ -44,7 +46,7 @@ export async function issueCreditNote(trx: DbOrTrx, seller: SellerSettings, inpu
   if (!invoice) throw nonRetryable('UnknownInvoice', `no invoice ${input.invoiceId} to credit`, { invoiceId: input.invoiceId });
   const lines = input.lines ?? (await wholeInvoiceCredited(trx, invoice));
   if (lines.some((line) => !Number.isSafeInteger(line.amount))) throw nonRetryable('InvalidInput', `credit note ${input.key} has a line that is not integer cents`);
-  const taxed = taxLines(lines.map((line) => line.amount), { basisPoints: invoice.tax_rate_bp });
+  const taxed = input.amounts ?? taxLines(lines.map((line) => line.amount), { basisPoints: invoice.tax_rate_bp });
   if (taxed.net >= 0) throw nonRetryable('InvalidInput', `credit note ${input.key} gives nothing back (${taxed.net})`, { key: input.key });
   if (-taxed.net > invoice.net) {
     throw nonRetryable('InvalidInput', `credit note ${input.key} of ${-taxed.net} exceeds invoice ${invoice.number}'s ${invoice.net}`, { key: input.key });

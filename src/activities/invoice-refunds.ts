@@ -9,6 +9,7 @@ import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
 import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
+import { creditWhatIsLeft } from './partial-credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';
 import { relayFromActivity } from './relay';
@@ -51,7 +52,10 @@ export function invoiceRefundActivities(deps: BillingDependencies) {
         if (!payment && invoice.total > 0) {
           await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
         }
-        return giveBackBalanceAndCredits(trx, invoice.id, input);
+        const returned = await giveBackBalanceAndCredits(trx, invoice.id, input);
+        // A card refunded in part before: the rest of the invoice (the card's rest, balance, credits) is credited here.
+        if (payment) await creditWhatIsLeft(trx, seller, { key: `${input.key}:credit_note:rest`, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
+        return returned;
       });
       await relayFromActivity(db);
       return { refundId: card?.refundId ?? invoice.id, paymentId: payment?.id ?? null, amount: card?.amount ?? 0, ...returned };

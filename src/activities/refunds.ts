@@ -4,6 +4,7 @@ import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
 import { insertOnce, newId, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
+import { issuePartialCreditNote } from './partial-credit-notes';
 import { DEFAULT_SELLER } from './documents';
 
 export interface RefundPaymentInput {
@@ -68,9 +69,13 @@ export function refundActivities({ db, payments, seller = DEFAULT_SELLER }: Bill
               status: trx.raw("CASE WHEN refunded_amount + ? = amount THEN 'refunded' ELSE 'partially_refunded' END", [refund.amount]),
               updated_at: trx.fn.now(),
             });
-          // Section 13: the refund of a whole payment is a credit note of its whole invoice, in the same transaction.
+          // Section 13, in the same transaction: the refund of a whole payment is a credit note of its whole invoice;
+          // a partial one (or the rest after one) credits the amount refunded, VAT included.
+          const note = { key: `${input.key}:credit_note`, reason: 'refund', to: 'card', on: dayOf(input.at), at: input.at } as const;
           if (payment.invoice_id && payment.refunded_amount === 0 && refund.amount === payment.amount) {
-            await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: payment.invoice_id, reason: 'refund', to: 'card', on: dayOf(input.at), at: input.at });
+            await issueCreditNote(trx, seller, { ...note, invoiceId: payment.invoice_id });
+          } else if (payment.invoice_id) {
+            await issuePartialCreditNote(trx, seller, { ...note, invoiceId: payment.invoice_id, gross: refund.amount });
           }
         }
         return stored.row;

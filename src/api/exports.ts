@@ -3,6 +3,7 @@
 // rates and amounts stored with each invoice and credit note, never recomputed.
 import type { Db } from '../ledger/db';
 import { addDays, type Day } from '../domain/calendar';
+import { creditNoteParts } from '../domain/refunds';
 import { formatRate } from '../domain/tax';
 
 export interface ExportedDocument {
@@ -51,7 +52,7 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
   const notes = (await db('credit_notes').join('invoices', 'invoices.id', 'credit_notes.invoice_id')
     .where('credit_notes.issued_on', '>=', from).where('credit_notes.issued_on', '<', until)
     .select('credit_notes.number', 'credit_notes.issued_on', 'credit_notes.buyer', 'credit_notes.tax_country', 'credit_notes.net', 'credit_notes.tax',
-      'credit_notes.total', 'credit_notes.currency', 'credit_notes.reason', 'invoices.balance_applied', 'invoices.credits_applied', 'invoices.charged')) as Record<string, unknown>[];
+      'credit_notes.total', 'credit_notes.currency', 'credit_notes.reason', 'credit_notes.to', 'invoices.balance_applied', 'invoices.credits_applied', 'invoices.charged')) as Record<string, unknown>[];
   const party = (row: Record<string, unknown>) => (row.buyer ?? {}) as Party;
   const base = (row: Record<string, unknown>) => ({
     number: row.number as string, date: row.issued_on as Day, customer: party(row).legalName ?? '', country: (row.tax_country as string | null) ?? party(row).country ?? '',
@@ -66,14 +67,10 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
       };
     }),
     ...notes.map((row) => {
-      // A refund gives each part of the invoice back the way it came; a removed member's refund all goes to the balance.
-      const refund = row.reason === 'refund';
-      return {
-        ...base(row), kind: 'credit_note' as const, status: row.reason as string,
-        paidByBalance: refund ? -(row.balance_applied as number) : (row.total as number),
-        paidWithCredits: refund ? -(row.credits_applied as number) : 0,
-        paidByCard: refund ? -(row.charged as number) : 0,
-      };
+      // A whole refund gives each part of the invoice back the way it came; a partial one, or a removed member's, one way.
+      const note = { reason: row.reason as string, to: row.to as 'card' | 'balance', total: row.total as number };
+      const went = creditNoteParts(note, { balance: row.balance_applied as number, credits: row.credits_applied as number, card: row.charged as number });
+      return { ...base(row), kind: 'credit_note' as const, status: note.reason, paidByBalance: -went.balance, paidWithCredits: -went.credits, paidByCard: -went.card };
     }),
   ];
   return documents.sort((a, b) => (a.date === b.date ? a.number.localeCompare(b.number) : a.date < b.date ? -1 : 1));

@@ -2,6 +2,7 @@
 // when the team's billing country is in the EU or the UK. Refunds go back to
 // the original payment method and end the refunded period.
 import { epochMs, instantFromEpochMs, type Instant, type Moment } from './calendar';
+import type { Cents } from './money';
 
 /** The 27 EU member states (ISO 3166-1 alpha-2) and the United Kingdom. */
 export const EU_AND_UK_COUNTRIES: readonly string[] = [
@@ -43,4 +44,26 @@ export function refundEligibility(input: { paidAt: Moment; now: Moment; billingC
   if (now <= deadlineMs) return { eligible: true, deadline, windowHours };
   const window = windowHours === REFUND_WINDOW_HOURS.euUk ? '14 days' : '72 hours';
   return { eligible: false, deadline, windowHours, reason: `refunds are possible within ${window} of the payment; the window closed at ${deadline}` };
+}
+
+/** An invoice's money by the way it was paid (section 4), or a credit note's by where it went; positive cents. */
+export interface PaidParts {
+  balance: Cents;
+  credits: Cents;
+  card: Cents;
+}
+
+/**
+ * Where a credit note's money went. A refund of a whole invoice gives each part back the way it came (section 10);
+ * a refund of part of it went all to the card (`to: card`), or, for what a refund gave back after partial card
+ * refunds (`to: balance`), to the credits the invoice used and the rest to the balance. A removed member's refund
+ * (or any other note) all went to the balance.
+ */
+export function creditNoteParts(note: { reason: string; to: 'card' | 'balance'; total: Cents }, invoice: PaidParts): PaidParts {
+  const given = -note.total;
+  if (note.reason !== 'refund') return { balance: given, credits: 0, card: 0 };
+  if (given === invoice.balance + invoice.credits + invoice.card) return { ...invoice };
+  if (note.to === 'card') return { balance: 0, credits: 0, card: given };
+  const credits = Math.min(invoice.credits, given);
+  return { balance: given - credits, credits, card: 0 };
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import vatData from './vat-rates.json';
 import { compareDays, isDay, type Day } from './calendar';
-import { basisPointsOf, sumCents, type Cents } from './money';
+import { BASIS_POINTS, basisPointsOf, divideRounded, sumCents, type Cents } from './money';
 import { countryCode, isEuOrUk } from './refunds';
 
 /** A rate in force in `country` from `from` until the next entry of the same country. */
@@ -114,4 +114,23 @@ export function formatRate(basisPoints: number): string {
   const hundredths = basisPoints % 100;
   const fraction = hundredths === 0 ? '' : `.${hundredths.toString().padStart(2, '0').replace(/0$/, '')}`;
   return `${Math.floor(basisPoints / 100)}${fraction}%`;
+}
+
+/**
+ * The net and tax of `gross` given back out of a taxed document of which `credited` was given back already (a
+ * partial refund). Its tax is the VAT fraction of the gross, rounded once:
+ *   tax = round(gross × bp ÷ (10000 + bp)), net = gross − tax,
+ * held within what is left of the document's tax and net, so the part that completes the document takes exactly
+ * what is left of each and the document's credit notes add up to it. All amounts positive.
+ */
+export function partOfTaxedTotal(gross: Cents, document: TaxedAmount, credited: TaxedAmount, basisPoints: number): TaxedAmount {
+  const netLeft = document.net - credited.net;
+  const taxLeft = document.tax - credited.tax;
+  if (!Number.isSafeInteger(gross) || gross <= 0) throw new RangeError(`a part given back must be positive cents, got ${gross}`);
+  if (netLeft < 0 || taxLeft < 0 || gross > netLeft + taxLeft) {
+    throw new RangeError(`${gross} exceeds the ${netLeft + taxLeft} left of a document of ${document.total}`);
+  }
+  const fraction = divideRounded(gross * basisPoints, BASIS_POINTS + basisPoints);
+  const tax = Math.min(Math.max(fraction, gross - netLeft, 0), taxLeft, gross);
+  return { net: gross - tax, tax, total: gross };
 }

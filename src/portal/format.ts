@@ -44,3 +44,9 @@ const REASONS: Record<string, string> = {
 export function reasonName(reason: string): string {
   return REASONS[reason] ?? reason.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
+
+const CREDIT_REASONS: Record<string, string> = { refund: 'Refund', member_removed: 'Removed members', void: 'Voided invoice' };
+/** Why a credit note was issued. */
+export function creditReasonName(reason: string): string {
+  return CREDIT_REASONS[reason] ?? reason;
+}

@@ -3,31 +3,18 @@
 // the number, the lines, net, the one tax line with its rate, the total, the reverse-charge mention, and how it was
 // paid (an invoice) or where the money went (a credit note, with the invoice it corrects).
 import PDFDocument from 'pdfkit';
-import { REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
-import { day, money as portalMoney, reasonName } from './format';
-import { taxLabel, type DocumentTax, type InvoiceDetail } from './pages/invoices';
+import { creditNoteParts, REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
+import { creditReasonName, day, money as portalMoney, reasonName } from './format';
+import type { CreditNoteDetail, DocumentTax } from './documents';
+import { taxLabel, type InvoiceDetail } from './pages/invoices';
 
-export type { DocumentTax } from './pages/invoices';
+export type { CreditNoteDetail, DocumentTax } from './documents';
 
-export interface CreditNoteDetail extends DocumentTax {
-  id: string;
-  invoiceNumber: string;
-  reason: string;
-  to: 'card' | 'balance';
-  issuedOn: string;
-  lines: { description: string; amount: number }[];
-  /** How the corrected invoice was paid: a refund gives each part back the way it came. */
-  invoiceBalanceApplied: number;
-  invoiceCreditsApplied: number;
-  invoiceCharged: number;
-}
 
 // The PDF's standard fonts have no U+2212 minus sign: amounts there take the ASCII hyphen-minus.
 const money = (cents: number, currency: string) => portalMoney(cents, currency).replace('\u2212', '-');
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
-const CREDIT_REASON: Record<string, string> = { refund: 'Refund', member_removed: 'Removed members', void: 'Voided invoice' };
-
 export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Buffer> {
   return drawn(`Invoice ${invoice.number}`, teamName, (pdf) => {
     pdf.heading('Invoice', [
@@ -50,16 +37,17 @@ export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Bu
 export function creditNotePdf(note: CreditNoteDetail, teamName: string): Promise<Buffer> {
   return drawn(`Credit note ${note.number}`, teamName, (pdf) => {
     pdf.heading('Credit note', [
-      `Number ${note.number}`, `Issued ${day(note.issuedOn)}`, `Corrects invoice ${note.invoiceNumber}`, `Reason ${CREDIT_REASON[note.reason] ?? note.reason}`,
+      `Number ${note.number}`, `Issued ${day(note.issuedOn)}`, `Corrects invoice ${note.invoiceNumber}`, `Reason ${creditReasonName(note.reason)}`,
     ]);
     pdf.parties(note, teamName);
     pdf.lines('Credited', note.lines, note);
     pdf.section('Where the money went');
     const cur = note.currency;
     if (note.reason !== 'refund') return pdf.row('Added to the team balance, used first by the next invoices', money(-note.total, cur), true);
-    if (note.invoiceCharged) pdf.row('Refunded to the card it was paid with', money(note.invoiceCharged, cur), true);
-    if (note.invoiceBalanceApplied) pdf.row('Back to the team balance', money(note.invoiceBalanceApplied, cur));
-    if (note.invoiceCreditsApplied) pdf.row('Back to the credits it was paid with', money(note.invoiceCreditsApplied, cur));
+    const went = creditNoteParts(note, { balance: note.invoiceBalanceApplied, credits: note.invoiceCreditsApplied, card: note.invoiceCharged });
+    if (went.card) pdf.row('Refunded to the card it was paid with', money(went.card, cur), true);
+    if (went.balance) pdf.row('Back to the team balance', money(went.balance, cur));
+    if (went.credits) pdf.row('Back to the credits it was paid with', money(went.credits, cur));
   });
 }
 

@@ -11,6 +11,7 @@ const BY_CODE: Record<string, string> = {
   no_change: 'That is already your plan.',
   no_pending_change: 'There is no scheduled change to withdraw.',
   already_canceled: 'Your subscription is already set to end at the close of this period.',
+  payment_method_in_use: 'Your card pays your current plan or seat order. Cancel it first, or save another card instead.',
   invalid_request: 'That change is not possible for your team.',
   forbidden: 'Your role on this team does not allow this. Ask a team admin.',
   idempotency_key_in_use: 'We are still working on your last request. Wait a moment, then refresh the page.',
@@ -21,6 +22,14 @@ const BY_CODE: Record<string, string> = {
   invitation_expired: 'This invitation has expired.',
   invitation_closed: 'This invitation was already accepted or withdrawn.',
   session_expired: 'Your billing session has ended. Go back to the app and open Billing again.',
+};
+
+/** A billing-details field the API refused (400, or 422 for a VAT ID that fails its checksum). */
+const BY_FIELD: Record<string, string> = {
+  'body.legalName': 'Enter the legal name your invoices are issued to.',
+  'body.address': 'The address is too long or has characters it cannot have.',
+  'body.country': 'Enter the country as its two-letter code, e.g. DE or FR.',
+  'body.taxId': 'This VAT ID is not valid for the country given. Check it, or leave it empty.',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -37,6 +46,8 @@ export function customerMessage(status: number, problem: Partial<Problem> | null
   const code = problem?.code;
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (status === 400 && problem?.errors?.some((e) => e.field.includes('email'))) return 'Enter valid email addresses, one per line.';
+  const field = problem?.errors?.map((e) => BY_FIELD[e.field]).find(Boolean);
+  if (field) return field;
   return BY_STATUS[status] ?? 'Something went wrong on our side. Nothing was charged twice; please try again in a minute.';
 }
 

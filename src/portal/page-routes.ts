@@ -2,9 +2,10 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { BillingManager, TeamMember } from '../ledger/accounts/directory';
 import type { ApiContext } from '../api/context';
-import type { BillingAction } from '../domain';
+import type { BillingAction, BillingParty } from '../domain';
 import type { TeamSubscriptionView, UpcomingInvoice } from '../workflows/team-subscription-messages';
-import { invoicePdf } from './invoice-pdf';
+import { creditNotePdf, invoicePdf, type CreditNoteDetail } from './invoice-pdf';
+import { billingDetailsPage } from './pages/billing-details';
 import { billingManagersPage, type PendingInvitation } from './pages/billing-managers';
 import { creditsPage, type CreditsPageData } from './pages/credits';
 import { invoicesPage, type InvoiceDetail, type InvoiceSummary } from './pages/invoices';
@@ -48,19 +49,27 @@ export function portalPages(ctx: ApiContext, router: Router, page: (action: Bill
   router.get('/invoices', page('view_billing', async ({ api, viewer }) => {
     const base = team(viewer.teamId);
     const all = await api.get<InvoiceSummary[]>(`${base}/invoices`);
-    const shown = await Promise.all(all.slice(0, INVOICES_SHOWN).map((i) => api.get<InvoiceDetail>(`${base}/invoices/${encodeURIComponent(i.id)}`)));
-    return invoicesPage(viewer, shown, all.length > INVOICES_SHOWN);
+    const [shown, creditNotes] = await Promise.all([
+      Promise.all(all.slice(0, INVOICES_SHOWN).map((i) => api.get<InvoiceDetail>(`${base}/invoices/${encodeURIComponent(i.id)}`))),
+      api.get<CreditNoteDetail[]>(`${base}/credit-notes`),
+    ]);
+    return invoicesPage(viewer, shown, all.length > INVOICES_SHOWN, creditNotes);
   }));
+
+  router.get('/credit-notes/:creditNoteId/pdf', page('view_billing', async ({ api, viewer, req, res }) => {
+    const note = await api.get<CreditNoteDetail>(`${team(viewer.teamId)}/credit-notes/${encodeURIComponent(String(req.params.creditNoteId))}`);
+    sendPdf(res, `credit-note-${note.number}.pdf`, await creditNotePdf(note, viewer.teamName));
+  }));
+
+  router.get('/billing-details', page('manage_payment_methods', async ({ api, viewer }) =>
+    billingDetailsPage(viewer, await api.get<BillingParty>(`${team(viewer.teamId)}/billing-details`))));
 
   router.get('/invoices/:invoiceId/pdf', page('view_billing', async ({ api, viewer, req, res }) => {
     const invoice = await api.get<InvoiceDetail>(`${team(viewer.teamId)}/invoices/${encodeURIComponent(String(req.params.invoiceId))}`);
     // With Stripe, the charge's own receipt, hosted by Stripe; the sandbox has none, so the engine draws one.
     const receipt = ctx.payments.name === 'stripe' ? await stripeReceiptUrl(ctx, invoice) : null;
     if (receipt) return void res.redirect(303, receipt);
-    const pdf = await invoicePdf(invoice, viewer.teamName);
-    res.set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="invoice-${String(invoice.issuedOn).slice(0, 10)}-${invoice.id}.pdf"` })
-      .type('application/pdf')
-      .send(pdf);
+    sendPdf(res, `invoice-${String(invoice.issuedOn).slice(0, 10)}-${invoice.id}.pdf`, await invoicePdf(invoice, viewer.teamName));
   }));
 
   router.get('/payment-methods', page('manage_payment_methods', async ({ api, viewer }) => {
@@ -86,4 +95,9 @@ export function portalPages(ctx: ApiContext, router: Router, page: (action: Bill
     ]);
     return billingManagersPage(viewer, managers, invitations, session.userId);
   }));
+}
+
+/** A document to save, never cached: it names the team and its money. */
+function sendPdf(res: Response, filename: string, pdf: Buffer): void {
+  res.set({ 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${filename}"` }).type('application/pdf').send(pdf);
 }

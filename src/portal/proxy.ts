@@ -11,6 +11,8 @@ import type { PortalSession } from './sessions';
 const ALLOWED: readonly { method: string; path: RegExp }[] = [
   { method: 'POST', path: /^\/(quotes|subscription|subscription\/(plan-change|cancel|withdraw-pending-change)|payment-method|billing-manager-invitations|seat-orders\/(quote|seats))$/ },
   { method: 'DELETE', path: /^\/(billing-managers|billing-manager-invitations)\/[A-Za-z0-9_-]{1,64}$/ },
+  { method: 'PUT', path: /^\/billing-details$/ },
+  { method: 'DELETE', path: /^\/payment-method$/ },
 ];
 
 /** A charge that came back unpaid: the change is made, but the card was declined. */
@@ -40,7 +42,7 @@ export function portalProxy(ctx: ApiContext): RequestHandler {
         return;
       }
       const api = portalApi(loopbackBase(req), ctx.serviceToken, session.userId);
-      const body = req.method === 'POST' ? (req.body ?? {}) : undefined;
+      const body = req.method === 'POST' || req.method === 'PUT' ? (req.body ?? {}) : undefined;
       const answer = await api.call(req.method, `/v1/teams/${encodeURIComponent(session.teamId)}${req.path}`, body, req.get('idempotency-key'));
       const out = answer.body as Record<string, unknown> | null;
       if (answer.status >= 400) {

@@ -27,6 +27,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/portal/', label: 'Plan', action: 'view_billing' },
   { path: '/portal/invoices', label: 'Invoices', action: 'view_billing' },
   { path: '/portal/payment-methods', label: 'Payment methods', action: 'manage_payment_methods' },
+  { path: '/portal/billing-details', label: 'Billing details', action: 'manage_payment_methods' },
   { path: '/portal/credits', label: 'Credits', action: 'view_billing' },
   { path: '/portal/billing-managers', label: 'Billing managers', action: 'manage_billing_managers' },
 ];

@@ -33,11 +33,13 @@ export const PATCHES = {
     'issue 19, 2026-12-01. A paymentConfirmed signal carrying the provider\'s payment records it on the invoice in dunning (markInvoicePaidExternally) before the team is active again. Without it the signal only ended dunning.',
   'collect-reconcile':
     "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
+  'remove-payment-method':
+    "issue 25, 2026-12-02. The removePaymentMethod update forgets the card on file (a team on Free with nothing ordered); its marker comes first when it runs, then the view's recordSubscriptionChange local activity. No history before it holds that update.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
 
-/** One request or scheduled event at a time (src/workflows/team/subscription.ts). */
+/** One request or scheduled event at a time (src/workflows/team/payment-requests.ts). */
 export const SERIALIZED_REQUESTS: PatchId = 'serialized-requests';
 /** The next-event timer kept while its day stands. */
 export const KEEP_TIMER: PatchId = 'keep-timer';
@@ -64,9 +66,11 @@ export const SUBSCRIPTION_VIEW: PatchId = 'subscription-view';
 export const CHANGE_RECORDS: PatchId = 'change-records';
 /** Business-event keys carry the team's event sequence (src/workflows/team/ledger.ts). */
 export const INVOICE_SEQUENCE: PatchId = 'invoice-sequence';
-/** A collection refused for good: a request is undone, a scheduled charge dunned (src/workflows/team/subscription.ts). */
+/** A collection refused for good: a request is undone, a scheduled charge dunned (src/workflows/team/payment-requests.ts). */
 export const UNDO_REFUSED_CHARGE: PatchId = 'undo-refused-charge';
 /** A payment confirmed by webhook is recorded on the invoice in dunning. */
 export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';
 /** A collection out of its key's window is reconciled at the provider, never charged again (src/workflows/team/ledger.ts). */
 export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';
+/** The card on file removed by the removePaymentMethod update (src/workflows/team/payment-requests.ts). */
+export const REMOVE_PAYMENT_METHOD: PatchId = 'remove-payment-method';

@@ -59,6 +59,11 @@ export interface ChargedInvoice {
   on: Day;
   reason: InvoiceReason;
   lines: InvoiceLine[];
+  /** Its gapless number (`INV-2026-000123`) and one tax line (section 13): total = net + tax. Absent only in
+   * results of activities that ran before invoices were numbered (a replayed history). */
+  number?: string;
+  net?: Cents;
+  tax?: Cents;
   total: Cents;
   balanceApplied: Cents;
   creditsApplied: Cents;
@@ -204,6 +209,8 @@ export const cancelUpdate = defineUpdate<PendingChange, []>('cancel');
 export const addMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('addMembers');
 export const removeMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('removeMembers');
 export const setPaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: true }, [PaymentMethodRef]>('setPaymentMethod');
+/** Forgets the card on file; refused (`payment_method_in_use`) while anything is still to be charged to it. */
+export const removePaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: false }, []>('removePaymentMethod');
 export const buySeatsUpdate = defineUpdate<SeatOrderResult, [SeatOrderRequest]>('buySeats');
 export const addSeatsUpdate = defineUpdate<SeatsAdded, [{ count: number }]>('addSeats');
 export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [InvoicePayment]>('recordInvoicePayment');

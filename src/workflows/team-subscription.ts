@@ -17,6 +17,7 @@ import {
   paymentFailedSignal,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
+  removePaymentMethodUpdate,
   requestRefundUpdate,
   setPaymentMethodUpdate,
   startTrialUpdate,
@@ -40,6 +41,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(addMembersUpdate, (input) => team.addMembers(input), { validator: (input) => team.validateAddMembers(input) });
   setHandler(removeMembersUpdate, (input) => team.removeMembers(input), { validator: (input) => team.validateRemoveMembers(input) });
   setHandler(setPaymentMethodUpdate, (method) => team.setPaymentMethod(method), { validator: (method) => team.validatePaymentMethod(method) });
+  setHandler(removePaymentMethodUpdate, () => team.removePaymentMethod(), { validator: () => team.validateRemovePaymentMethod() });
   setHandler(buySeatsUpdate, (order) => team.buySeats(order), { validator: (order) => team.validateBuySeats(order) });
   setHandler(addSeatsUpdate, (input) => team.addSeats(input), { validator: (input) => team.validateAddSeats(input) });
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });

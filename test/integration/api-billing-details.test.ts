@@ -77,4 +77,13 @@ test('the upcoming invoice and quotes show net, tax and total; the quoted total 
   expect(quoted.total).toBe(quoted.net + quoted.tax);
   const upgrade = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/plan-change`, { plan: 'professional' }).expect(200);
   expect(upgrade.body.invoice).toMatchObject({ status: 'paid', total: quoted.total, charged: quoted.total });
+  // The change's result names the invoice as the ledger numbered and taxed it.
+  const invoices = await api.call(as, 'get', `/v1/teams/${teamId}/invoices`).expect(200);
+  const written = invoices.body.find((i: { id: string }) => i.id === upgrade.body.invoice.invoiceId);
+  expect(upgrade.body.invoice).toMatchObject({ number: written.number, net: quoted.net, tax: quoted.tax });
+  expect(written.number).toMatch(/^INV-\d{4}-\d{6}$/);
+  // A subscription's result too, with its tax (0 for a team in the US).
+  const usTeam = await api.createTeam(user.id, { billingCountry: 'US' });
+  const subscribed = await api.call(as, 'post', `/v1/teams/${usTeam}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), net: 1200, tax: 0, total: 1200 });
 });

@@ -33,6 +33,10 @@ beforeAll(async () => {
   const fr = await pay((await issue('exp-fr', '2026-11-05', 12000)).invoiceId, '2026-11-05'); // reverse charge
   await billing.refundPayment({ key: 'exp-fr:renewal:2026-11-05:refund', paymentId: fr.paymentId!, at: '2026-11-06T10:00:00Z' });
 
+  await team('exp-at', 'AT'); // 10000 + 20% = 12000, half of it refunded: 6000 = 5000 + 1000 VAT given back, all to the card
+  const at = await pay((await issue('exp-at', '2026-11-12', 10000)).invoiceId, '2026-11-12');
+  await billing.refundPayment({ key: 'exp-at:goodwill', paymentId: at.paymentId!, amount: 6000, at: '2026-11-13T10:00:00Z' });
+
   await team('exp-us', 'US');
   await pay((await issue('exp-us', '2026-11-10', 3600)).invoiceId, '2026-11-10');
   await issue('exp-us', '2026-11-20', 1200); // open: not paid yet
@@ -70,7 +74,11 @@ test('the month\'s documents as CSV: each numbered document once, summing to the
   for (const row of rows) expect(row.total).toBe(row.net + row.tax);
   for (const row of rows.filter((r) => r.status === 'paid' || r.kind === 'credit_note')) expect(row.balance + row.credits + row.card).toBe(row.total);
   expect(rows.find((row) => row.customer === 'exp-de Ltd' && row.kind === 'invoice')).toMatchObject({ country: 'DE', net: 12000, tax: 2280, credits: 3000, card: 11280, currency: 'USD' });
-  expect(notes).toEqual([expect.objectContaining({ customer: 'exp-fr Ltd', country: 'FR', taxId: 'FR40303265045', net: -12000, tax: 0, total: -12000, card: -12000, status: 'refund' })]);
+  expect(notes).toEqual([
+    expect.objectContaining({ customer: 'exp-fr Ltd', country: 'FR', taxId: 'FR40303265045', net: -12000, tax: 0, total: -12000, card: -12000, status: 'refund' }),
+    // A partial refund: its own amount, all to the card, never the invoice's whole split.
+    expect.objectContaining({ customer: 'exp-at Ltd', country: 'AT', net: -5000, tax: -1000, total: -6000, balance: 0, credits: 0, card: -6000, status: 'refund' }),
+  ]);
   expect(rows.find((row) => row.date === '2026-11-20')).toMatchObject({ status: 'open', total: 1200, card: 0 });
 });
 
@@ -78,6 +86,7 @@ test('the quarter\'s tax per country and rate: the invoices\' tax less the credi
   const res = await api.call(api.platform(), 'get', '/v1/exports/tax?quarter=2026-Q4').expect(200);
   expect(res.body).toMatchObject({ from: '2026-10-01', to: '2026-12-31' });
   expect(res.body.lines).toEqual([
+    { country: 'AT', treatment: 'standard', rateBasisPoints: 2000, rate: '20%', net: 10000 - 5000, tax: 2000 - 1000, invoices: 1, creditNotes: 1 },
     { country: 'DE', treatment: 'standard', rateBasisPoints: 1900, rate: '19%', net: 12000 - 1006, tax: 2280 - 191, invoices: 1, creditNotes: 1 },
     { country: 'FR', treatment: 'reverse_charge', rateBasisPoints: 0, rate: '0%', net: 0, tax: 0, invoices: 1, creditNotes: 1 },
     { country: 'NL', treatment: 'standard', rateBasisPoints: 2100, rate: '21%', net: 1200, tax: 252, invoices: 1, creditNotes: 0 },

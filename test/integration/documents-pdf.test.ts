@@ -76,3 +76,15 @@ test('a business\'s invoice is reverse-charged: VAT 0%, the mention, and both VA
     expect(noteText.split('\n')).toContain(field);
   }
 });
+
+test('a partial refund\'s credit note: its own net and VAT at the invoice\'s rate, all of it refunded to the card', async () => {
+  const buyer = { legalName: 'Teilweise GmbH', address: 'Ring 2\n20095 Hamburg', country: 'DE', taxId: null };
+  const { issued, paid } = await paidInvoice('team-pdf-partial', buyer); // 14280, credits 3000, card 11280
+  await billing.refundPayment({ key: 'team-pdf-partial:goodwill', paymentId: paid.paymentId!, amount: 5000, at: '2026-05-23T09:00:00Z' });
+  const [note] = (await ledgerReads(testDb.db).creditNotes('team-pdf-partial')) as unknown as CreditNoteDetail[];
+  const text = await textOf('credit-note-partial-de', await creditNotePdf(note!, 'team-pdf-partial'));
+  // 5000 × 1900 ÷ 11900 = 798.32 → $7.98 VAT, $42.02 net.
+  for (const field of [`Number ${note!.number}`, `Corrects invoice ${issued.number}`, 'Reason Refund', `Part of invoice ${issued.number} given back`, '-$42.02',
+    'VAT 19% (DE)', '-$7.98', '-$50.00', 'Refunded to the card it was paid with', '$50.00']) expect(text.split('\n')).toContain(field);
+  expect(text).not.toMatch(/Back to the credits/);
+});

@@ -122,7 +122,7 @@ test('removed members\' refund larger than the opening invoice: credit notes on 
   ]);
 });
 
-test('a whole refund to the card is a credit note of the whole invoice; a partial one is not a credit note of all of it', async () => {
+test('a whole refund to the card is a credit note of the whole invoice', async () => {
   const teamId = 'team-refunded';
   await billing.ensureTeam({ teamId, name: 'Refunded', billingCountry: 'NL' });
   const invoice = await issue(teamId, '2026-05-20', [period(6)], 'subscribe'); // 7200 + 21% = 8712
@@ -134,13 +134,59 @@ test('a whole refund to the card is a credit note of the whole invoice; a partia
   expect(notes).toEqual([{ id: expect.any(String), reason: 'refund', to: 'card', issued_on: '2026-05-22', net: -7200, tax: -1512, total: -8712 }]);
   expect(await testDb.db('credit_note_lines').where({ credit_note_id: notes[0]!.id }).select('kind', 'amount')).toEqual([{ kind: 'period', amount: -7200 }]);
 
-  const partialTeam = 'team-partial';
-  await billing.ensureTeam({ teamId: partialTeam, name: 'Partial', billingCountry: 'US' });
-  const other = await issue(partialTeam, '2026-05-20', [period(1)], 'subscribe');
-  const otherPaid = await billing.collectInvoice({ invoiceId: other.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
-  await billing.refundPayment({ key: 'partial:1', paymentId: otherPaid.paymentId!, amount: 200, at: '2026-05-21T00:00:00Z' });
-  await billing.refundPayment({ key: 'partial:2', paymentId: otherPaid.paymentId!, at: '2026-05-21T00:00:00Z' });
-  expect(await testDb.db('credit_notes').where({ team_id: partialTeam })).toEqual([]);
+});
+
+const notesOf = (invoiceId: string) =>
+  testDb.db('credit_notes').where({ invoice_id: invoiceId }).orderBy('number').select('number', 'reason', 'to', 'net', 'tax', 'total', 'tax_rate_bp');
+
+test('a partial refund is a credit note of the amount refunded, its VAT the fraction bp ÷ (10000 + bp) of it; the rest completes the invoice to the cent', async () => {
+  const teamId = 'team-partial-de';
+  await billing.ensureTeam({ teamId, name: 'Partial GmbH', billingCountry: 'DE' });
+  const invoice = await issue(teamId, '2026-05-20', [period(10)], 'subscribe'); // X1: 12000 + 2280 = 14280
+  const paid = await billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  const part = { key: `${teamId}:goodwill:1`, paymentId: paid.paymentId!, amount: 5000, at: '2026-05-21T00:00:00Z' };
+  await billing.refundPayment(part);
+  const counter = await sequence('CN', 2026);
+  await billing.refundPayment(part); // retried: no second note, no number taken
+  expect(await sequence('CN', 2026)).toBe(counter);
+  // 5000 × 1900 ÷ 11900 = 798.32 → 798 VAT, 4202 net.
+  expect(await notesOf(invoice.invoiceId)).toEqual([{ number: expect.stringMatching(/^CN-2026-\d{6}$/), reason: 'refund', to: 'card', net: -4202, tax: -798, total: -5000, tax_rate_bp: 1900 }]);
+  await billing.refundPayment({ key: `${teamId}:goodwill:2`, paymentId: paid.paymentId!, at: '2026-05-22T00:00:00Z' }); // the rest, 9280
+  const notes = await notesOf(invoice.invoiceId);
+  expect(notes[1]).toMatchObject({ net: -7798, tax: -1482, total: -9280 });
+  expect(notes.reduce((sum, note) => [sum[0]! + note.net, sum[1]! + note.tax], [0, 0])).toEqual([-12000, -2280]);
+  const [line] = await testDb.db('credit_note_lines').join('credit_notes', 'credit_notes.id', 'credit_note_lines.credit_note_id')
+    .where({ 'credit_notes.number': notes[0]!.number }).select('kind', 'description', 'credit_note_lines.amount');
+  expect(line).toEqual({ kind: 'period', description: `Part of invoice ${invoice.number} given back`, amount: -4202 });
+  // Nothing is left to credit: a refund beyond the invoice is refused before any money moves.
+  await expect(billing.refundPayment({ key: `${teamId}:goodwill:3`, paymentId: paid.paymentId!, amount: 1, at: '2026-05-22T00:00:00Z' })).rejects.toThrow(/exceeds/);
+});
+
+test('untaxed, a partial refund is a credit note of its amount alone, tax 0', async () => {
+  const teamId = 'team-partial';
+  await billing.ensureTeam({ teamId, name: 'Partial', billingCountry: 'US' });
+  const invoice = await issue(teamId, '2026-05-20', [period(1)], 'subscribe');
+  const paid = await billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  await billing.refundPayment({ key: 'partial:1', paymentId: paid.paymentId!, amount: 200, at: '2026-05-21T00:00:00Z' });
+  await billing.refundPayment({ key: 'partial:2', paymentId: paid.paymentId!, at: '2026-05-21T00:00:00Z' });
+  expect((await notesOf(invoice.invoiceId)).map((note) => [note.net, note.tax, note.total])).toEqual([[-200, 0, -200], [-1000, 0, -1000]]);
+});
+
+test('a refund of an invoice whose card was refunded in part before credits the card\'s rest and then the balance it used, adding up to the invoice', async () => {
+  const teamId = 'team-partial-then-whole';
+  await billing.ensureTeam({ teamId, name: 'Rest GmbH', billingCountry: 'DE' });
+  const subscribed = await issue(teamId, '2026-05-20', [period(10)], 'subscribe');
+  await billing.collectInvoice({ invoiceId: subscribed.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
+  await billing.creditTeamBalance({ key: `${teamId}:renewal:2026-06-20:member_removed`, teamId, amount: 1006, reason: 'member_removed', on: '2026-06-20' });
+  const renewal = await issue(teamId, '2026-06-20', [period(9)]); // X3: 12852, 1197 from the balance, 11655 by card
+  const paid = await billing.collectInvoice({ invoiceId: renewal.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-06-20T00:00:01Z' });
+  await billing.refundPayment({ key: `${teamId}:goodwill`, paymentId: paid.paymentId!, amount: 1000, at: '2026-06-21T00:00:00Z' });
+  const refund = { key: `${renewal.invoiceId}:refund`, invoiceId: renewal.invoiceId, at: '2026-06-22T00:00:00Z' };
+  await expect(billing.refundInvoice(refund)).resolves.toMatchObject({ amount: 10655, balanceReturned: 1197 });
+  await billing.refundInvoice(refund); // retried: nothing twice
+  const notes = await notesOf(renewal.invoiceId);
+  expect(notes.map((note) => [note.to, note.total])).toEqual([['card', -1000], ['card', -10655], ['balance', -1197]]);
+  expect(notes.reduce((sum, note) => [sum[0]! + note.net, sum[1]! + note.tax], [0, 0])).toEqual([-10800, -2052]);
 });
 
 test('the migration numbers the invoices written before it in issue order, and the sequence goes on after them', async () => {

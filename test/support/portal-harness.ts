@@ -63,3 +63,20 @@ export class PortalHarness {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   }
 }
+
+/**
+ * One portal for a test file (`const portal = portalForFile();`), started in beforeAll and stopped in afterAll;
+ * `portal()` is the started harness, for use inside tests.
+ */
+export function portalForFile(): () => PortalHarness {
+  let started: PortalHarness | undefined;
+  beforeAll(async () => {
+    started = await PortalHarness.start();
+  }, 180_000);
+  afterAll(() => started?.teardown(), 60_000);
+  jest.setTimeout(120_000);
+  return () => {
+    if (!started) throw new Error('the portal is started in beforeAll: use it inside tests');
+    return started;
+  };
+}

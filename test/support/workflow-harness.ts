@@ -2,7 +2,7 @@
 // the real billing activities with the sandbox payment provider) on a throwaway embedded Postgres. Teams are driven
 // on the business calendar: each team's workflow gets a clock offset so that its "today" is the scenario's start
 // day, and `advanceTo(day)` moves the server's clock to noon of that day.
-import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../src/ledger/db';
@@ -200,4 +200,11 @@ export function workflowHarnessForFile(options: HarnessOptions = {}): WorkflowHa
       return method ? (value as (...args: unknown[]) => unknown).bind(started) : value;
     },
   });
+}
+
+/** The type an update was refused with (the API's problem code); throws when the update did not fail that way. */
+export async function refusalType(update: Promise<unknown>): Promise<string | undefined> {
+  const error = await update.then(() => null, (e: unknown) => e);
+  if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a refused update, got ${String(error)}`);
+  return (error.cause as { type?: string }).type;
 }

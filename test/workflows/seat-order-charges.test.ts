@@ -1,18 +1,11 @@
 // Seat orders by card on the time-skipping server with the real ledger: a declined order retried the same day is a new
 // attempt under its own key, and the upcoming-invoice preview shows a seat order's next charge.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { buySeatsUpdate, changePlanUpdate, setPaymentMethodUpdate, subscribeUpdate, upcomingInvoiceQuery } from '../../src/workflows';
-import { workflowHarnessForFile } from '../support/workflow-harness';
+import { refusalType, workflowHarnessForFile } from '../support/workflow-harness';
 
 const harness = workflowHarnessForFile();
 
 jest.setTimeout(120_000);
-
-async function refusalType(update: Promise<unknown>): Promise<string | undefined> {
-  const error = await update.then(() => null, (e: unknown) => e);
-  if (!(error instanceof WorkflowUpdateFailedError)) throw new Error(`expected a refused update, got ${String(error)}`);
-  return (error.cause as { type?: string }).type;
-}
 
 test('a declined seat order retried the same day with another card is a new attempt, charged under its own key', async () => {
   const team = await harness.startTeam({ start: '2026-03-01', members: 2, card: 'pm_card_chargeDeclined' });

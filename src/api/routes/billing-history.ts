@@ -33,6 +33,15 @@ export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Rout
   }, ({ team }) => ledger.creditNotes(team.teamId));
 
   operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/credit-notes/{creditNoteId}', tag, summary: 'A credit note with its lines, tax and the invoice it corrects', access: view,
+    params: TeamIdParam.extend({ creditNoteId: Id }), response: Json, errors: [404],
+  }, async ({ team, params }) => {
+    const note = (await ledger.creditNotes(team.teamId)).find((n: { id: string }) => n.id === params.creditNoteId);
+    if (!note) throw problem(404, `team ${team.teamId} has no credit note ${params.creditNoteId}`, { field: 'path.creditNoteId' });
+    return note;
+  });
+
+  operation(router, ctx, {
     method: 'get', path: '/v1/teams/{teamId}/payments', tag, summary: 'Payment history, newest first', access: view, params: TeamIdParam,
     response: list('payments, with what was refunded'),
   }, ({ team }) => ledger.payments(team.teamId));

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ownedPaymentMethod } from '../../payments/provider-customers';
-import { setPaymentMethodUpdate } from '../../workflows/team-subscription-messages';
+import { removePaymentMethodUpdate, setPaymentMethodUpdate } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { problem } from '../problem';
@@ -29,6 +29,12 @@ export function paymentMethodRoutes(ctx: ApiContext, workflows: TeamWorkflows): 
     const owned = await ownedPaymentMethod(ctx.db, ctx.payments, { kind: 'team', id: team.teamId }, body).catch(notOwnedAsProblem('body.'));
     return workflows.update(team.teamId, setPaymentMethodUpdate, { provider: body.provider, ...owned });
   });
+
+  operation(router, ctx, {
+    method: 'delete', path: '/v1/teams/{teamId}/payment-method', tag,
+    summary: 'Remove the card on file; refused (409 payment_method_in_use) while a paid plan or seat order is still to be charged to it',
+    access: manage, params: TeamIdParam, response: z.object({ hasPaymentMethod: z.literal(false) }), errors: [404, 409],
+  }, ({ team }) => workflows.update(team.teamId, removePaymentMethodUpdate));
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/payment-method/setup-intent', tag, summary: 'Start collecting a card with a Stripe SetupIntent',

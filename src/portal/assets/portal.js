@@ -84,6 +84,20 @@
     return form.dataset.success || 'Done.';
   }
 
+  // The field the API names (`body.taxId`) marked invalid and focused, so the person sees what to fix.
+  function markRefused(form, problem) {
+    form.querySelectorAll('[aria-invalid]').forEach(function (input) { input.removeAttribute('aria-invalid'); });
+    var errors = (problem && problem.errors) || [];
+    for (var i = 0; i < errors.length; i++) {
+      var input = form.elements.namedItem(String(errors[i].field).replace(/^body\./, ''));
+      if (input && input.setAttribute) {
+        input.setAttribute('aria-invalid', 'true');
+        input.focus();
+        return;
+      }
+    }
+  }
+
   document.querySelectorAll('form.api').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -93,11 +107,14 @@
       button.disabled = true;
       var method = form.dataset.method || 'POST';
       var key = form.dataset.key || (form.dataset.key = newKey());
-      call(method, form.dataset.path, method === 'POST' ? formBody(form) : undefined, method === 'POST' ? key : undefined).then(function (answer) {
+      var sendsBody = method === 'POST' || method === 'PUT';
+      markRefused(form, null);
+      call(method, form.dataset.path, sendsBody ? formBody(form) : undefined, method === 'POST' ? key : undefined).then(function (answer) {
         if (answer.ok) return reloadWith(successText(form, answer.data));
         delete form.dataset.key;
         button.disabled = false;
         say(failText(answer), true);
+        markRefused(form, answer.data);
       });
     });
   });

@@ -1,24 +1,12 @@
 // The invoices: each with its lines, how it was paid (team balance, credits, card) and a PDF.
-import { formatRate, REVERSE_CHARGE_NOTE, type BillingParty } from '../../domain';
+import { formatRate, REVERSE_CHARGE_NOTE } from '../../domain';
 import { day, isoDay, money, reasonName } from '../format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
+import type { CreditNoteDetail, DocumentTax } from '../documents';
+import { creditNotesSection } from './credit-notes';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
-
-/** The tax facts both documents print. */
-export interface DocumentTax {
-  number: string;
-  net: number;
-  tax: number;
-  total: number;
-  taxRateBasisPoints: number;
-  taxTreatment: string;
-  taxCountry: string | null;
-  seller: BillingParty | null;
-  buyer: BillingParty | null;
-  currency: string;
-}
 
 export interface InvoiceSummary {
   id: string;
@@ -54,11 +42,12 @@ export interface InvoiceDetail extends InvoiceSummary, DocumentTax {
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
 
-export function invoicesPage(viewer: Viewer, invoices: InvoiceDetail[], more: boolean): Html {
+export function invoicesPage(viewer: Viewer, invoices: InvoiceDetail[], more: boolean, creditNotes: readonly CreditNoteDetail[] = []): Html {
   return page(viewer, '/portal/invoices', 'Invoices', html`
 ${invoices.length === 0 ? html`<p>No invoices yet. They appear here as soon as anything is charged.</p>` : null}
 <ol class="invoices" aria-label="Invoices, newest first">${invoices.map((invoice) => html`<li>${invoiceCard(invoice)}</li>`)}</ol>
-${more ? html`<p class="muted">Older invoices are kept too; ask us if you need one of them.</p>` : null}`);
+${more ? html`<p class="muted">Older invoices are kept too; ask us if you need one of them.</p>` : null}
+${creditNotesSection(creditNotes)}`);
 }
 
 function invoiceCard(invoice: InvoiceDetail): Html {

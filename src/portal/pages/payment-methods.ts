@@ -16,6 +16,9 @@ export function paymentMethodsPage(viewer: Viewer, input: { hasPaymentMethod: bo
 <section aria-labelledby="card-h" class="panel">
   <h2 id="card-h">Card on file</h2>
   <p data-testid="card-status">${input.hasPaymentMethod ? 'A card is on file. It pays every invoice from now on.' : 'No card is on file yet.'}</p>
+  ${input.hasPaymentMethod ? html`<form class="api" data-method="DELETE" data-path="payment-method" data-confirm="Remove the card on file?" data-success="Your card was removed. Add one before you choose a paid plan again.">
+    <button type="submit" class="secondary">Remove the card</button>
+  </form>` : null}
 </section>
 ${input.provider === 'sandbox' ? sandboxForm() : html`<section class="panel"><h2>Replace the card</h2>
   <p>Card entry through Stripe is not available in this portal yet. Contact us to change your card.</p></section>`}`);

@@ -261,9 +261,10 @@ export class TeamLedger {
   }
 }
 
-function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'total' | 'balanceApplied' | 'creditsApplied' | 'charged' | 'status'> {
-  const { invoiceId, total, balanceApplied, creditsApplied, charged, status } = summary;
-  return { invoiceId, total, balanceApplied, creditsApplied, charged, status };
+function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'number' | 'net' | 'tax' | 'total' | 'balanceApplied' | 'creditsApplied' | 'charged' | 'status'> {
+  const { invoiceId, number, net, tax, total, balanceApplied, creditsApplied, charged, status } = summary;
+  // A result only: the number and tax go to the caller, never into a command, so no patch is needed.
+  return { invoiceId, ...(number === undefined ? {} : { number, net, tax }), total, balanceApplied, creditsApplied, charged, status };
 }
 
 /** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */

@@ -12,7 +12,7 @@ import type {
   SeatOrderResult,
   SeatsAdded,
 } from '../team-subscription-messages';
-import { RECORD_CONFIRMED_PAYMENT } from '../patches';
+import { RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD } from '../patches';
 import { checkRefund, forgetPayment, refundEnds } from './refunds';
 import * as requests from './requests';
 import * as seatRequests from './seat-requests';
@@ -29,6 +29,20 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
     this.state.paymentMethod = { ...method };
     await this.records.write(this.publishedView());
     return { hasPaymentMethod: true };
+  }
+
+  validateRemovePaymentMethod(): void {
+    requests.checkRemovePaymentMethod(this.state);
+  }
+
+  /** Forgets the card on file (a team on Free with nothing ordered); a new one is set before the next paid plan. */
+  removePaymentMethod(): Promise<{ hasPaymentMethod: false }> {
+    return this.request('remove_payment_method', () => requests.checkRemovePaymentMethod(this.state), () => {
+      // The marker says this run took the new update (no history before it holds one); its view is written by exclusive().
+      patched(REMOVE_PAYMENT_METHOD);
+      this.state.paymentMethod = null;
+      return { hasPaymentMethod: false as const };
+    });
   }
 
   // ---- refunds (section 10) -------------------------------------------------------------------------------

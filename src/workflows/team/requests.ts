@@ -17,6 +17,7 @@ export type RejectionCode =
   | 'no_change'
   | 'no_pending_change'
   | 'already_canceled'
+  | 'payment_method_in_use'
   // seat orders (section 7)
   | 'not_enough_seats'
   | 'seats_below_members'
@@ -82,6 +83,13 @@ export function checkMemberCount(input: { count: number } | undefined): void {
 export function checkRemoveMembers(state: TeamState, input: { count: number }): void {
   checkMemberCount(input);
   if (input.count > state.members) reject('invalid_request', `The team has ${state.members} members; it cannot lose ${input.count}.`);
+}
+
+/** A card is removed only when nothing is left to charge to it: on Free, with no seat order running or ordered. */
+export function checkRemovePaymentMethod(state: TeamState): void {
+  if (state.status !== 'free' || state.seatOrder || state.orderedSeats) {
+    reject('payment_method_in_use', 'The card pays the current plan or seat order: cancel it, or set another card instead.');
+  }
 }
 
 export function checkPaymentMethod(method: PaymentMethodRef | undefined): void {

@@ -5,6 +5,8 @@ import {
   providerInvoiceLines,
   basisPointsOf,
   formatRate,
+  partOfTaxedTotal,
+  creditNoteParts,
   parseVatRates,
   planChange,
   rateOn,
@@ -16,6 +18,7 @@ import {
   type Period,
   type TaxContext,
 } from '../../../src/domain';
+import fc from 'fast-check';
 
 const mayToJune: Period = { start: '2026-05-20', end: '2026-06-20' };
 const consumer: TaxContext = { taxIdValid: false, sellerCountry: 'US' };
@@ -161,5 +164,56 @@ describe('invoice first at Stripe', () => {
     ]);
     expect(lines.reduce((sum, line) => sum + line.amount, 0)).toBe(108000 + 20520 - 1197 - 3000);
     expect(providerInvoiceLines({ lines: [{ description: 'US seats', amount: 500 }], tax: { description: 'VAT', amount: 0 }, balanceApplied: 0, creditsApplied: 0 })).toHaveLength(1);
+  });
+});
+
+describe('a part of a taxed total given back (partial refunds)', () => {
+  const x1 = taxLines([12000], { basisPoints: 1900 }); // 12000 + 2280 = 14280
+  const none = { net: 0, tax: 0, total: 0 };
+
+  test('its VAT is the fraction bp ÷ (10000 + bp) of the gross, rounded once; the part that completes the invoice takes what is left', () => {
+    expect(partOfTaxedTotal(5000, x1, none, 1900)).toEqual({ net: 4202, tax: 798, total: 5000 }); // 5000 × 1900 ÷ 11900 = 798.32
+    expect(partOfTaxedTotal(9280, x1, { net: 4202, tax: 798, total: 5000 }, 1900)).toEqual({ net: 7798, tax: 1482, total: 9280 });
+    expect(partOfTaxedTotal(14280, x1, none, 1900)).toEqual(x1);
+    expect(partOfTaxedTotal(700, taxLines([700], { basisPoints: 0 }), none, 0)).toEqual({ net: 700, tax: 0, total: 700 });
+  });
+
+  test('more than is left, or nothing, is refused', () => {
+    expect(() => partOfTaxedTotal(14281, x1, none, 1900)).toThrow(RangeError);
+    expect(() => partOfTaxedTotal(1, x1, x1, 1900)).toThrow(RangeError);
+    expect(() => partOfTaxedTotal(0, x1, none, 1900)).toThrow(RangeError);
+  });
+
+  test('any split of an invoice into parts: each part\'s net and tax are within what was left, and the parts add up to the invoice to the cent', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 500_000 }), fc.constantFrom(0, 700, 1900, 2000, 2100, 2550, 2700), fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 40 }),
+      (net, bp, weights) => {
+        const invoice = taxLines([net], { basisPoints: bp });
+        const weightSum = weights.reduce((a, b) => a + b, 0);
+        let credited = none;
+        let given = 0;
+        for (const [i, weight] of weights.entries()) {
+          const gross = i === weights.length - 1 ? invoice.total - given : Math.floor((invoice.total * weight) / weightSum);
+          if (gross <= 0) continue;
+          const part = partOfTaxedTotal(gross, invoice, credited, bp);
+          expect(part.net).toBeGreaterThanOrEqual(0);
+          expect(part.tax).toBeGreaterThanOrEqual(0);
+          expect(part.net + part.tax).toBe(gross);
+          credited = { net: credited.net + part.net, tax: credited.tax + part.tax, total: credited.total + part.total };
+          given += gross;
+        }
+        expect(credited).toEqual(invoice);
+      },
+    ));
+  });
+});
+
+describe('where a credit note\'s money went', () => {
+  const invoice = { balance: 1197, credits: 3000, card: 8655 }; // total 12852
+  test('a whole refund gives each part back the way it came; a partial one goes one way; a removed member\'s to the balance', () => {
+    expect(creditNoteParts({ reason: 'refund', to: 'card', total: -12852 }, invoice)).toEqual(invoice);
+    expect(creditNoteParts({ reason: 'refund', to: 'card', total: -5000 }, invoice)).toEqual({ balance: 0, credits: 0, card: 5000 });
+    expect(creditNoteParts({ reason: 'refund', to: 'balance', total: -4197 }, invoice)).toEqual({ balance: 1197, credits: 3000, card: 0 });
+    expect(creditNoteParts({ reason: 'member_removed', to: 'balance', total: -1197 }, invoice)).toEqual({ balance: 1197, credits: 0, card: 0 });
   });
 });
