@@ -3,10 +3,10 @@ import { creditBalance } from '../domain/credits';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
-import { invoiceOfClosingPeriod, issueCreditNote } from './credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { insertOnce } from '../ledger/rows';
 import { teamBalance, teamGrants } from './payment-sources';
+import { creditNotesOfRemovedMembers, creditRemovedMembers } from './removed-member-credits';
 
 export interface CreditTeamBalanceInput {
   /** e.g. `team-1:2026-06-20:members_removed`. */
@@ -25,8 +25,10 @@ export interface BalanceCredit {
   amount: Cents;
   reason: string;
   on: Day;
-  /** CN-2026-000001 when the credit corrects an issued invoice. */
+  /** CN-2026-000001 when the credit corrects an issued invoice (the first, when it corrects several). */
   creditNoteNumber: string | null;
+  /** Every credit note the credit issued, one per invoice it corrects. */
+  creditNoteNumbers: string[];
 }
 
 export interface LedgerSummary {
@@ -47,29 +49,28 @@ interface BalanceTransactionRow {
 export function balanceActivities({ db, seller = DEFAULT_SELLER }: BillingDependencies) {
   return {
     /**
-     * Keeps money for the team. A removed member's refund (`member_removed`, its net amount) corrects the invoice
-     * of the period the member left: a credit note of −amount with its tax at that invoice's rate, and the balance
-     * gets the credit note's total, net + tax (X3: 1006 + 191 = 1197). Credit note and balance move together.
+     * Keeps money for the team, once under `key`. A removed member's refund (`member_removed`, its net amount)
+     * corrects the invoices that billed the period the member left: credit notes of −amount in all, each with its
+     * tax at its invoice's rate, and the balance gets their totals, net + tax (X3: 1006 + 191 = 1197). Credit notes
+     * and balance move together; a retry returns what the first call wrote.
      */
     async creditTeamBalance(input: CreditTeamBalanceInput): Promise<BalanceCredit> {
       requireText(input.key, 'key');
       requireCents(input.amount, 'amount', 'positive');
       return db.transaction(async (trx) => {
-        const corrected = input.reason === 'member_removed' ? await invoiceOfClosingPeriod(trx, input.teamId, input.on) : null;
-        const credit = corrected
-          ? (await issueCreditNote(trx, seller, {
-            key: `${input.key}:credit_note`, invoiceId: corrected.id, reason: 'member_removed', to: 'balance', on: input.on, at: `${input.on}T00:00:00.000Z`,
-            lines: [{ kind: 'members_removed', description: 'Removed members, unused time refunded to the balance', amount: -input.amount }],
-          })).creditNote
-          : null;
+        const stored = (await trx('balance_transactions').where({ idempotency_key: input.key }).first()) as BalanceTransactionRow | undefined;
+        if (stored) return balanceCredit(stored, await creditNotesOfRemovedMembers(trx, input.key));
+        const credited = input.reason === 'member_removed'
+          ? await creditRemovedMembers(trx, seller, { key: input.key, teamId: input.teamId, on: input.on, amount: input.amount })
+          : { balanceCredit: input.amount, creditNotes: [] };
         const { row } = await insertOnce<BalanceTransactionRow>(trx, 'balance_transactions', {
           team_id: input.teamId,
           idempotency_key: input.key,
-          amount: credit ? -credit.total : input.amount,
+          amount: credited.balanceCredit,
           reason: input.reason,
           on: input.on,
         }, ['team_id', 'amount']);
-        return { transactionId: row.id, teamId: row.team_id, amount: row.amount, reason: row.reason, on: row.on, creditNoteNumber: credit?.number ?? null };
+        return balanceCredit(row, credited.creditNotes.map((note) => note.number));
       });
     },
 
@@ -90,5 +91,12 @@ export function balanceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
     async teamLedgerSummary({ teamId, at }: { teamId: string; at: Instant }): Promise<LedgerSummary> {
       return { balance: await teamBalance(db, teamId), credits: creditBalance(await teamGrants(db, teamId), at) };
     },
+  };
+}
+
+function balanceCredit(row: BalanceTransactionRow, creditNoteNumbers: string[]): BalanceCredit {
+  return {
+    transactionId: row.id, teamId: row.team_id, amount: row.amount, reason: row.reason, on: row.on,
+    creditNoteNumber: creditNoteNumbers[0] ?? null, creditNoteNumbers,
   };
 }

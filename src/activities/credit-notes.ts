@@ -78,18 +78,3 @@ async function wholeInvoiceCredited(trx: DbOrTrx, invoice: InvoiceRow): Promise<
   const lines = (await trx('invoice_lines').where({ invoice_id: invoice.id }).orderBy('position').select('kind', 'description', 'amount')) as CreditNoteLine[];
   return lines.map((line) => ({ kind: line.kind, description: line.description, amount: -line.amount }));
 }
-
-/**
- * The invoice a removed member's refund corrects: the team's latest invoice for a subscription period issued before
- * the review day `on` (the period the member left), not void. None (no paid period yet): no credit note.
- */
-export async function invoiceOfClosingPeriod(trx: DbOrTrx, teamId: string, on: Day): Promise<InvoiceRow | null> {
-  const row = (await trx('invoices')
-    .where({ team_id: teamId })
-    .whereIn('reason', ['trial_end', 'subscribe', 'renewal', 'plan_change'])
-    .whereNot({ status: 'void' })
-    .where('issued_on', '<', on)
-    .orderBy([{ column: 'issued_on', order: 'desc' }, { column: 'created_at', order: 'desc' }])
-    .first()) as InvoiceRow | undefined;
-  return row ?? null;
-}

@@ -71,7 +71,7 @@ export function pricedFor(line: PeriodLineRow | undefined): { plan: PaidPlan; in
  */
 export async function listLedgerSubscriptions(
   db: DbOrTrx,
-  { today, after, limit }: { today: Day; after: string; limit: number },
+  { today, after, limit, teamId }: { today: Day; after: string; limit: number; /** One team's, alone. */ teamId?: string },
 ): Promise<{ subscriptions: LedgerSubscription[]; unreadable: string[]; last: string | null }> {
   const latest = db('invoices')
     .distinctOn('team_id')
@@ -79,6 +79,7 @@ export async function listLedgerSubscriptions(
     .whereIn('reason', PERIOD_REASONS)
     .whereNotNull('period_start')
     .where('team_id', '>', after)
+    .modify((query) => { if (teamId) query.where('team_id', teamId); })
     .orderBy([{ column: 'team_id' }, { column: 'period_start', order: 'desc' }, { column: 'created_at', order: 'desc' }])
     .as('latest');
   const rows = (await db

@@ -145,13 +145,23 @@ export class SimulatedTeam {
   /** Waits until no request or scheduled event is running and nothing is due on or before `day`. */
   async settled(day: Day, timeoutMs = 60_000): Promise<TeamSubscriptionView> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let polls = 1; ; polls += 1) {
       // Between two runs of a continue-as-new the query can fail for a moment: ask again.
       const view = await this.state().catch(() => null);
       if (view && !view.busy && (view.nextEventOn === null || view.nextEventOn > day)) return view;
+      if (polls % 50 === 0) await this.requireRunning(); // a failed workflow still answers queries: it never settles
       if (Date.now() > deadline) throw new Error(`team ${this.teamId} did not settle on ${day}: ${JSON.stringify(view)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** Throws, with the failure's cause, when the team's workflow has ended (a team's workflow runs for ever). */
+  async requireRunning(): Promise<void> {
+    const handle = this.engine.env.client.workflow.getHandle(this.handle.workflowId);
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') return;
+    const failure = (await handle.fetchHistory()).events?.at(-1)?.workflowExecutionFailedEventAttributes?.failure;
+    throw new Error(`team ${this.teamId}'s workflow is ${status.name}${failure ? `: ${failure.cause?.message ?? failure.message}` : ''}`);
   }
 
   /** The latest run's state: the handle follows continue-as-new. */

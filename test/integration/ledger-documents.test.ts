@@ -17,7 +17,7 @@ afterAll(() => testDb.drop());
 const visa = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
 const period = (members: number, price = 1200): InvoiceLineInput => ({ kind: 'period', description: `Basic monthly × ${members} members`, amount: price * members, quantity: members });
 
-function issue(teamId: string, on: string, lines: InvoiceLineInput[], reason: 'subscribe' | 'renewal' = 'renewal') {
+function issue(teamId: string, on: string, lines: InvoiceLineInput[], reason: 'subscribe' | 'renewal' | 'member_review' = 'renewal') {
   return billing.issueInvoice({ key: `${teamId}:${reason}:${on}`, teamId, reason, issuedOn: on, lines, workflowId: `team:${teamId}`, runId: 'run-1', at: `${on}T00:00:00Z` });
 }
 
@@ -96,6 +96,30 @@ test('X3: a removed member\'s refund is a credit note −1006 − 191 = −1197 
   expect(notes).toEqual([{ number: credited.creditNoteNumber, invoice_id: subscribed.invoiceId, reason: 'member_removed', to: 'balance', net: -1006, tax: -191, total: -1197, tax_rate_bp: 1900 }]);
   const renewal = await issue(teamId, '2026-06-20', [period(9)]);
   expect(renewal).toMatchObject({ net: 10800, tax: 2052, total: 12852, balanceApplied: 1197, charged: 11655 });
+});
+
+test('removed members\' refund larger than the opening invoice: credit notes on the reviews that added them, newest first, then the opening invoice, each at most what is left of it', async () => {
+  const teamId = 'team-spread';
+  await billing.ensureTeam({ teamId, name: 'Spread', billingCountry: 'DE' });
+  const opening = await issue(teamId, '2027-06-07', [period(1)], 'subscribe'); // 1200
+  const review = (on: string, amount: number) => issue(teamId, on, [{ kind: 'members_added', description: 'Members added', amount, quantity: 1 }], 'member_review');
+  const july = await review('2027-07-07', 3000);
+  const august = await review('2027-08-07', 800);
+  const credit = (key: string, amount: number, on: string) => billing.creditTeamBalance({ key: `${teamId}:${key}`, teamId, amount, reason: 'member_removed', on });
+  // 4500 = 800 (August, whole) + 3000 (July, whole) + 700 (opening); balance 4500 + 19% of each part: 152 + 570 + 133 = 855.
+  const first = await credit('member_review:2027-10-07:n4:member_removed', 4500, '2027-10-07');
+  expect(first.amount).toBe(4500 + 855);
+  await expect(credit('member_review:2027-10-07:n4:member_removed', 4500, '2027-10-07')).resolves.toEqual(first);
+  // 900 more in the same period: the opening invoice has 1200 − 700 = 500 left; the other 400 billed nothing left, kept as it is.
+  const second = await credit('member_review:2027-11-07:n5:member_removed', 900, '2027-11-07');
+  expect(second).toMatchObject({ amount: 500 + 95 + 400, creditNoteNumbers: [expect.stringMatching(/^CN-2027-/)] });
+  const notes = await testDb.db('credit_notes').where({ team_id: teamId }).orderBy('number').select('number', 'invoice_id', 'net', 'tax');
+  expect(notes).toEqual([
+    { number: first.creditNoteNumbers[0], invoice_id: august.invoiceId, net: -800, tax: -152 },
+    { number: first.creditNoteNumbers[1], invoice_id: july.invoiceId, net: -3000, tax: -570 },
+    { number: first.creditNoteNumbers[2], invoice_id: opening.invoiceId, net: -700, tax: -133 },
+    { number: second.creditNoteNumber, invoice_id: opening.invoiceId, net: -500, tax: -95 },
+  ]);
 });
 
 test('a whole refund to the card is a credit note of the whole invoice; a partial one is not a credit note of all of it', async () => {

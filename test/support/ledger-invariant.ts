@@ -1,6 +1,12 @@
 // The ledger invariant, checked from the ledger's rows and the sandbox provider's own record of its charges, never
 // from the code under test: fault tests end with it, and the model-based tests check it after every step.
+import type { Knex } from 'knex';
 import type { Db } from '../../src/ledger/db';
+
+/** The whole ledger, or one team's part of it (the model-based tests check the team a timeline runs, step by step). */
+export interface LedgerScope {
+  teamId?: string;
+}
 
 export interface LedgerFigures {
   paidInvoices: number;
@@ -34,16 +40,21 @@ interface InvoiceRow {
  * - no team balance is negative.
  * Returns the figures; throws with every problem found.
  */
-export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
+export async function checkLedgerInvariant(db: Db, scope: LedgerScope = {}): Promise<LedgerFigures> {
   const problems: string[] = [];
-  const invoices = (await db('invoices').select('id', 'idempotency_key', 'status', 'total', 'balance_applied', 'credits_applied', 'charged')) as InvoiceRow[];
-  const payments = (await db('payments').select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount')) as {
+  const { teamId } = scope;
+  const ofTeam = (query: Knex.QueryBuilder, column = 'team_id') => (teamId ? query.where(column, teamId) : query);
+  const invoices = (await ofTeam(db('invoices')).select('id', 'idempotency_key', 'status', 'total', 'balance_applied', 'credits_applied', 'charged')) as InvoiceRow[];
+  const payments = (await ofTeam(db('payments')).select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount')) as {
     id: string; invoice_id: string | null; provider: string; provider_payment_id: string; amount: number;
   }[];
-  const purchases = (await db('api_credit_purchases').select('provider', 'provider_payment_id', 'amount')) as { provider: string; provider_payment_id: string; amount: number }[];
-  const charges = (await db('sandbox_charges').whereIn('status', ['succeeded', 'refunded']).select('id', 'idempotency_key', 'amount')) as {
-    id: string; idempotency_key: string; amount: number;
-  }[];
+  // API-credit purchases belong to accounts, not teams: one team's scope has none.
+  const purchases = teamId ? [] : (await db('api_credit_purchases').select('provider', 'provider_payment_id', 'amount')) as { provider: string; provider_payment_id: string; amount: number }[];
+  // A team's charges are keyed by its invoices' keys, which start with `<team>:`.
+  const charges = (await db('sandbox_charges').whereIn('status', ['succeeded', 'refunded'])
+    .modify((query) => { if (teamId) query.where('idempotency_key', 'like', `${likeLiteral(teamId)}:%`); })
+    .select('id', 'idempotency_key', 'amount')) as { id: string; idempotency_key: string; amount: number }[];
+  const chargesByInvoiceKey = byInvoiceKey(charges, new Set(invoices.map((invoice) => invoice.idempotency_key)));
 
   const paymentsByInvoice = new Map<string, typeof payments>();
   for (const payment of payments) {
@@ -62,7 +73,7 @@ export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
     for (const payment of paid) {
       if (payment.amount !== invoice.charged) problems.push(`payment ${payment.id} of ${payment.amount} for invoice ${invoice.idempotency_key} which charged ${invoice.charged}`);
     }
-    const invoiceCharges = charges.filter((charge) => charge.idempotency_key.startsWith(`${invoice.idempotency_key}:`));
+    const invoiceCharges = chargesByInvoiceKey.get(invoice.idempotency_key) ?? [];
     if (invoiceCharges.length > expected) problems.push(`invoice ${invoice.idempotency_key} was charged ${invoiceCharges.length} times by the provider`);
   }
 
@@ -80,9 +91,9 @@ export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
   const charged = new Set(charges.map((charge) => charge.id));
   for (const [id, amount] of recorded) if (!charged.has(id)) problems.push(`the ledger recorded a sandbox payment ${id} of ${amount} the provider never charged`);
 
-  problems.push(...(await refundProblems(db)));
+  problems.push(...(await refundProblems(db, ofTeam)));
 
-  const negative = (await db('balance_transactions').groupBy('team_id').havingRaw('sum(amount) < 0').select('team_id')) as { team_id: string }[];
+  const negative = (await ofTeam(db('balance_transactions')).groupBy('team_id').havingRaw('sum(amount) < 0').select('team_id')) as { team_id: string }[];
   for (const { team_id } of negative) problems.push(`team ${team_id} has a negative balance`);
 
   if (problems.length > 0) throw new Error(`the ledger invariant does not hold:\n  ${problems.join('\n  ')}`);
@@ -97,22 +108,40 @@ export async function checkLedgerInvariant(db: Db): Promise<LedgerFigures> {
 }
 
 /** Refunds give back at most what each part of an invoice paid: the card's payment, the balance, each grant's use. */
-async function refundProblems(db: Db): Promise<string[]> {
+async function refundProblems(db: Db, ofTeam: (query: Knex.QueryBuilder, column?: string) => Knex.QueryBuilder): Promise<string[]> {
   const problems: string[] = [];
-  const cards = (await db('payments').whereRaw('refunded_amount > amount').select('id')) as { id: string }[];
+  const cards = (await ofTeam(db('payments')).whereRaw('refunded_amount > amount').select('id')) as { id: string }[];
   for (const { id } of cards) problems.push(`payment ${id} is refunded beyond what it paid`);
-  const balance = (await db('balance_transactions as b')
+  const balance = (await ofTeam(db('balance_transactions as b'), 'b.team_id')
     .join('invoices as i', 'i.id', 'b.invoice_id')
     .where('b.reason', 'refund')
     .groupBy('i.id', 'i.balance_applied')
     .havingRaw('sum(b.amount) > i.balance_applied')
     .select('i.id')) as { id: string }[];
   for (const { id } of balance) problems.push(`invoice ${id} gave back more balance than it used`);
-  const credits = (await db('credit_transactions')
+  const credits = (await ofTeam(db('credit_transactions'))
     .whereNotNull('invoice_id')
     .groupBy('invoice_id', 'grant_id')
     .havingRaw("sum(case when kind = 'refunded' then amount else 0 end) > sum(case when kind = 'used' then amount else 0 end)")
     .select('invoice_id', 'grant_id')) as { invoice_id: string; grant_id: string }[];
   for (const row of credits) problems.push(`invoice ${row.invoice_id} gave back more credits to ${row.grant_id} than it used`);
   return problems;
+}
+
+/** Charges by the key of the invoice they collect: a charge's key is `<invoice key>:<attempt…>`. */
+function byInvoiceKey<Charge extends { idempotency_key: string }>(charges: Charge[], invoiceKeys: Set<string>): Map<string, Charge[]> {
+  const found = new Map<string, Charge[]>();
+  for (const charge of charges) {
+    const key = charge.idempotency_key;
+    for (let end = key.indexOf(':'); end > 0; end = key.indexOf(':', end + 1)) {
+      if (!invoiceKeys.has(key.slice(0, end))) continue;
+      found.set(key.slice(0, end), [...(found.get(key.slice(0, end)) ?? []), charge]);
+    }
+  }
+  return found;
+}
+
+/** `text` matched literally by LIKE (its wildcards escaped). */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -96,7 +96,7 @@ export async function teamProblems(db: Db, view: TeamSubscriptionView): Promise<
 
 /** The renewal sweep's own judgment of this team, as it would make it today. */
 async function driftProblems(db: Db, view: TeamSubscriptionView): Promise<string[]> {
-  const { subscriptions } = await listLedgerSubscriptions(db, { today: view.today, after: '', limit: 100_000 });
+  const { subscriptions } = await listLedgerSubscriptions(db, { today: view.today, after: '', limit: 1, teamId: view.teamId });
   const ledger = subscriptions.find((subscription) => subscription.teamId === view.teamId);
   if (!ledger) return [];
   const drift = driftOf(ledger, view);

@@ -46,7 +46,9 @@ export class TimelineRunner {
   static async run(engine: SimulationEngine, db: Db, scenario: Scenario, teamId: string): Promise<TimelineOutcome> {
     const runner = new TimelineRunner(engine, db, scenario, await startScenarioTeam(engine, scenario, teamId));
     try {
-      await Promise.race([runner.steps(), runner.stuckAfter(TIMELINE_LIMIT_MS)]);
+      // A step that throws (a team that never settles, a query of a failed workflow) is a problem of the timeline.
+      const steps = runner.steps().catch((error: Error) => { runner.problems.push(`the engine failed: ${error.message}`); });
+      await Promise.race([steps, runner.stuckAfter(TIMELINE_LIMIT_MS)]);
     } finally {
       await runner.team.handle.terminate('timeline done').catch(() => undefined); // its clock must not run on under the next team
     }
@@ -118,8 +120,8 @@ export class TimelineRunner {
 
   /** The invariants at `view`; the upcoming invoice, once its day has come, against the invoice written that day. */
   private async check(when: string, view: TeamSubscriptionView, upcoming: UpcomingInvoice | null): Promise<boolean> {
-    const problems = await teamProblems(this.db, view);
-    await checkLedgerInvariant(this.db).catch((error: Error) => problems.push(error.message));
+    const problems = [...await this.workflowProblems(), ...await teamProblems(this.db, view)];
+    await checkLedgerInvariant(this.db, { teamId: this.team.teamId }).catch((error: Error) => problems.push(error.message));
     if (upcoming && upcoming.on <= view.today && upcoming.lines.length > 0) {
       const same = (await this.newInvoices()).filter((invoice) => invoice.issued_on === upcoming.on && invoice.reason === upcoming.reason);
       if (same.length > 0 && !same.some((invoice) => sameLines(invoice.lines, upcoming.lines))) {
@@ -130,6 +132,11 @@ export class TimelineRunner {
     }
     this.problems.push(...problems.map((problem) => `${when}: ${problem}`));
     return this.problems.length > 0;
+  }
+
+  /** A team's workflow runs for ever (continue-as-new): one that failed, or was ended, lost the team. */
+  private async workflowProblems(): Promise<string[]> {
+    return this.team.requireRunning().then(() => [], (error: Error) => [error.message]);
   }
 
   private async payTransfers(until: Day): Promise<void> {
