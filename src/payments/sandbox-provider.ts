@@ -6,6 +6,7 @@ import type { Db } from '../ledger/db';
 import { isCents, type Cents } from '../domain/money';
 import {
   PaymentDeclined,
+  PaymentProviderRateLimited,
   PaymentRequestRejected,
   type Charge,
   type ChargeRequest,
@@ -29,6 +30,7 @@ interface SandboxChargeRow {
   refunded_amount: Cents;
   status: 'succeeded' | 'declined' | 'refunded';
   decline_code: string | null;
+  created_at?: Date;
 }
 
 interface SandboxRefundRow {
@@ -38,7 +40,11 @@ interface SandboxRefundRow {
   amount: Cents;
 }
 
-export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
+/**
+ * `maxChargesPerSecond`: like Stripe (25 requests a second in test mode), a new charge beyond this many in the current
+ * second is answered 429 (PaymentProviderRateLimited), and nothing is charged. Unset, no limit.
+ */
+export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; maxChargesPerSecond?: number }): SandboxProvider {
   return {
     name: 'sandbox',
 
@@ -49,6 +55,7 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
         await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`sandbox_charge:${request.idempotencyKey}`]);
         const existing = await trx<SandboxChargeRow>('sandbox_charges').where({ idempotency_key: request.idempotencyKey }).first();
         if (existing) return sameCharge(existing, request);
+        if (maxChargesPerSecond !== undefined) await holdRateLimit(trx, maxChargesPerSecond);
         const declineCode = (await takeForcedDecline(trx, request.paymentMethodId)) ?? testCardDecline(request.paymentMethodId);
         const [created] = await trx<SandboxChargeRow>('sandbox_charges')
           .insert({
@@ -56,6 +63,7 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
             idempotency_key: request.idempotencyKey,
             payment_method: request.paymentMethodId,
             amount: request.amount,
+            created_at: trx.raw('clock_timestamp()'), // when it was charged, not when the transaction began
             status: declineCode ? 'declined' : 'succeeded',
             decline_code: declineCode,
           })
@@ -123,6 +131,15 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
 
 function requirePositive(amount: Cents): void {
   if (!isCents(amount) || amount <= 0) throw new PaymentRequestRejected('invalid_amount', `amount must be positive cents, got ${String(amount)}`);
+}
+
+/** Charges made this second, one caller at a time (every worker shares the ledger database): 429 at the limit. */
+async function holdRateLimit(trx: Knex.Transaction, maxChargesPerSecond: number): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', ['sandbox_rate_limit']);
+  const row = (await trx('sandbox_charges').where('created_at', '>=', trx.raw("date_trunc('second', clock_timestamp())")).count({ charges: '*' }).first()) as { charges: string | number };
+  if (Number(row.charges) >= maxChargesPerSecond) {
+    throw new PaymentProviderRateLimited(`sandbox: more than ${maxChargesPerSecond} charges this second (429)`);
+  }
 }
 
 /** Uses up one forced decline of the payment method, if a simulation asked for some. */

@@ -14,6 +14,7 @@ import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox
 import type { StripeInvoices } from '../payments/stripe-invoices';
 import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamState, type TeamSubscriptionView } from '../workflows';
 import { TeamId } from '../workflows/search-attributes';
+import { chargesTaskQueue } from '../workflows/charges-queue';
 
 /** Scenario events happen at noon of their day, after whatever the engine scheduled for that day (at midnight). */
 const NOON = MS_PER_DAY / 2;
@@ -57,7 +58,7 @@ export class SimulationEngine {
     readonly db: Db,
     readonly sandbox: SandboxProvider,
     readonly activities: BillingActivities,
-    private readonly worker: Worker,
+    private readonly workers: Worker[],
   ) {}
 
   static async start(options: EngineOptions): Promise<SimulationEngine> {
@@ -68,8 +69,10 @@ export class SimulationEngine {
     try {
       await registerSearchAttributes(env.connection, 'default');
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'simulation', workflowBundle: bundle, activities });
-      const engine = new SimulationEngine(env, options.db, sandbox, activities, worker);
-      engine.running = worker.run();
+      // Collections run on the charges queue (src/workflows/charges-queue.ts); a simulation sets no rate limit.
+      const charges = await Worker.create({ connection: env.nativeConnection, taskQueue: chargesTaskQueue('simulation'), activities });
+      const engine = new SimulationEngine(env, options.db, sandbox, activities, [worker, charges]);
+      engine.running = Promise.all([worker.run(), charges.run()]).then(() => undefined);
       return engine;
     } catch (error) {
       await env.teardown();
@@ -78,7 +81,7 @@ export class SimulationEngine {
   }
 
   async close(): Promise<void> {
-    if (this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
   }

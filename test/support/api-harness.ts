@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { createBillingWorker, type BillingWorker } from '../../src/worker';
 import pino from 'pino';
 import request from 'supertest';
 import type Stripe from 'stripe';
@@ -37,7 +38,7 @@ export class ApiHarness {
     readonly temporal: Client,
     readonly app: ReturnType<typeof createApi>,
     readonly serviceToken: string,
-    private readonly worker: Worker,
+    private readonly worker: BillingWorker,
     private readonly running: Promise<void>,
     private readonly closeConnections: () => Promise<void>,
   ) {}
@@ -52,10 +53,10 @@ export class ApiHarness {
     installQuietRuntime();
     const bundle = await workflowBundle();
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await Worker.create({
+    const worker = await createBillingWorker({
       connection: nativeConnection,
       taskQueue,
-      workflowBundle: bundle,
+      bundle,
       activities: createBillingActivities({ db, payments: createSandboxProvider({ db }), stripeInvoices: options.stripeInvoices }),
     });
     const running = worker.run();
