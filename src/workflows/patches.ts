@@ -33,6 +33,8 @@ export const PATCHES = {
     'issue 19, 2026-12-01. A paymentConfirmed signal carrying the provider\'s payment records it on the invoice in dunning (markInvoicePaidExternally) before the team is active again. Without it the signal only ended dunning.',
   'collect-reconcile':
     "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
+  coupons:
+    'issue 23, 2026-12-02. A team holding a coupon (redeemed by the redeemCode update, whose redeemPromotionCode activity comes after the marker) has its discount line on each subscription invoice it applies to. Histories without the marker hold no coupon.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -70,3 +72,5 @@ export const UNDO_REFUSED_CHARGE: PatchId = 'undo-refused-charge';
 export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';
 /** A collection out of its key's window is reconciled at the provider, never charged again (src/workflows/team/ledger.ts). */
 export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';
+/** A held coupon's discount line on subscription invoices (src/workflows/team/discounts.ts). */
+export const COUPONS: PatchId = 'coupons';

@@ -5,6 +5,7 @@ import {
   memberReviewDays,
   renewalReminderDay,
   type Cents,
+  type HeldCoupon,
   type Day,
   type Instant,
   type Interval,
@@ -90,6 +91,8 @@ export interface TeamState {
   orderedSeats?: OrderedSeats | null;
   /** Seat system: the last card charge declined (its invoice voided), so a retry is a new attempt with its own key. */
   declinedSeatCharge?: { key: string; attempts: number } | null;
+  /** The coupon the team holds (section 14); absent before coupons. */
+  coupon?: HeldCoupon | null;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

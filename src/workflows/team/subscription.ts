@@ -34,9 +34,11 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
+import { COUPONS, KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
+import { checkRedeemCode, previewWithDiscount, redeemCode, withDiscount } from './discounts';
+import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, TeamLedger } from './ledger';
@@ -291,7 +293,10 @@ export class TeamSubscription {
     // commit first, as they did, so their histories replay.
     const serialized = patched(SERIALIZED_REQUESTS);
     if (!serialized) commit();
-    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
+    // Section 14: the held coupon's discount line, before tax; a `once` coupon is used once the invoice is written.
+    const discount = this.state.coupon && patched(COUPONS) ? withDiscount(this.state, invoice) : null;
+    const charged = await this.ledger.charge(key, discount?.invoice ?? invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
+    if (discount) this.state.coupon = discount.coupon;
     if (serialized) commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
@@ -649,7 +654,20 @@ export class TeamSubscription {
   }
 
   upcomingInvoice(): UpcomingInvoice | null {
-    return upcomingInvoice(this.state);
+    return previewWithDiscount(this.state, upcomingInvoice(this.state));
+  }
+
+  // ---- coupons (section 14) ---------------------------------------------------------------------------------
+
+  validateRedeemCode(request: RedeemCodeRequest): void {
+    checkRedeemCode(request);
+  }
+
+  redeemCode(request: RedeemCodeRequest): Promise<CouponRedeemed> {
+    return this.request('redeem_code', () => checkRedeemCode(request), (today) => {
+      patched(COUPONS);
+      return redeemCode(this.state, this.ledger.eventKey('redeem_code', today), request, today);
+    });
   }
 }
 
