@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { HeldCoupon } from '../domain/coupons';
 import type { PriceVersion } from '../domain/price-versions';
 import { priceVersions, PricingRefused, redeemPromotionCode, type RedeemInput } from '../ledger/pricing';
+import { relayFromActivity } from '../webhooks/relay';
 import type { BillingDependencies } from './dependencies';
 
 export type RedeemPromotionCodeInput = RedeemInput;
@@ -13,7 +14,9 @@ export function pricingActivities({ db }: BillingDependencies) {
   return {
     async redeemPromotionCode(input: RedeemPromotionCodeInput): Promise<HeldCoupon> {
       try {
-        return await redeemPromotionCode(db, input);
+        const held = await redeemPromotionCode(db, input);
+        await relayFromActivity(db); // its coupon.redeemed webhook
+        return held;
       } catch (error) {
         if (!(error instanceof PricingRefused)) throw error;
         throw ApplicationFailure.create({ type: 'RedemptionRefused', message: error.message, nonRetryable: true, details: [{ reason: error.reason, field: error.field }] });

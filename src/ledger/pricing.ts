@@ -6,6 +6,7 @@ import type { Day, Interval } from '../domain/calendar';
 import type { PaidPlan, Plan } from '../domain/catalog';
 import { checkRedemption, normalizeCode, type Coupon, type HeldCoupon, type PromotionCode, type RedemptionRefusal } from '../domain/coupons';
 import type { PriceVersion } from '../domain/price-versions';
+import { recordWebhookEvent } from '../webhooks/outbox';
 
 type Db = Knex | Knex.Transaction;
 
@@ -53,7 +54,11 @@ export async function publishPrice(db: Knex, input: Omit<PriceVersion, 'version'
     }
     const row = { plan, interval, version: (last?.version ?? 0) + 1, amount: input.amount, published_on: input.publishedOn, grandfathered: input.grandfathered };
     await trx('catalog_prices').insert(row);
-    return { version: priceOf(row), created: true };
+    const version = priceOf(row);
+    await recordWebhookEvent(trx, {
+      key: `price:${plan}-${interval}:v${version.version}:price.published`, type: 'price.published', teamId: null, occurredAt: `${input.publishedOn}T00:00:00.000Z`, data: { ...version },
+    });
+    return { version, created: true };
   });
 }
 
@@ -110,6 +115,10 @@ export async function redeemPromotionCode(db: Knex, input: RedeemInput): Promise
     if (!check.ok) throw new PricingRefused(check.reason, check.message, 'code');
     await trx('promotion_codes').where({ code }).increment('redeemed', 1);
     await trx('coupon_redemptions').insert({ idempotency_key: input.key, team_id: input.teamId, code, coupon_id: coupon.id, redeemed_on: input.today });
+    await recordWebhookEvent(trx, {
+      key: `${input.key}:coupon.redeemed`, type: 'coupon.redeemed', teamId: input.teamId, occurredAt: `${input.today}T00:00:00.000Z`,
+      data: { code, coupon: { ...coupon }, redeemedOn: input.today },
+    });
     return { coupon, code, redeemedOn: input.today, usedOn: null };
   });
 }

@@ -5,6 +5,7 @@ import {
   addSeatsUpdate,
   buySeatsUpdate,
   cancelUpdate,
+  pricePublishedSignal,
   redeemCodeUpdate,
   changePlanUpdate,
   recordInvoicePaymentUpdate,
@@ -20,6 +21,7 @@ import { openIsolatedLedger } from './isolated-ledger';
 import { ledgerReport, type FinalState, type SimulationReport } from './report';
 import type { Scenario, ScenarioEvent, ScenarioProblem } from './scenario';
 import { createScenarioCoupons } from './coupons';
+import { publishPrice } from '../ledger/pricing';
 
 /** The scenario asked for something the engine refuses (its validators) or does not offer: exit code 2, HTTP 400. */
 export class ScenarioRejected extends Error {
@@ -169,6 +171,12 @@ export async function applyEvent(engine: SimulationEngine, team: SimulatedTeam, 
       case 'addSeats':
         await handle.executeUpdate(addSeatsUpdate, { args: [{ count: event.count }] });
         return;
+      case 'publishPrice': {
+        // The catalog gets the version; the team hears of it as every running team does, by the publisher's signal.
+        const { version } = await publishPrice(engine.db, { plan: event.plan, interval: event.interval, amount: event.amount, publishedOn: event.on, grandfathered: event.grandfather ?? false });
+        await handle.signal(pricePublishedSignal, version);
+        return;
+      }
       case 'redeemCode':
         await handle.executeUpdate(redeemCodeUpdate, { args: [{ code: event.code }] });
         return;

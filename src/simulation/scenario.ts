@@ -27,6 +27,7 @@ const event = z.discriminatedUnion('action', [
     .strictObject({ ...on, action: z.literal('buySeats'), plan: paidPlan, seats: count, invoiceFirst: z.boolean().optional(), payOn: day.optional() })
     .refine((e) => e.payOn === undefined || e.invoiceFirst === true, { message: 'payOn goes with invoiceFirst: true', path: ['payOn'] }),
   z.strictObject({ ...on, action: z.literal('addSeats'), count }),
+  z.strictObject({ ...on, action: z.literal('publishPrice'), plan: z.enum(['basic', 'professional']), interval, amount: cents, grandfather: z.boolean().optional() }),
   z.strictObject({ ...on, action: z.literal('redeemCode'), code: z.string().trim().min(1).max(64) }),
   z.strictObject({ ...on, action: z.literal('requestRefund'), invoice: z.string().regex(/^[A-Z0-9]+-\d{4}-\d{6}$/, 'must be an invoice number such as INV-2026-000001').optional() }),
 ]);

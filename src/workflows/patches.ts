@@ -35,6 +35,8 @@ export const PATCHES = {
     "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
   coupons:
     'issue 23, 2026-12-02. A team holding a coupon (redeemed by the redeemCode update, whose redeemPromotionCode activity comes after the marker) has its discount line on each subscription invoice it applies to. Histories without the marker hold no coupon.',
+  'price-versions':
+    'issue 23, 2026-12-02. A pricePublished signal that changes the team\'s price records its price_change_notice (recordNotification) after the marker; the renewal it names prices the period at the new version. Histories without the marker never had a price published to them.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -74,3 +76,5 @@ export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';
 export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';
 /** A held coupon's discount line on subscription invoices (src/workflows/team/discounts.ts). */
 export const COUPONS: PatchId = 'coupons';
+/** A published price's notice, and the renewal that takes it (src/workflows/team/price-changes.ts). */
+export const PRICE_VERSIONS: PatchId = 'price-versions';

@@ -26,7 +26,7 @@ import {
   withdrawPendingChangeUpdate,
   type TeamSubscriptionInput,
 } from './team-subscription-messages';
-import { redeemCodeUpdate } from './team-pricing-messages';
+import { pricePublishedSignal, redeemCodeUpdate } from './team-pricing-messages';
 
 export * from './team-subscription-messages';
 export * from './team-pricing-messages';
@@ -47,6 +47,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
   setHandler(requestRefundUpdate, (request) => team.requestRefund(request), { validator: (request) => team.validateRequestRefund(request) });
   setHandler(redeemCodeUpdate, (request) => team.redeemCode(request), { validator: (request) => team.validateRedeemCode(request) });
+  setHandler(pricePublishedSignal, (published) => team.pricePublished(published));
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
   setHandler(paymentFailedSignal, (failure) => team.paymentFailed(failure));
   setHandler(stateQuery, () => team.view());

@@ -6,6 +6,8 @@ import {
   renewalReminderDay,
   type Cents,
   type HeldCoupon,
+  type HeldPrice,
+  type PriceChangeNotice,
   type Day,
   type Instant,
   type Interval,
@@ -93,6 +95,10 @@ export interface TeamState {
   declinedSeatCharge?: { key: string; attempts: number } | null;
   /** The coupon the team holds (section 14); absent before coupons. */
   coupon?: HeldCoupon | null;
+  /** The price version the team pays (section 14); absent or null: the catalog's version 1. */
+  price?: HeldPrice | null;
+  /** A published price that reaches the team at a renewal (its notice sent); absent before price versions. */
+  priceChange?: PriceChangeNotice | null;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

@@ -13,6 +13,7 @@ import {
   type PaidPlan,
   type PendingChange,
   type Period,
+  type PriceVersion,
 } from '../../domain';
 import type {
   ChargedInvoice,
@@ -34,10 +35,11 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { COUPONS, KEEP_TIMER, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
+import { COUPONS, KEEP_TIMER, PRICE_VERSIONS, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { checkRedeemCode, previewWithDiscount, redeemCode, withDiscount } from './discounts';
+import { learnPublishedPrice, takePrice } from './price-changes';
 import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
@@ -218,6 +220,7 @@ export class TeamSubscription {
     const anchorDay = paidSubscription(this.state).anchorDay;
     await this.charge(key, renewal.invoice, renewal.period, () => {
       Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
+      takePrice(this.state, renewal.price);
       this.beginPeriod(renewal.period, anchorDay);
     });
   }
@@ -378,6 +381,7 @@ export class TeamSubscription {
     const first = subscribeInvoice({ ...selection, members: this.state.members, today });
     return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period, () => {
       Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
+      takePrice(this.state, null);
       this.beginPeriod(first.period, first.anchorDay);
     });
   }
@@ -435,6 +439,7 @@ export class TeamSubscription {
     await this.ledger.creditBalance(key, members.refundTotal, today);
     const commit = () => {
       Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
+      takePrice(this.state, null); // a new plan or interval: the catalog's price
       this.beginPeriod(outcome.period, outcome.anchorDay);
     };
     // Refused: the removed members' refunds go back out of the balance; they stay unbilled, for the renewal.
@@ -655,6 +660,19 @@ export class TeamSubscription {
 
   upcomingInvoice(): UpcomingInvoice | null {
     return previewWithDiscount(this.state, upcomingInvoice(this.state));
+  }
+
+  /**
+   * A price was published (section 14): a team on that plan and interval hears, on the publication day, when and how
+   * much its price changes, unless the version grandfathers it; the renewal it names charges the new price.
+   */
+  async pricePublished(published: PriceVersion): Promise<void> {
+    await this.exclusive(async () => {
+      const notice = learnPublishedPrice(this.state, published);
+      if (!notice || !patched(PRICE_VERSIONS)) return;
+      const { plan, interval, version } = notice;
+      await this.ledger.notify('price_change_notice', this.clock.today(), `${this.state.teamId}:price:${plan}-${interval}:v${version}`, { ...notice });
+    });
   }
 
   // ---- coupons (section 14) ---------------------------------------------------------------------------------
