@@ -25,7 +25,12 @@ test('the platform creates a coupon and its code; the owner redeems it and the u
   const teamId = await api.createTeam(owner.id);
   const redeemed = await api.call(as, 'post', `/v1/teams/${teamId}/coupon`, { code: 'API-launch20' }).expect(201);
   expect(redeemed.body).toMatchObject({ coupon: { code: 'API-LAUNCH20', coupon: { percentOff: 20 } }, endsOn: expect.any(String) });
-  await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  // The quote shows the discount, and is the invoice that follows (quotes are bills).
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(quoted.body.planChange.invoice).toMatchObject({ total: 960, lines: [{ kind: 'period', amount: 1200 }, { kind: 'discount', amount: -240 }] });
+  const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ total: quoted.body.planChange.invoice.total, lines: quoted.body.planChange.invoice.lines });
+  expect((await api.call(as, 'get', `/v1/teams/${teamId}/subscription?live=true`).expect(200)).body).toMatchObject({ coupon: { code: 'API-LAUNCH20' } });
   const upcoming = await api.call(as, 'get', `/v1/teams/${teamId}/upcoming-invoice`).expect(200);
   expect(upcoming.body).toMatchObject({ reason: 'renewal', total: 960 }); // 1200 − round(20% × 1200)
   expect(upcoming.body.lines.map((l: { amount: number }) => l.amount)).toEqual([1200, -240]);

@@ -655,6 +655,8 @@ export class TeamSubscription {
       lastPaymentFailure: s.lastPaymentFailure ?? null,
       hasPaymentMethod: s.paymentMethod !== null,
       nextEventOn: nextEventOn(s),
+      ...(s.coupon ? { coupon: s.coupon } : {}), // only when held: views of teams without one are as before
+      ...(s.priceChange ? { priceChange: s.priceChange } : {}),
     };
   }
 
