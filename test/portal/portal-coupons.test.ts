@@ -10,9 +10,6 @@ beforeAll(async () => {
 afterAll(() => portal?.teardown(), 60_000);
 jest.setTimeout(120_000);
 
-/** The first dollar amount in a text, in cents: `$1,200.00` → 120000. */
-const cents = (text: string | null) => Math.round(Number(/\$([\d,]+\.\d\d)/.exec(text ?? '')?.[1]?.replace(/,/g, '') ?? NaN) * 100);
-
 test('an owner redeems a code and subscribes at the discounted quote; a used-up code is refused naming why', async () => {
   const { api } = portal;
   await api.call(api.platform(), 'post', '/v1/coupons', { id: 'portal20', percentOff: 20, duration: 'forever' }).expect(201);
@@ -31,8 +28,8 @@ test('an owner redeems a code and subscribes at the discounted quote; a used-up 
   await page.getByRole('radio', { name: /^Basic/ }).check();
   await page.getByRole('radio', { name: 'Monthly' }).check();
   await page.getByRole('button', { name: 'See the price' }).click();
-  const quoted = cents(await page.getByTestId('quote-total').textContent());
-  expect(quoted).toBe(960); // 1200 × 1 member − round(20% × 1200)
+  expect(await page.getByTestId('quote-total').textContent()).toContain('$9.60'); // 1200 × 1 member − round(20% × 1200)
+  const quoted = 960;
   await page.getByText(/Discount PORTAL20, 20% off/).waitFor();
   await portal.screenshot(page, 'coupon-quote');
   await page.getByTestId('confirm').click();
