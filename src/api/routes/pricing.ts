@@ -1,7 +1,7 @@
 // Section 14 over HTTP: the platform creates coupons and promotion codes and publishes prices; a team's owner,
 // admin or billing manager redeems a code (the `change_plan` right of section 11). A publication is recorded in
 // the catalog, then told to each running team on that plan and interval by a `pricePublished` signal: each team
-// works out its own notice and renewal, so nothing at renewal reads the catalog (bench/price-publication.ts measures it).
+// works out its own notice and renewal, so nothing at renewal reads the catalog (src/workflows/team/price-changes.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import { checkCoupon, dayOf, type Coupon } from '../../domain';

@@ -1,8 +1,10 @@
 // Section 14, price versions, in the team workflow. A publication reaches each running team by a `pricePublished`
-// signal (fanned out by the publisher, see bench/price-publication.ts); the team computes from its own state when the new price
-// reaches it (its first renewal at least 30 days after publication), sends the `price_change_notice` that day, and
-// keeps the change in its state until that renewal, which prices the period with it. Nothing is read at renewal:
-// a renewal issues the same commands as before, and the upcoming invoice already shows the new price.
+// signal (fanned out by the publisher, POST /v1/prices in src/api/routes/pricing.ts); the team computes from its own
+// state when the new price reaches it (its first renewal at least 30 days after publication), sends the
+// `price_change_notice` that day, and keeps the change in its state until that renewal, which prices the period with
+// it. Why a signal rather than a catalog read at renewal: the notice is due on the publication day, which only a
+// message that day can give, and the preview must show the new price before the renewal; a renewal then issues the
+// same commands as before (no activity added to 10,000 renewals), and the signal is one small event per team.
 import {
   dayOfMonth,
   memberPrice,
