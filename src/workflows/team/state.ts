@@ -99,6 +99,8 @@ export interface TeamState {
   price?: HeldPrice | null;
   /** A published price that reaches the team at a renewal (its notice sent); absent before price versions. */
   priceChange?: PriceChangeNotice | null;
+  /** The published view shows the coupon and the scheduled price change (patch pricing-view). */
+  pricingView?: boolean;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

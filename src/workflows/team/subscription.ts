@@ -35,7 +35,7 @@ import type {
   TrialStarted,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { COUPONS, KEEP_TIMER, PRICE_VERSIONS, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
+import { COUPONS, KEEP_TIMER, PRICE_VERSIONS, PRICING_VIEW, RECORD_CONFIRMED_PAYMENT, SERIALIZED_REQUESTS, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from './charges';
 import { AuditTrail } from './audit';
 import { checkRedeemCode, previewWithDiscount, redeemCode, withDiscount } from './discounts';
@@ -146,6 +146,7 @@ export class TeamSubscription {
       return await work();
     } finally {
       this.changes += 1;
+      if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && patched(PRICING_VIEW)) this.state.pricingView = true;
       this.operatorView.publish(this.state, this.clock.today());
       // Still busy: the records of this change are written before the next request runs, and before this one answers.
       await this.records.write(this.publishedView()).finally(() => {
@@ -655,8 +656,9 @@ export class TeamSubscription {
       lastPaymentFailure: s.lastPaymentFailure ?? null,
       hasPaymentMethod: s.paymentMethod !== null,
       nextEventOn: nextEventOn(s),
-      ...(s.coupon ? { coupon: s.coupon } : {}), // only when held: views of teams without one are as before
-      ...(s.priceChange ? { priceChange: s.priceChange } : {}),
+      // Section 14, under pricing-view: a view that changes adds a records command, so runs before it publish none.
+      ...(s.pricingView && s.coupon ? { coupon: s.coupon } : {}),
+      ...(s.pricingView && s.priceChange ? { priceChange: s.priceChange } : {}),
     };
   }
 
