@@ -14,6 +14,7 @@ import * as providerCustomers from './20261201_019_provider_customers';
 import * as idempotencyLeases from './20261201_025_idempotency_leases';
 import * as memberChanges from './20261201_025_member_changes';
 import * as taxDocuments from './20261201_022_tax_documents';
+import * as pricing from './20261202_026_pricing';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_025_idempotency_leases': idempotencyLeases,
   '20261201_025_member_changes': memberChanges,
   '20261201_022_tax_documents': taxDocuments,
+  '20261202_026_pricing': pricing,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

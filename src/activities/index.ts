@@ -20,6 +20,7 @@ import { sweepActivities, type SweepDependencies } from './sweep';
 import { emailActivities } from './emails';
 import { webhookActivities } from './webhooks';
 import { subscriptionViewActivities } from './subscription-views';
+import { pricingActivities } from './pricing';
 
 export function createBillingActivities(dependencies: BillingDependencies & Pick<SweepDependencies, 'temporal'>) {
   return withLedgerRefusalsAsFailures({
@@ -39,6 +40,7 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...webhookActivities(dependencies),
     ...emailActivities(dependencies),
     ...subscriptionViewActivities(dependencies),
+    ...pricingActivities(dependencies),
   });
 }
 
@@ -60,4 +62,5 @@ export type { RecordAuditInput } from './audit';
 export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { InvoiceRefund, RefundInvoiceInput } from './invoice-refunds';
+export type { RedeemPromotionCodeInput } from './pricing';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

@@ -114,6 +114,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
             quantity: line.quantity ?? null,
             period_start: line.periodStart ?? null,
             period_end: line.periodEnd ?? null,
+            price_version: line.priceVersion ?? null,
           })));
           await invoiceIssued(trx, row, input.at);
         }

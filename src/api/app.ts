@@ -25,6 +25,7 @@ import { paymentMethodRoutes } from './routes/payment-methods';
 import { apiCreditRoutes } from './routes/api-credits';
 import { creditRoutes } from './routes/credits';
 import { refundRoutes } from './routes/refunds';
+import { pricingRoutes } from './routes/pricing';
 import { simulationRoutes } from './routes/simulations';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks';
 import { subscriptionRoutes } from './routes/subscription';
@@ -69,6 +70,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     billingDetailsRoutes(ctx),
     billingHistoryRoutes(ctx, ledger),
     refundRoutes(ctx, ledger, workflows),
+    pricingRoutes(ctx, workflows),
     creditRoutes(ctx),
     apiCreditRoutes(ctx),
     simulationRoutes(ctx),

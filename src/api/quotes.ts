@@ -3,6 +3,7 @@
 // end, refunds to the balance), as the workflow's `changePaidPlan` does; the `state` view carries those changes.
 import {
   buildInvoice,
+  discountInvoice,
   isSoldPerMember,
   memberChangeLines,
   planChange,
@@ -47,7 +48,7 @@ export function quote(view: TeamSubscriptionView, request: QuoteRequest): Quote 
   const wantsPlan = request.plan !== undefined || request.interval !== undefined;
   return {
     today: view.today,
-    planChange: wantsPlan ? planChangeQuote(view, request) : null,
+    planChange: wantsPlan ? withDiscount(view, request, planChangeQuote(view, request)) : null,
     members: request.addMembers || request.removeMembers ? memberQuote(view, (request.addMembers ?? 0) - (request.removeMembers ?? 0)) : null,
   };
 }
@@ -82,6 +83,12 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): Non
       return { timing: outcome.timing, invoice, pendingChange: outcome.pending };
     }
   }
+}
+
+/** The held coupon's discount line, as the workflow puts it on the invoice that follows (section 14). */
+function withDiscount(view: TeamSubscriptionView, request: QuoteRequest, change: NonNullable<Quote['planChange']>): NonNullable<Quote['planChange']> {
+  if (!change.invoice || !view.coupon) return change;
+  return { ...change, invoice: discountInvoice(change.invoice, view.coupon, request.plan ?? view.plan).invoice };
 }
 
 function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quote['members']> {

@@ -19,3 +19,5 @@ export * from './invitations';
 export * from './manual-invoicing';
 export * from './provider-invoices';
 export * from './tax';
+export * from './coupons';
+export * from './price-versions';

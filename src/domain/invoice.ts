@@ -15,7 +15,8 @@ export type LineKind =
   | 'members_removed' // refund to the team balance
   | 'members_removed_then_added' // refund to the team balance
   | 'seat_order'
-  | 'seats_added';
+  | 'seats_added'
+  | 'discount'; // negative: the held coupon's percent or amount off (section 14)
 
 export interface InvoiceLine {
   kind: LineKind;
@@ -27,6 +28,8 @@ export interface InvoiceLine {
   interval?: Interval;
   /** Members (or seats) priced. */
   quantity?: number;
+  /** The catalog price version a period line was priced at (section 14), for replays and audits. */
+  priceVersion?: number;
 }
 
 export type InvoiceReason =

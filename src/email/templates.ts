@@ -50,6 +50,13 @@ const templates: Record<string, Template> = {
     subject: `${scopeName}: the annual term renews on ${date(payload.termEnd)}`,
     lines: [`The ${planName(payload.plan)} annual term of ${scopeName} ends on ${date(payload.termEnd)} and renews that day.`, 'Change or cancel the plan before then if needed.'],
   }),
+  price_change_notice: ({ scopeName, payload }) => ({
+    subject: `${scopeName}: the ${planName(payload.plan)} price changes on ${date(payload.effectiveOn)}`,
+    lines: [
+      `The ${planName(payload.plan)} price goes from ${money(payload.from)} to ${money(payload.to)} per member ${payload.interval === 'year' ? 'per year' : 'per month'}.`,
+      `${scopeName} pays the new price from its renewal on ${date(payload.effectiveOn)}; until then nothing changes.`,
+    ],
+  }),
   expiry_notice: ({ scopeName, payload }) => ({
     subject: `${scopeName}: the seat order ends on ${payload.orderEnd ?? payload.endsOn ? date(payload.orderEnd ?? payload.endsOn) : 'soon'}`,
     lines: [

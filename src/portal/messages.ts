@@ -22,6 +22,13 @@ const BY_CODE: Record<string, string> = {
   invitation_expired: 'This invitation has expired.',
   invitation_closed: 'This invitation was already accepted or withdrawn.',
   session_expired: 'Your billing session has ended. Go back to the app and open Billing again.',
+  // Section 14: a promotion code refused, and why.
+  code_unknown: 'There is no such promotion code. Check its spelling.',
+  code_expired: 'This promotion code has expired.',
+  code_used_up: 'This promotion code has been used as many times as it allows.',
+  code_not_for_plan: 'This promotion code is for another plan.',
+  code_first_time_only: 'This promotion code is for new customers only, and your team has paid an invoice already.',
+  coupon_already_held: 'Your team already has a discount; a team has one at a time.',
 };
 
 /** A billing-details field the API refused (400, or 422 for a VAT ID that fails its checksum). */

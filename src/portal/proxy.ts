@@ -9,7 +9,7 @@ import { customerMessage, DECLINED } from './messages';
 import type { PortalSession } from './sessions';
 
 const ALLOWED: readonly { method: string; path: RegExp }[] = [
-  { method: 'POST', path: /^\/(quotes|subscription|subscription\/(plan-change|cancel|withdraw-pending-change)|payment-method|billing-manager-invitations|seat-orders\/(quote|seats))$/ },
+  { method: 'POST', path: /^\/(quotes|subscription|subscription\/(plan-change|cancel|withdraw-pending-change)|payment-method|billing-manager-invitations|seat-orders\/(quote|seats)|coupon)$/ },
   { method: 'DELETE', path: /^\/(billing-managers|billing-manager-invitations)\/[A-Za-z0-9_-]{1,64}$/ },
   { method: 'PUT', path: /^\/billing-details$/ },
   { method: 'DELETE', path: /^\/payment-method$/ },

@@ -5,6 +5,8 @@ import {
   addSeatsUpdate,
   buySeatsUpdate,
   cancelUpdate,
+  pricePublishedSignal,
+  redeemCodeUpdate,
   changePlanUpdate,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
@@ -18,6 +20,8 @@ import { type SimulatedTeam, SimulationEngine } from './engine';
 import { openIsolatedLedger } from './isolated-ledger';
 import { ledgerReport, type FinalState, type SimulationReport } from './report';
 import type { Scenario, ScenarioEvent, ScenarioProblem } from './scenario';
+import { createScenarioCoupons } from './coupons';
+import { publishPrice } from '../ledger/pricing';
 
 /** The scenario asked for something the engine refuses (its validators) or does not offer: exit code 2, HTTP 400. */
 export class ScenarioRejected extends Error {
@@ -66,6 +70,8 @@ export async function simulate(
   const { teamId } = options;
   const progress = options.progress ?? (() => undefined);
   progress(`simulating ${scenario.start} to ${scenario.until}, ${scenario.events.length} events`);
+  const couponProblems = await createScenarioCoupons(engine.db, scenario.coupons ?? []);
+  if (couponProblems.length > 0) throw new ScenarioRejected(couponProblems);
   const team = await startScenarioTeam(engine, scenario, teamId);
   const transfers: BankTransfer[] = [];
   for (const [index, event] of scenario.events.entries()) {
@@ -164,6 +170,15 @@ export async function applyEvent(engine: SimulationEngine, team: SimulatedTeam, 
       }
       case 'addSeats':
         await handle.executeUpdate(addSeatsUpdate, { args: [{ count: event.count }] });
+        return;
+      case 'publishPrice': {
+        // The catalog gets the version; the team hears of it as every running team does, by the publisher's signal.
+        const { version } = await publishPrice(engine.db, { plan: event.plan, interval: event.interval, amount: event.amount, publishedOn: event.on, grandfathered: event.grandfather ?? false });
+        await handle.signal(pricePublishedSignal, version);
+        return;
+      }
+      case 'redeemCode':
+        await handle.executeUpdate(redeemCodeUpdate, { args: [{ code: event.code }] });
         return;
       case 'requestRefund': {
         // The invoice named by its number, else the most recent payment.

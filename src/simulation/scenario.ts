@@ -27,8 +27,28 @@ const event = z.discriminatedUnion('action', [
     .strictObject({ ...on, action: z.literal('buySeats'), plan: paidPlan, seats: count, invoiceFirst: z.boolean().optional(), payOn: day.optional() })
     .refine((e) => e.payOn === undefined || e.invoiceFirst === true, { message: 'payOn goes with invoiceFirst: true', path: ['payOn'] }),
   z.strictObject({ ...on, action: z.literal('addSeats'), count }),
+  z.strictObject({ ...on, action: z.literal('publishPrice'), plan: z.enum(['basic', 'professional']), interval, amount: cents, grandfather: z.boolean().optional() }),
+  z.strictObject({ ...on, action: z.literal('redeemCode'), code: z.string().trim().min(1).max(64) }),
   z.strictObject({ ...on, action: z.literal('requestRefund'), invoice: z.string().regex(/^[A-Z0-9]+-\d{4}-\d{6}$/, 'must be an invoice number such as INV-2026-000001').optional() }),
 ]);
+
+/** One coupon and its promotion code `code`: percent or amount off, for a duration (billing rules section 14). */
+const scenarioCoupon = z
+  .strictObject({
+    code: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    percentOff: z.number().int().min(1).max(100).optional(),
+    amountOff: cents.optional(),
+    duration: z.enum(['once', 'repeating', 'forever']),
+    months: z.number().int().min(1).max(1200).optional(),
+    plans: z.array(paidPlan).min(1).optional(),
+    maxRedemptions: z.number().int().min(1).max(1_000_000).optional(),
+    expiresOn: day.optional(),
+    firstTimeOnly: z.boolean().optional(),
+  })
+  .refine((c) => (c.percentOff === undefined) !== (c.amountOff === undefined), { message: 'give exactly one of percentOff and amountOff', path: ['percentOff'] })
+  .refine((c) => (c.duration === 'repeating') === (c.months !== undefined), { message: 'months goes with duration repeating, and only with it', path: ['months'] });
+
+export type ScenarioCoupon = z.infer<typeof scenarioCoupon>;
 
 const actions = event.options.map((option) => option.shape.action.value);
 
@@ -44,6 +64,8 @@ export const scenarioSchema = z
       /** A VAT ID of `country`: the team is a business for tax (section 13). */
       taxId: z.string().min(2).max(40).optional(),
     }),
+    /** The coupons and promotion codes that exist in the run (section 14). */
+    coupons: z.array(scenarioCoupon).max(100).optional(),
     events: z.array(event).max(10_000).default([]),
   })
   .superRefine((scenario, ctx) => {

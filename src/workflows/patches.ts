@@ -37,6 +37,12 @@ export const PATCHES = {
     "issue 25, 2026-12-02. The removePaymentMethod update forgets the card on file (a team on Free with nothing ordered); its marker comes first when it runs, then the view's recordSubscriptionChange local activity. No history before it holds that update.",
   'charges-queue':
     "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
+  coupons:
+    'issue 23, 2026-12-02. A team holding a coupon (redeemed by the redeemCode update, whose redeemPromotionCode activity comes after the marker) has its discount line on each subscription invoice it applies to. Histories without the marker hold no coupon.',
+  'price-versions':
+    'issue 23, 2026-12-02. A pricePublished signal that changes the team\'s price records its price_change_notice (recordNotification) after the marker; the renewal it names prices the period at the new version. Histories without the marker never had a price published to them.',
+  'pricing-view':
+    'issue 23, 2026-12-02. The published view (recordSubscriptionChange) carries the held coupon and the scheduled price change, so it changes, and is written, when they do; the marker is taken at the first change after the team has either, and state.pricingView remembers it. Without it the view has neither.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -78,3 +84,9 @@ export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';
 export const REMOVE_PAYMENT_METHOD: PatchId = 'remove-payment-method';
 /** Collections on the rate-limited charges task queue (src/workflows/team/ledger.ts). */
 export const CHARGES_QUEUE: PatchId = 'charges-queue';
+/** A held coupon's discount line on subscription invoices (src/workflows/team/discounts.ts). */
+export const COUPONS: PatchId = 'coupons';
+/** A published price's notice, and the renewal that takes it (src/workflows/team/price-changes.ts). */
+export const PRICE_VERSIONS: PatchId = 'price-versions';
+/** The published view shows the coupon and the price change (src/workflows/team/subscription.ts). */
+export const PRICING_VIEW: PatchId = 'pricing-view';

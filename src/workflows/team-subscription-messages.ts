@@ -4,7 +4,7 @@
 // simulation runner import this file without pulling in workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentMethodRef } from '../activities';
-import type { Cents, Day, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, Plan } from '../domain';
+import type { Cents, Day, HeldCoupon, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, Plan, PriceChangeNotice } from '../domain';
 import type { OrderedSeats, SeatOrder } from './team/seat-state';
 import type { TeamState } from './team/state';
 
@@ -127,6 +127,9 @@ export interface TeamSubscriptionView {
   hasPaymentMethod: boolean;
   /** The next day something is scheduled (trial end, renewal, review, retry, reminder). */
   nextEventOn: Day | null;
+  /** Section 14: the coupon the team holds, and a published price that reaches it at a renewal; absent when none. */
+  coupon?: HeldCoupon;
+  priceChange?: PriceChangeNotice;
   /** A request or a scheduled event is being processed right now. */
   busy: boolean;
 }

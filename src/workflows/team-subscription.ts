@@ -27,8 +27,10 @@ import {
   withdrawPendingChangeUpdate,
   type TeamSubscriptionInput,
 } from './team-subscription-messages';
+import { pricePublishedSignal, redeemCodeUpdate } from './team-pricing-messages';
 
 export * from './team-subscription-messages';
+export * from './team-pricing-messages';
 
 export async function teamSubscription(input: TeamSubscriptionInput): Promise<void> {
   const team = new TeamSubscription(input.carried ?? newTeamState(input), new BusinessClock(input.clockOffsetMs ?? 0), input.team.billingCountry);
@@ -46,6 +48,8 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(addSeatsUpdate, (input) => team.addSeats(input), { validator: (input) => team.validateAddSeats(input) });
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
   setHandler(requestRefundUpdate, (request) => team.requestRefund(request), { validator: (request) => team.validateRequestRefund(request) });
+  setHandler(redeemCodeUpdate, (request) => team.redeemCode(request), { validator: (request) => team.validateRedeemCode(request) });
+  setHandler(pricePublishedSignal, (published) => team.pricePublished(published));
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
   setHandler(paymentFailedSignal, (failure) => team.paymentFailed(failure));
   setHandler(stateQuery, () => team.view());

@@ -15,6 +15,12 @@ test('the scenario of the simulation spec validates, with its defaults', () => {
   });
 });
 
+test('coupons, redeemCode and publishPrice validate (section 14)', () => {
+  const coupons = [{ code: 'LAUNCH20', percentOff: 20, duration: 'repeating', months: 3 }];
+  const events = [{ on: '2026-05-06', action: 'redeemCode', code: 'launch20' }, { on: '2026-05-07', action: 'publishPrice', plan: 'basic', interval: 'month', amount: 1500, grandfather: true }];
+  expect(parseScenario({ ...base, coupons, events })).toMatchObject({ ok: true, scenario: { coupons, events } });
+});
+
 test.each([
   ['an unknown action', { ...base, events: [{ on: '2026-05-06', action: 'teleport' }] }, 'events[0].action', /unknown action/],
   ['an impossible count', { ...base, events: [{ on: '2026-05-06', action: 'addMembers', count: 0 }] }, 'events[0].count', /0/],
@@ -30,6 +36,11 @@ test.each([
     ...base, events: [{ on: '2026-05-06', action: 'buySeats', plan: 'basic', seats: 3, invoiceFirst: true, payOn: '2026-07-01' }],
   }, 'events[0].payOn', /before until \(2026-07-01\)/],
   ['negative credits', { ...base, team: { members: 1, credits: -5 } }, 'team.credits', /./],
+  ['a coupon both percent and amount off', { ...base, coupons: [{ code: 'X', percentOff: 10, amountOff: 100, duration: 'once' }] }, 'coupons[0].percentOff', /exactly one/],
+  ['a repeating coupon without months', { ...base, coupons: [{ code: 'X', percentOff: 10, duration: 'repeating' }] }, 'coupons[0].months', /months/],
+  ['a percent off over 100', { ...base, coupons: [{ code: 'X', percentOff: 120, duration: 'forever' }] }, 'coupons[0].percentOff', /./],
+  ['redeemCode without a code', { ...base, events: [{ on: '2026-05-06', action: 'redeemCode' }] }, 'events[0].code', /./],
+  ['a price published for a plan sold by seats', { ...base, events: [{ on: '2026-05-06', action: 'publishPrice', plan: 'enterprise', interval: 'month', amount: 100 }] }, 'events[0].plan', /./],
 ])('%s is refused, naming the field', (_what, scenario, field, message) => {
   const parsed = parseScenario(scenario);
   expect(parsed.ok).toBe(false);

@@ -87,6 +87,9 @@ export async function notificationRecorded(trx: DbOrTrx, notice: NotificationRow
     case 'expiry_notice':
       await record('seat_order.expiring', { on: notice.on, ...payload });
       return;
+    case 'price_change_notice': // section 14: from, to, version, effectiveOn
+      await record('price.change_scheduled', { on: notice.on, ...payload });
+      return;
     case 'billing_manager_invited':
       await record('billing_manager.invited', { invitationId: payload.invitationId, email: notice.recipient_email, expiresAt: payload.expiresAt });
       return;

@@ -8,6 +8,7 @@ import { html, type Html } from '../html';
 import { page } from '../layout';
 import { may, type Viewer } from '../viewer';
 import { linesTable } from './tables';
+import { priceChangeNotice, promotionCode } from './plan-pricing';
 
 export interface PlanPageData {
   subscription: TeamSubscriptionView;
@@ -25,7 +26,9 @@ export function planPage(viewer: Viewer, data: PlanPageData): Html {
   const changes = may(viewer, 'change_plan');
   return page(viewer, '/portal/', 'Your plan', html`
 ${overview(sub, changes)}
+${priceChangeNotice(sub)}
 ${upcoming(data.upcoming)}
+${changes ? promotionCode(sub) : null}
 ${changes && sub.status !== 'past_due' ? changePlan(sub) : null}
 ${changes && sub.plan !== 'free' && sub.pendingChange?.plan !== 'free' ? cancel(sub) : null}
 ${seats(viewer, data)}`);

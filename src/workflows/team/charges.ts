@@ -7,6 +7,7 @@ import {
   renewalInvoice,
   trialEndInvoice,
   type Day,
+  type HeldPrice,
   type Interval,
   type Invoice,
   type InvoiceLine,
@@ -18,6 +19,7 @@ import {
   type RenewalResult,
 } from '../../domain';
 import type { UpcomingInvoice } from '../team-subscription-messages';
+import { pricedPeriodLine, renewalPrice } from './price-changes';
 import { upcomingSeatCharge } from './seat-charges';
 import type { TeamState } from './state';
 
@@ -43,7 +45,7 @@ export function trialEndCharge(state: TeamState): PeriodStart {
 }
 
 /** The next period's price × members (a pending change applies), plus the closing period's member changes. */
-export function renewalCharge(state: TeamState): RenewalResult & { next: { plan: PaidPlan; interval: Interval } } {
+export function renewalCharge(state: TeamState): RenewalResult & { next: { plan: PaidPlan; interval: Interval }; price: HeldPrice | null } {
   const current = paidSubscription(state);
   const pending = state.pendingChange;
   const next = pending && pending.plan !== 'free' ? { plan: pending.plan, interval: pending.interval } : { plan: current.plan, interval: current.interval };
@@ -54,7 +56,11 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
     anchorDay: current.anchorDay,
     memberChanges: state.memberChanges,
   });
-  return { ...renewal, next };
+  // Section 14: the price version the team holds, or a published one whose renewal this is.
+  const price = renewalPrice(state, renewal.invoice.on, next, current.period.start);
+  if (!price) return { ...renewal, next, price };
+  const lines = renewal.invoice.lines.map((line, i) => (i === 0 ? pricedPeriodLine(line, price) : line));
+  return { ...renewal, invoice: buildInvoice(renewal.invoice.on, renewal.invoice.reason, lines), next, price };
 }
 
 /** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */

@@ -56,7 +56,7 @@ const records = proxyLocalActivities<BillingActivities>({
 });
 
 /** Notices for the team's admins and billing managers. */
-export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice';
+export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice' | 'price_change_notice';
 
 /**
  * How one collection attempt ended: paid (with how), declined by the card's issuer, or refused for good by the

@@ -11,8 +11,9 @@ import type {
   TeamSubscriptionView,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { KEEP_TIMER, SERIALIZED_REQUESTS, UNDO_REFUSED_CHARGE } from '../patches';
+import { COUPONS, KEEP_TIMER, PRICING_VIEW, SERIALIZED_REQUESTS, UNDO_REFUSED_CHARGE } from '../patches';
 import { upcomingInvoice } from './charges';
+import { previewWithDiscount, withDiscount } from './discounts';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
 import type { BusinessClock } from './clock';
@@ -117,6 +118,7 @@ export abstract class TeamLifecycle {
       return await work();
     } finally {
       this.changes += 1;
+      if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && patched(PRICING_VIEW)) this.state.pricingView = true;
       this.operatorView.publish(this.state, this.clock.today());
       // Still busy: the records of this change are written before the next request runs, and before this one answers.
       await this.records.write(this.publishedView()).finally(() => {
@@ -162,7 +164,10 @@ export abstract class TeamLifecycle {
     // commit first, as they did, so their histories replay.
     const serialized = patched(SERIALIZED_REQUESTS);
     if (!serialized) commit();
-    const charged = await this.ledger.charge(key, invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
+    // Section 14: the held coupon's discount line, before tax; a `once` coupon is used once the invoice is written.
+    const discount = this.state.coupon && patched(COUPONS) ? withDiscount(this.state, invoice) : null;
+    const charged = await this.ledger.charge(key, discount?.invoice ?? invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
+    if (discount) this.state.coupon = discount.coupon;
     if (serialized) commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
@@ -238,10 +243,13 @@ export abstract class TeamLifecycle {
       lastPaymentFailure: s.lastPaymentFailure ?? null,
       hasPaymentMethod: s.paymentMethod !== null,
       nextEventOn: nextEventOn(s),
+      // Section 14, under pricing-view: a view that changes adds a records command, so runs before it publish none.
+      ...(s.pricingView && s.coupon ? { coupon: s.coupon } : {}),
+      ...(s.pricingView && s.priceChange ? { priceChange: s.priceChange } : {}),
     };
   }
 
   upcomingInvoice(): UpcomingInvoice | null {
-    return upcomingInvoice(this.state);
+    return previewWithDiscount(this.state, upcomingInvoice(this.state));
   }
 }

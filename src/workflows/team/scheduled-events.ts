@@ -7,6 +7,7 @@ import type { FreeReason } from './seat-orders';
 import { seatsStartOn } from './seat-state';
 import { dropToFree, restricted, reviewAfter } from './state';
 import { TeamLifecycle } from './lifecycle';
+import { takePrice } from './price-changes';
 
 export abstract class TeamScheduledEvents extends TeamLifecycle {
   protected override runEvent({ kind, on }: ScheduledEvent): Promise<void> {
@@ -64,6 +65,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
     const anchorDay = paidSubscription(this.state).anchorDay;
     await this.charge(key, renewal.invoice, renewal.period, () => {
       Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
+      takePrice(this.state, renewal.price);
       this.beginPeriod(renewal.period, anchorDay);
     });
   }

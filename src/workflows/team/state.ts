@@ -5,6 +5,9 @@ import {
   memberReviewDays,
   renewalReminderDay,
   type Cents,
+  type HeldCoupon,
+  type HeldPrice,
+  type PriceChangeNotice,
   type Day,
   type Instant,
   type Interval,
@@ -90,6 +93,14 @@ export interface TeamState {
   orderedSeats?: OrderedSeats | null;
   /** Seat system: the last card charge declined (its invoice voided), so a retry is a new attempt with its own key. */
   declinedSeatCharge?: { key: string; attempts: number } | null;
+  /** The coupon the team holds (section 14); absent before coupons. */
+  coupon?: HeldCoupon | null;
+  /** The price version the team pays (section 14); absent or null: the catalog's version 1. */
+  price?: HeldPrice | null;
+  /** A published price that reaches the team at a renewal (its notice sent); absent before price versions. */
+  priceChange?: PriceChangeNotice | null;
+  /** The published view shows the coupon and the scheduled price change (patch pricing-view). */
+  pricingView?: boolean;
 }
 
 export function newTeamState(input: TeamSubscriptionInput): TeamState {

@@ -12,6 +12,7 @@ import {
   type Day,
   type PaidPlan,
   type PendingChange,
+  type PriceVersion,
 } from '../../domain';
 import type {
   ChargedInvoice,
@@ -21,13 +22,16 @@ import type {
   PlanSelection,
   TrialStarted,
 } from '../team-subscription-messages';
-import { TRIAL_ENDING_NOTICE } from '../patches';
+import { COUPONS, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
+import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { paidSubscription, unbilledMemberLines } from './charges';
 import * as requests from './requests';
 import * as seatRequests from './seat-requests';
 import { seatOrderOf } from './seat-state';
 import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
+import { checkRedeemCode, redeemCode } from './discounts';
+import { learnPublishedPrice, takePrice } from './price-changes';
 
 export class TeamSubscription extends TeamPaymentRequests {
   validateStartTrial(selection: PlanSelection): void {
@@ -114,6 +118,7 @@ export class TeamSubscription extends TeamPaymentRequests {
     await this.ledger.creditBalance(key, members.refundTotal, today);
     const commit = () => {
       Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
+      takePrice(this.state, null); // a new plan or interval: the catalog's price
       this.beginPeriod(outcome.period, outcome.anchorDay);
     };
     // Refused: the removed members' refunds go back out of the balance; they stay unbilled, for the renewal.
@@ -209,7 +214,34 @@ export class TeamSubscription extends TeamPaymentRequests {
     const first = subscribeInvoice({ ...selection, members: this.state.members, today });
     return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period, () => {
       Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
+      takePrice(this.state, null);
       this.beginPeriod(first.period, first.anchorDay);
+    });
+  }
+
+  // ---- price versions and coupons (section 14) ---------------------------------------------------------------
+
+  /**
+   * A price was published (section 14): a team on that plan and interval hears, on the publication day, when and how
+   * much its price changes, unless the version grandfathers it; the renewal it names charges the new price.
+   */
+  async pricePublished(published: PriceVersion): Promise<void> {
+    await this.exclusive(async () => {
+      const notice = learnPublishedPrice(this.state, published);
+      if (!notice || !patched(PRICE_VERSIONS)) return;
+      const { plan, interval, version } = notice;
+      await this.ledger.notify('price_change_notice', this.clock.today(), `${this.state.teamId}:price:${plan}-${interval}:v${version}`, { ...notice });
+    });
+  }
+
+  validateRedeemCode(request: RedeemCodeRequest): void {
+    checkRedeemCode(request);
+  }
+
+  redeemCode(request: RedeemCodeRequest): Promise<CouponRedeemed> {
+    return this.request('redeem_code', () => checkRedeemCode(request), (today) => {
+      patched(COUPONS);
+      return redeemCode(this.state, this.ledger.eventKey('redeem_code', today), request, today);
     });
   }
 }

@@ -1,0 +1,71 @@
+// Section 14 through the REST API on a real worker, the dev server and Postgres: the platform creates coupons and
+// codes and publishes prices; the team's owner redeems a code and the upcoming invoice shows the discount line;
+// refusals are problems naming the field or the reason.
+import { ApiHarness } from '../support/api-harness';
+
+let api: ApiHarness;
+let owner: { id: string; token: string };
+
+beforeAll(async () => {
+  api = await ApiHarness.start();
+  owner = await api.createUser('owner');
+}, 120_000);
+afterAll(() => api?.teardown(), 60_000);
+jest.setTimeout(60_000);
+
+/** The field a problem names (its first error's). */
+const fieldOf = (body: { errors?: { field?: string }[] }) => body.errors?.[0]?.field;
+
+test('the platform creates a coupon and its code; the owner redeems it and the upcoming invoice carries the discount', async () => {
+  const as = api.withToken(owner.token);
+  await api.call(api.platform(), 'post', '/v1/coupons', { id: 'api-launch20', percentOff: 20, duration: 'repeating', months: 3 }).expect(201);
+  await api.call(api.platform(), 'post', '/v1/promotion-codes', { code: 'api-launch20', couponId: 'api-launch20', maxRedemptions: 1 }).expect(201);
+  await api.call(as, 'post', '/v1/coupons', { id: 'mine', percentOff: 100, duration: 'forever' }).expect(403); // the platform's alone
+
+  const teamId = await api.createTeam(owner.id);
+  const redeemed = await api.call(as, 'post', `/v1/teams/${teamId}/coupon`, { code: 'API-launch20' }).expect(201);
+  expect(redeemed.body).toMatchObject({ coupon: { code: 'API-LAUNCH20', coupon: { percentOff: 20 } }, endsOn: expect.any(String) });
+  // The quote shows the discount, and is the invoice that follows (quotes are bills).
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(quoted.body.planChange.invoice).toMatchObject({ total: 960, lines: [{ kind: 'period', amount: 1200 }, { kind: 'discount', amount: -240 }] });
+  const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ total: quoted.body.planChange.invoice.total, lines: quoted.body.planChange.invoice.lines });
+  expect((await api.call(as, 'get', `/v1/teams/${teamId}/subscription?live=true`).expect(200)).body).toMatchObject({ coupon: { code: 'API-LAUNCH20' } });
+  const upcoming = await api.call(as, 'get', `/v1/teams/${teamId}/upcoming-invoice`).expect(200);
+  expect(upcoming.body).toMatchObject({ reason: 'renewal', total: 960 }); // 1200 − round(20% × 1200)
+  expect(upcoming.body.lines.map((l: { amount: number }) => l.amount)).toEqual([1200, -240]);
+
+  const other = await api.createTeam(owner.id);
+  const usedUp = await api.call(as, 'post', `/v1/teams/${other}/coupon`, { code: 'api-launch20' }).expect(409);
+  expect(usedUp.body).toMatchObject({ code: 'code_used_up', detail: expect.stringContaining('API-LAUNCH20') });
+  expect((await api.call(as, 'post', `/v1/teams/${other}/coupon`, { code: 'nothing' }).expect(409)).body).toMatchObject({ code: 'code_unknown' });
+});
+
+test('bad input is a 4xx naming the field and creates nothing', async () => {
+  const both = await api.call(api.platform(), 'post', '/v1/coupons', { id: 'both', percentOff: 10, amountOff: 100, duration: 'once' }).expect(422);
+  expect(fieldOf(both.body)).toBe('body.percentOff');
+  const noMonths = await api.call(api.platform(), 'post', '/v1/coupons', { id: 'nomonths', percentOff: 10, duration: 'repeating' }).expect(422);
+  expect(fieldOf(noMonths.body)).toBe('body.months');
+  const range = await api.call(api.platform(), 'post', '/v1/coupons', { id: 'range', percentOff: 101, duration: 'once' }).expect(400);
+  expect(fieldOf(range.body)).toMatch(/percentOff/);
+  const unknown = await api.call(api.platform(), 'post', '/v1/promotion-codes', { code: 'X1', couponId: 'none' }).expect(409);
+  expect(unknown.body).toMatchObject({ code: 'coupon_unknown' });
+  expect(fieldOf(unknown.body)).toBe('body.couponId');
+  await api.call(api.platform(), 'post', '/v1/coupons', { id: 'taken', percentOff: 10, duration: 'once' }).expect(201);
+  expect((await api.call(api.platform(), 'post', '/v1/coupons', { id: 'taken', percentOff: 15, duration: 'once' }).expect(409)).body).toMatchObject({ code: 'coupon_exists' });
+  const prices = await api.call(api.platform(), 'post', '/v1/prices', { plan: 'enterprise', interval: 'month', amount: 100 }).expect(400);
+  expect(fieldOf(prices.body)).toMatch(/plan/);
+  expect(await api.db('coupons').whereIn('id', ['both', 'nomonths', 'range'])).toEqual([]);
+});
+
+test('a published price is told to the running teams on that plan and interval, each with its notice', async () => {
+  const as = api.withToken(owner.token);
+  const teamId = await api.createTeam(owner.id);
+  await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'professional', interval: 'year' }).expect(200);
+  await api.eventually(async () => ((await api.db('subscription_views').where({ team_id: teamId }).first()) as { view?: { plan?: string } } | undefined)?.view?.plan === 'professional' || undefined);
+  const published = await api.call(api.platform(), 'post', '/v1/prices', { plan: 'professional', interval: 'year', amount: 24000 }).expect(202);
+  expect(published.body).toMatchObject({ version: { plan: 'professional', interval: 'year', version: 2, amount: 24000 }, notReached: [] });
+  expect(published.body.teamsTold).toBeGreaterThanOrEqual(1);
+  const notice = await api.eventually(async () => (await api.db('notifications').where({ team_id: teamId, kind: 'price_change_notice' }).first()) as { payload: Record<string, unknown> } | undefined);
+  expect(notice.payload).toMatchObject({ from: 21600, to: 24000, version: 2 });
+});
