@@ -4,7 +4,7 @@ import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { requireCents, requireText } from './failures';
 import { DEFAULT_SELLER } from './documents';
-import { insertOnce } from '../ledger/rows';
+import { insertOnce, requireSameFacts } from '../ledger/rows';
 import { teamBalance, teamGrants } from './payment-sources';
 import { creditNotesOfRemovedMembers, creditRemovedMembers } from './removed-member-credits';
 
@@ -59,7 +59,13 @@ export function balanceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
       requireCents(input.amount, 'amount', 'positive');
       return db.transaction(async (trx) => {
         const stored = (await trx('balance_transactions').where({ idempotency_key: input.key }).first()) as BalanceTransactionRow | undefined;
-        if (stored) return balanceCredit(stored, await creditNotesOfRemovedMembers(trx, input.key));
+        if (stored) {
+          // The same key is the same credit: the team, the reason and the net refunded (the balance got net + tax).
+          const notes = await creditNotesOfRemovedMembers(trx, input.key);
+          const net = stored.amount + notes.reduce((sum, note) => sum + note.tax, 0);
+          requireSameFacts('balance_transactions', { ...stored, amount: net }, { idempotency_key: input.key, team_id: input.teamId, reason: input.reason, amount: input.amount }, ['team_id', 'reason', 'amount']);
+          return balanceCredit(stored, notes.map((note) => note.number));
+        }
         const credited = input.reason === 'member_removed'
           ? await creditRemovedMembers(trx, seller, { key: input.key, teamId: input.teamId, on: input.on, amount: input.amount })
           : { balanceCredit: input.amount, creditNotes: [] };

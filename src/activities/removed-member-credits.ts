@@ -47,14 +47,14 @@ export async function creditRemovedMembers(
   return { balanceCredit: left - creditNotes.reduce((sum, note) => sum + note.total, 0), creditNotes };
 }
 
-/** The numbers of the credit notes `creditRemovedMembers` issued under `key`, in the order it issued them. */
-export async function creditNotesOfRemovedMembers(trx: DbOrTrx, key: string): Promise<string[]> {
+/** The credit notes `creditRemovedMembers` issued under `key` (number and tax), in the order it issued them. */
+export async function creditNotesOfRemovedMembers(trx: DbOrTrx, key: string): Promise<{ number: string; tax: Cents }[]> {
   const escaped = `${key}:credit_note:`.replace(/[\\%_]/g, (c) => `\\${c}`); // LIKE's wildcards, taken literally
   return (await trx('credit_notes')
     .where({ idempotency_key: `${key}:credit_note` })
     .orWhere('idempotency_key', 'like', `${escaped}%`)
     .orderBy('number')
-    .pluck('number')) as string[];
+    .select('number', 'tax')) as { number: string; tax: Cents }[];
 }
 
 /**

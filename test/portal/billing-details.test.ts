@@ -75,6 +75,7 @@ test('a member may not set the billing details: no page, and the page\'s call is
   await api.call(api.actingFor(owner.id), 'post', `/v1/teams/${teamId}/members`, { userId: member.id, role: 'member' }).expect(201);
   const page = await portal().browser();
   await page.goto((await portal().portalUrl(member.id, teamId)).url);
+  await page.waitForLoadState('networkidle'); // the sign-in link's page moves on by itself: let it settle first
   expect((await page.goto(`${portal().baseUrl}/portal/billing-details`))?.status()).toBe(403);
   const status = await page.evaluate(async () => (await fetch('/portal/api/billing-details', {
     method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ legalName: 'X', country: 'FR', taxId: null }),
