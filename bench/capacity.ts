@@ -13,7 +13,6 @@ import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { dayOf, instantFromEpochMs, trialEnd } from '../src/domain';
 import { workflowBundle } from '../src/infra/workflow-bundle';
-import { createChargesWorker } from '../src/worker';
 import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { addMembersUpdate, startTrialUpdate, stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
@@ -46,9 +45,7 @@ export async function run(): Promise<void> {
     activities: createBillingActivities({ db: servers.db, payments: { sandbox: createSandboxProvider({ db: servers.db }) } }),
     maxCachedWorkflows: CACHE,
   });
-  // Collections go to the charges queue; a team on trial makes none here, but an evicted one may be asked to.
-  const chargesWorker = await createChargesWorker({ connection: servers.nativeConnection, taskQueue, activities: createBillingActivities({ db: servers.db, payments: { sandbox: createSandboxProvider({ db: servers.db }) } }) });
-  const running = Promise.all([worker.run(), chargesWorker.run()]);
+  const running = worker.run();
   const workflowBacklog = async () => {
     const { stats } = await servers.client.connection.workflowService.describeTaskQueue({
       namespace: 'default',
@@ -141,7 +138,6 @@ export async function run(): Promise<void> {
     console.log(`after the sample: cache ${worker.getStatus().numCachedWorkflows}; ${memory()}`);
   } finally {
     worker.shutdown();
-    chargesWorker.shutdown();
     await running.catch(() => undefined);
     await servers.close();
   }

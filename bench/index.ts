@@ -9,10 +9,9 @@ import * as workflows from './workflows';
 import * as capacity from './capacity';
 import * as entitlements from './entitlements';
 import * as api from './api';
-import * as billingDay from './billing-day';
 import { untilQuiet } from './fixtures/quiet-machine';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api, 'billing-day': billingDay };
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

@@ -13,7 +13,6 @@ import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { addDays, addMonths } from '../src/domain';
 import { workflowBundle } from '../src/infra/workflow-bundle';
-import { createChargesWorker } from '../src/worker';
 import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
@@ -120,8 +119,7 @@ async function overhead(): Promise<void> {
     // How long each change's records take (audit row and read-model view, one local activity): part of the team's cost.
     interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, () => next(input)) } })] },
   });
-  const chargesWorker = await createChargesWorker({ connection: servers.nativeConnection, taskQueue: 'bench-team', activities: createBillingActivities({ db: servers.db, payments: { sandbox } }) });
-  const running = Promise.all([teamWorker.run(), chargesWorker.run()]);
+  const running = teamWorker.run();
   const noopWorkflows = await startNoopWorkflows({ client, connection: servers.nativeConnection, taskQueue: 'bench-noop', count: WORKFLOWS });
   try {
     const teams = await Promise.all(
@@ -177,7 +175,6 @@ async function overhead(): Promise<void> {
   } finally {
     await noopWorkflows.close();
     teamWorker.shutdown();
-    chargesWorker.shutdown();
     await running.catch(() => undefined);
     await servers.close();
   }

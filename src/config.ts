@@ -19,11 +19,6 @@ const schema = z.object({
   TASK_QUEUE: z.string().min(1).default('billing'),
   PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  /**
-   * Charges a second at the payment provider, across all workers (the charges task queue's dispatch rate); unset, no
-   * limit. Below the provider's own: Stripe allows 100 requests a second in live mode, 25 in test mode.
-   */
-  PAYMENT_PROVIDER_MAX_RPS: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().positive().optional()),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   BILLING_SERVICE_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),

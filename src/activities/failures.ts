@@ -5,7 +5,6 @@ import { isCents, type Cents } from '../domain/money';
 import { LedgerRefusal } from '../ledger/errors';
 import {
   PaymentDeclined,
-  PaymentProviderRateLimited,
   PaymentProviderUnavailable,
   PaymentRequestRejected,
   type PaymentProvider,
@@ -23,7 +22,6 @@ export type FailureType =
   | 'PaymentDeclined'
   | 'PaymentRequestRejected'
   | 'PaymentProviderUnavailable'
-  | 'PaymentProviderRateLimited'
   | 'PaymentProviderNotConfigured';
 
 export function nonRetryable(type: FailureType, message: string, details?: Record<string, unknown>): ApplicationFailure {
@@ -67,11 +65,6 @@ export function paymentFailure(error: unknown, context: Record<string, unknown>)
   }
   if (error instanceof PaymentRequestRejected) {
     return nonRetryable('PaymentRequestRejected', error.message, { code: error.code, ...context });
-  }
-  if (error instanceof PaymentProviderRateLimited) {
-    // A 429 says "not now" about this second, not about the charge: asked again a second later, not on the backoff of
-    // an outage (which grows to minutes), and never counted as a failed attempt.
-    return ApplicationFailure.create({ type: 'PaymentProviderRateLimited', message: error.message, nonRetryable: false, details: [context], nextRetryDelay: '1 second' });
   }
   if (error instanceof PaymentProviderUnavailable) {
     return ApplicationFailure.create({ type: 'PaymentProviderUnavailable', message: error.message, nonRetryable: false, details: [context] });

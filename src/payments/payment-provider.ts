@@ -91,12 +91,6 @@ export class PaymentProviderUnavailable extends Error {
   override readonly name = 'PaymentProviderUnavailable';
 }
 
-/**
- * The provider's rate limit (HTTP 429; Stripe's RateLimitError): nothing was done, and the same request under the same
- * key may be sent again once the second is over. Not a decline: the charge is not failed.
- */
-export class PaymentProviderRateLimited extends PaymentProviderUnavailable {}
-
 /** The provider refused the request itself (bad parameters, a reused idempotency key, bad credentials). */
 export class PaymentRequestRejected extends Error {
   override readonly name = 'PaymentRequestRejected';

@@ -6,7 +6,6 @@ import type { Db } from '../ledger/db';
 import { isCents, type Cents } from '../domain/money';
 import {
   PaymentDeclined,
-  PaymentProviderRateLimited,
   PaymentRequestRejected,
   type Charge,
   type ChargeRequest,
@@ -30,7 +29,6 @@ interface SandboxChargeRow {
   refunded_amount: Cents;
   status: 'succeeded' | 'declined' | 'refunded';
   decline_code: string | null;
-  created_at?: Date;
 }
 
 interface SandboxRefundRow {
@@ -40,11 +38,7 @@ interface SandboxRefundRow {
   amount: Cents;
 }
 
-/**
- * `maxChargesPerSecond`: like Stripe (25 requests a second in test mode), a new charge beyond this many in the current
- * second is answered 429 (PaymentProviderRateLimited), and nothing is charged. Unset, no limit.
- */
-export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; maxChargesPerSecond?: number }): SandboxProvider {
+export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
   return {
     name: 'sandbox',
 
@@ -55,7 +49,6 @@ export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; max
         await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`sandbox_charge:${request.idempotencyKey}`]);
         const existing = await trx<SandboxChargeRow>('sandbox_charges').where({ idempotency_key: request.idempotencyKey }).first();
         if (existing) return sameCharge(existing, request);
-        if (maxChargesPerSecond !== undefined) await holdRateLimit(trx, maxChargesPerSecond);
         const declineCode = (await takeForcedDecline(trx, request.paymentMethodId)) ?? testCardDecline(request.paymentMethodId);
         const [created] = await trx<SandboxChargeRow>('sandbox_charges')
           .insert({
@@ -63,7 +56,6 @@ export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; max
             idempotency_key: request.idempotencyKey,
             payment_method: request.paymentMethodId,
             amount: request.amount,
-            created_at: trx.raw('clock_timestamp()'), // when it was charged, not when the transaction began
             status: declineCode ? 'declined' : 'succeeded',
             decline_code: declineCode,
           })
@@ -131,15 +123,6 @@ export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; max
 
 function requirePositive(amount: Cents): void {
   if (!isCents(amount) || amount <= 0) throw new PaymentRequestRejected('invalid_amount', `amount must be positive cents, got ${String(amount)}`);
-}
-
-/** Charges made this second, one caller at a time (every worker shares the ledger database): 429 at the limit. */
-async function holdRateLimit(trx: Knex.Transaction, maxChargesPerSecond: number): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', ['sandbox_rate_limit']);
-  const row = (await trx('sandbox_charges').where('created_at', '>=', trx.raw("date_trunc('second', clock_timestamp())")).count({ charges: '*' }).first()) as { charges: string | number };
-  if (Number(row.charges) >= maxChargesPerSecond) {
-    throw new PaymentProviderRateLimited(`sandbox: more than ${maxChargesPerSecond} charges this second (429)`);
-  }
 }
 
 /** Uses up one forced decline of the payment method, if a simulation asked for some. */

@@ -3,7 +3,6 @@
 import Stripe from 'stripe';
 import {
   PaymentDeclined,
-  PaymentProviderRateLimited,
   PaymentProviderUnavailable,
   PaymentRequestRejected,
   type Charge,
@@ -125,10 +124,10 @@ export function providerError(error: unknown): Error {
   if (!(error instanceof Stripe.errors.StripeError)) return error instanceof Error ? error : new Error(String(error));
   if (error instanceof Stripe.errors.StripeCardError) return new PaymentDeclined(error.decline_code ?? error.code ?? 'card_declined', error.message);
   const status = error.statusCode ?? 0;
-  if (error instanceof Stripe.errors.StripeRateLimitError || status === 429) return new PaymentProviderRateLimited(`Stripe's rate limit: ${error.message}`);
   if (
     error instanceof Stripe.errors.StripeConnectionError ||
     error instanceof Stripe.errors.StripeAPIError ||
+    error instanceof Stripe.errors.StripeRateLimitError ||
     status >= 500 ||
     status === 409 // another request with the same key is in flight
   ) {

@@ -14,7 +14,6 @@ import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox
 import type { StripeInvoices } from '../payments/stripe-invoices';
 import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamState, type TeamSubscriptionView } from '../workflows';
 import { TeamId } from '../workflows/search-attributes';
-import { chargesTaskQueue } from '../workflows/charges-queue';
 
 /** Scenario events happen at noon of their day, after whatever the engine scheduled for that day (at midnight). */
 const NOON = MS_PER_DAY / 2;
@@ -58,7 +57,7 @@ export class SimulationEngine {
     readonly db: Db,
     readonly sandbox: SandboxProvider,
     readonly activities: BillingActivities,
-    private readonly workers: Worker[],
+    private readonly worker: Worker,
   ) {}
 
   static async start(options: EngineOptions): Promise<SimulationEngine> {
@@ -69,10 +68,8 @@ export class SimulationEngine {
     try {
       await registerSearchAttributes(env.connection, 'default');
       const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'simulation', workflowBundle: bundle, activities });
-      // Collections run on the charges queue (src/workflows/charges-queue.ts); a simulation sets no rate limit.
-      const charges = await Worker.create({ connection: env.nativeConnection, taskQueue: chargesTaskQueue('simulation'), activities });
-      const engine = new SimulationEngine(env, options.db, sandbox, activities, [worker, charges]);
-      engine.running = Promise.all([worker.run(), charges.run()]).then(() => undefined);
+      const engine = new SimulationEngine(env, options.db, sandbox, activities, worker);
+      engine.running = worker.run();
       return engine;
     } catch (error) {
       await env.teardown();
@@ -81,7 +78,7 @@ export class SimulationEngine {
   }
 
   async close(): Promise<void> {
-    for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
   }
@@ -148,11 +145,10 @@ export class SimulatedTeam {
   /** Waits until no request or scheduled event is running and nothing is due on or before `day`. */
   async settled(day: Day, timeoutMs = 60_000): Promise<TeamSubscriptionView> {
     const deadline = Date.now() + timeoutMs;
-    for (let polls = 1; ; polls += 1) {
+    for (;;) {
       // Between two runs of a continue-as-new the query can fail for a moment: ask again.
       const view = await this.state().catch(() => null);
       if (view && !view.busy && (view.nextEventOn === null || view.nextEventOn > day)) return view;
-      if (polls % 50 === 0) await this.requireRunning(); // a failed workflow still answers queries: it never settles
       if (Date.now() > deadline) throw new Error(`team ${this.teamId} did not settle on ${day}: ${JSON.stringify(view)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

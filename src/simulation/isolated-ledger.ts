@@ -7,8 +7,6 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 
 export interface IsolatedLedger {
   db: Db;
-  /** Its connection URL, for a process of its own (a benchmark's worker). */
-  url: string;
   /** Drops everything the simulation wrote. */
   close(): Promise<void>;
 }
@@ -29,7 +27,7 @@ async function throwawayDatabase(serverUrl: string): Promise<IsolatedLedger> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = createDb(url.toString());
-  return migrated(db, url.toString(), async () => {
+  return migrated(db, async () => {
     await db.destroy();
     await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
     await admin.destroy();
@@ -44,7 +42,7 @@ async function throwawayServer(): Promise<IsolatedLedger> {
     throw error;
   });
   const db = createDb(postgres.url);
-  return migrated(db, postgres.url, async () => {
+  return migrated(db, async () => {
     await db.destroy();
     await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -52,12 +50,12 @@ async function throwawayServer(): Promise<IsolatedLedger> {
 }
 
 /** The ledger schema on the new database; if that fails, the database is thrown away at once. */
-async function migrated(db: Db, url: string, close: () => Promise<void>): Promise<IsolatedLedger> {
+async function migrated(db: Db, close: () => Promise<void>): Promise<IsolatedLedger> {
   try {
     await migrateToLatest(db);
   } catch (error) {
     await close();
     throw error;
   }
-  return { db, url, close };
+  return { db, close };
 }

@@ -35,8 +35,6 @@ export const PATCHES = {
     "issue 19, 2026-12-01. A collection whose retries ran out of the charge key's window (collectInvoice's scheduleToCloseTimeout, 20 hours) is followed by one reconcileCharge activity that looks the charge up at the provider instead of charging again. Before it collections had no such timeout, so no history reaches that point without the marker.",
   'remove-payment-method':
     "issue 25, 2026-12-02. The removePaymentMethod update forgets the card on file (a team on Free with nothing ordered); its marker comes first when it runs, then the view's recordSubscriptionChange local activity. No history before it holds that update.",
-  'charges-queue':
-    "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
   coupons:
     'issue 23, 2026-12-02. A team holding a coupon (redeemed by the redeemCode update, whose redeemPromotionCode activity comes after the marker) has its discount line on each subscription invoice it applies to. Histories without the marker hold no coupon.',
   'price-versions':
@@ -82,8 +80,6 @@ export const RECORD_CONFIRMED_PAYMENT: PatchId = 'record-confirmed-payment';
 export const COLLECT_RECONCILE: PatchId = 'collect-reconcile';
 /** The card on file removed by the removePaymentMethod update (src/workflows/team/payment-requests.ts). */
 export const REMOVE_PAYMENT_METHOD: PatchId = 'remove-payment-method';
-/** Collections on the rate-limited charges task queue (src/workflows/team/ledger.ts). */
-export const CHARGES_QUEUE: PatchId = 'charges-queue';
 /** A held coupon's discount line on subscription invoices (src/workflows/team/discounts.ts). */
 export const COUPONS: PatchId = 'coupons';
 /** A published price's notice, and the renewal that takes it (src/workflows/team/price-changes.ts). */

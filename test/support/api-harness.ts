@@ -5,8 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createBillingWorker, type BillingWorker } from '../../src/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import type Stripe from 'stripe';
@@ -38,7 +37,7 @@ export class ApiHarness {
     readonly temporal: Client,
     readonly app: ReturnType<typeof createApi>,
     readonly serviceToken: string,
-    private readonly worker: BillingWorker,
+    private readonly worker: Worker,
     private readonly running: Promise<void>,
     private readonly closeConnections: () => Promise<void>,
   ) {}
@@ -53,10 +52,10 @@ export class ApiHarness {
     installQuietRuntime();
     const bundle = await workflowBundle();
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createBillingWorker({
+    const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
-      bundle,
+      workflowBundle: bundle,
       activities: createBillingActivities({ db, payments: createSandboxProvider({ db }), stripeInvoices: options.stripeInvoices }),
     });
     const running = worker.run();

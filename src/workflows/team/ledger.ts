@@ -6,8 +6,7 @@ import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
 } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
-import { chargesTaskQueue } from '../charges-queue';
-import { CHARGES_QUEUE, COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
+import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
@@ -27,18 +26,11 @@ const billing = proxyActivities<BillingActivities>({
 // Backing off to 5 minutes keeps a stuck charge to ~240 calls at the provider in that window.
 // Timeouts and retry policies are not commands: the histories recorded before these options replay unchanged (a run
 // in flight then keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
-const collectingOptions = {
+const collecting = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '20 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-} as const;
-const collecting = proxyActivities<BillingActivities>(collectingOptions);
-
-// Under CHARGES_QUEUE a collection runs on the charges task queue, dispatched at most PAYMENT_PROVIDER_MAX_RPS a second
-// across all workers (src/workflows/charges-queue.ts); runs recorded before it keep the team's own queue.
-function chargesCollecting(): Pick<BillingActivities, 'collectInvoice'> {
-  return proxyActivities<BillingActivities>({ ...collectingOptions, taskQueue: chargesTaskQueue(workflowInfo().taskQueue) });
-}
+});
 
 // Looking a charge up only reads the provider: asked until it answers, hourly at most while the charge processes
 // (a bank debit can take days).
@@ -162,7 +154,7 @@ export class TeamLedger {
    */
   private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
     try {
-      return await (patched(CHARGES_QUEUE) ? chargesCollecting() : collecting).collectInvoice(input);
+      return await collecting.collectInvoice(input);
     } catch (error) {
       if (!outOfKeyWindow(error) || !patched(COLLECT_RECONCILE)) throw error;
       return reconciling.reconcileCharge(input);
