@@ -41,6 +41,8 @@ export const PATCHES = {
     'issue 23, 2026-12-02. A pricePublished signal that changes the team\'s price records its price_change_notice (recordNotification) after the marker; the renewal it names prices the period at the new version. Histories without the marker never had a price published to them.',
   'pricing-view':
     'issue 23, 2026-12-02. The published view (recordSubscriptionChange) carries the held coupon and the scheduled price change, so it changes, and is written, when they do; the marker is taken at the first change after the team has either, and state.pricingView remembers it. Without it the view has neither.',
+  'charges-queue':
+    "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;

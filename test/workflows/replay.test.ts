@@ -13,13 +13,15 @@ import { HISTORIES_DIR as dir, readManifest } from '../support/history-manifest'
 const files = Object.keys(readManifest(dir)).sort();
 
 /**
- * The one history no bundle can replay beside the others, and where it stops: the first meaning of the
+ * The histories no bundle can replay beside the others, and where they stop: the first meaning of the
  * `subscription-view` patch (src/workflows/patches.ts, SUBSCRIPTION_VIEW says why). Pinned, so that the day it
  * replays, or fails elsewhere, this test says so.
  */
 const CANNOT_REPLAY: Record<string, RegExp> = {
   'read-model-and-local-audit.json':
     /Activity type of recorded marker 'publishSubscriptionView' does not match activity type of local activity command 'recordSubscriptionChange'/,
+  // Recorded by the charges-queue branch (issue 24), taken back out before it landed: no deployed run took that patch.
+  'monthly-renewal-charges-queue.json': /Non-deprecated patch marker encountered for change charges-queue, but there is no corresponding change command/,
 };
 const replayable = files.filter((file) => !(file in CANNOT_REPLAY));
 const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
