@@ -10,6 +10,9 @@ const transform = {
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // In band, one process runs every file: exit when the run is done, and name what a test left open (see the teardown).
+  forceExit: true,
+  globalTeardown: '<rootDir>/test/support/open-handles-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
