@@ -43,6 +43,8 @@ export const PATCHES = {
     'issue 23, 2026-12-02. The published view (recordSubscriptionChange) carries the held coupon and the scheduled price change, so it changes, and is written, when they do; the marker is taken at the first change after the team has either, and state.pricingView remembers it. Without it the view has neither.',
   'charges-queue':
     "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
+  'order-awaiting-payment':
+    "issue 19, 2026-12-02. While a seat order bought invoice first awaits its payment, a trial or subscription is refused (section 7: one system at a time); the marker is taken when a request's second check, after the day's events, finds the order. Without it the subscription started and the paid order later began over it.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -88,3 +90,5 @@ export const COUPONS: PatchId = 'coupons';
 export const PRICE_VERSIONS: PatchId = 'price-versions';
 /** The published view shows the coupon and the price change (src/workflows/team/subscription.ts). */
 export const PRICING_VIEW: PatchId = 'pricing-view';
+/** A trial or subscription refused while a seat order awaits its payment (src/workflows/team/subscription.ts). */
+export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';

@@ -3,7 +3,7 @@
 // test/support/model/team-invariants.ts and the ledger invariant checked after every step.
 // FUZZ_RUNS (default 200) timelines from FUZZ_SEED (default fixed, so CI runs the same ones each time). A failure
 // is shrunk, written as a scenario that `npm run simulate -- <file>` reproduces, and reported with its problems.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
@@ -39,6 +39,21 @@ function run(scenario: Scenario): Promise<TimelineOutcome> {
 test('every generated timeline is a valid scenario', () => {
   fc.assert(fc.property(timelines, (scenario) => parseScenario(scenario).ok), { numRuns: 500, seed: SEED });
 });
+
+/** Timelines earlier long runs found breaking an invariant (test/workflows/fixtures/model-found): each runs on every CI. */
+const foundDir = join(__dirname, 'fixtures/model-found');
+const found = readdirSync(foundDir).filter((file) => file.endsWith('.json')).map((file) => {
+  const { refused, scenario } = JSON.parse(readFileSync(join(foundDir, file), 'utf8')) as { found: string; refused: number; scenario: unknown };
+  return { name: file.replace(/\.json$/, ''), refused, scenario };
+});
+
+test.each(found)('$name keeps every invariant', async ({ refused, scenario }) => {
+  const parsed = parseScenario(scenario);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const outcome = await run(parsed.scenario);
+  expect(outcome.problems).toEqual([]);
+  expect(outcome.refused).toBe(refused); // the request the fix refuses, and no other
+}, 180_000);
 
 test(`${RUNS} random timelines keep every invariant (seed ${SEED})`, async () => {
   const figures = { timelines: 0, events: 0, refused: 0, invoices: 0, failedAt: 0 };

@@ -8,6 +8,7 @@ import {
   changePlanUpdate,
   recordInvoicePaymentUpdate,
   removeMembersUpdate,
+  startTrialUpdate,
   subscribeUpdate,
 } from '../../src/workflows';
 import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
@@ -106,6 +107,25 @@ describe('invoice first (due on issue + 30 days)', () => {
     }));
     expect(late.type).toBe('no_open_invoice');
     await team.recordHistory('seat-order-invoice-first-void', 0);
+  });
+
+  test('while it awaits payment a trial or subscription is refused (one system at a time); paid, the order starts and renews nothing per member', async () => {
+    // Found by the model-based run (seed 7, timeline 1668): a subscription started meanwhile had the paid order begin
+    // over it, and its renewal priced enterprise per member, failing every workflow task from then on.
+    const team = await harness.startTeam({ start: '2026-06-18', members: 2 });
+    const ordered = await team.handle.executeUpdate(buySeatsUpdate, { args: [{ plan: 'enterprise', seats: 7, invoiceFirst: true }] });
+    await team.advanceTo('2026-07-08');
+    const subscribe = await refusal(team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] }));
+    expect(subscribe).toEqual({ type: 'order_pending', message: expect.stringContaining(`invoice ${ordered.invoice!.invoiceId} (due 2026-07-18)`) as string });
+    const trial = await refusal(team.handle.executeUpdate(startTrialUpdate, { args: [{ plan: 'basic', interval: 'month' }] }));
+    expect(trial.type).toBe('order_pending');
+    expect(await team.state()).toMatchObject({ plan: 'free', status: 'free', periodEnd: null });
+    await team.advanceTo('2026-07-14');
+    const paid = await team.handle.executeUpdate(recordInvoicePaymentUpdate, { args: [{ invoiceId: ordered.invoice!.invoiceId, method: 'bank_transfer', reference: 'wire-1668' }] });
+    expect(paid).toMatchObject({ status: 'active', order: { plan: 'enterprise', seats: 7, period: { start: '2026-07-14', end: '2027-07-14' } } });
+    await team.advanceTo('2026-09-01');
+    expect(await team.state()).toMatchObject({ plan: 'enterprise', status: 'active', seats: 7, periodEnd: '2027-07-14' });
+    expect((await team.ledger()).invoices.map((i) => [i.on, i.reason, i.status])).toEqual([['2026-06-18', 'seat_order', 'paid']]);
   });
 
   test('paid on day 30, the due day itself: accepted', async () => {

@@ -67,6 +67,17 @@ export function checkSeatPlanChange(state: TeamState, today: Day, request: PlanC
   if (!state.paymentMethod) reject('payment_method_required', 'The subscription is charged to a payment method on file.');
 }
 
+/**
+ * One system at a time (section 7): an order bought invoice first on Free starts when it is paid, so a trial or
+ * subscription started meanwhile would run under it. Refused until the order is paid (it starts) or voided (Free).
+ */
+export function checkNoOrderAwaitingPayment(state: TeamState): void {
+  const invoice = orderedSeatsOf(state)?.invoice;
+  if (invoice && !invoice.paid) {
+    reject('order_pending', `A seat order awaits the payment of invoice ${invoice.invoiceId} (due ${invoice.dueOn}): the team starts on seats when it is paid, or stays on Free if it is voided.`);
+  }
+}
+
 export function checkSeatCancel(state: TeamState): void {
   if (seatOrderOf(state)) reject('invalid_request', 'Seat orders do not renew: there is nothing to cancel.');
   if (orderedSeatsOf(state)) reject('switch_pending', 'The team switches to a seat order when this period ends.');

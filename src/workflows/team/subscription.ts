@@ -22,12 +22,12 @@ import type {
   PlanSelection,
   TrialStarted,
 } from '../team-subscription-messages';
-import { COUPONS, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
+import { COUPONS, ORDER_AWAITING_PAYMENT, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
 import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { paidSubscription, unbilledMemberLines } from './charges';
 import * as requests from './requests';
 import * as seatRequests from './seat-requests';
-import { seatOrderOf } from './seat-state';
+import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
 import { checkRedeemCode, redeemCode } from './discounts';
@@ -36,12 +36,16 @@ import { learnPublishedPrice, takePrice } from './price-changes';
 export class TeamSubscription extends TeamPaymentRequests {
   validateStartTrial(selection: PlanSelection): void {
     requests.checkStartTrial(this.state, this.clock.today(), selection);
+    seatRequests.checkNoOrderAwaitingPayment(this.state);
   }
 
   startTrial(selection: PlanSelection): Promise<TrialStarted> {
     return this.request(
       'start_trial',
-      (today) => requests.checkStartTrial(this.state, today, selection),
+      (today) => {
+        requests.checkStartTrial(this.state, today, selection);
+        this.checkNoOrderAwaitingPayment();
+      },
       (today) => {
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
@@ -54,13 +58,17 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   validateSubscribe(selection: PlanSelection): void {
     requests.checkSubscribe(this.state, this.clock.today(), selection);
+    seatRequests.checkNoOrderAwaitingPayment(this.state);
   }
 
   /** Paid now, no trial. */
   subscribe(selection: PlanSelection): Promise<ChargedInvoice> {
     return this.request(
       'subscribe',
-      (today) => requests.checkSubscribe(this.state, today, selection),
+      (today) => {
+        requests.checkSubscribe(this.state, today, selection);
+        this.checkNoOrderAwaitingPayment();
+      },
       (today) => this.startSubscription(selection, today),
     );
   }
@@ -78,6 +86,11 @@ export class TeamSubscription extends TeamPaymentRequests {
         return seatOrderOf(this.state) ? this.subscribeAtOrderEnd(change) : this.changePaidPlan(change, today);
       },
     );
+  }
+
+  /** Again in the handler, where an order may have been bought since the validator ran: histories from before it go on. */
+  private checkNoOrderAwaitingPayment(): void {
+    if (orderedSeatsOf(this.state)?.invoice?.paid === false && patched(ORDER_AWAITING_PAYMENT)) seatRequests.checkNoOrderAwaitingPayment(this.state);
   }
 
   private checkPlanChange(today: Day, change: PlanChangeRequest): void {
