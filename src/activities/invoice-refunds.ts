@@ -2,13 +2,15 @@
 // provider (refundPayment, under `<key>`), then in ONE transaction the balance part to the team balance and each
 // credit use to the grant it came from, keeping that grant's expiry. Every row is written once per key, so a
 // retried activity gives back each cent once.
+// What earlier credit notes gave back (a removed member's refund to the balance, a partial refund) is not given
+// back again: the refund is the invoice's total less those, taken from the card part first, then the balance
+// part, then the credits (cash paid comes back as cash; referral credits last).
 import { dayOf, epochMs, type Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
 import { insertOnce, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
-import { issueCreditNote } from './credit-notes';
 import { creditWhatIsLeft } from './partial-credit-notes';
 import { DEFAULT_SELLER } from './documents';
 import { refundActivities } from './refunds';
@@ -46,15 +48,15 @@ export function invoiceRefundActivities(deps: BillingDependencies) {
       if (!invoice) throw nonRetryable('UnknownInvoice', `no invoice ${input.invoiceId}`, { invoiceId: input.invoiceId });
       if (invoice.status !== 'paid') throw invoiceClosed(invoice, 'only a paid invoice can be refunded');
       const payment = (await db('payments').where({ invoice_id: invoice.id }).first()) as PaymentRow | undefined;
-      const card = payment ? await refundPayment({ key: input.key, paymentId: payment.id, at: input.at }) : null;
+      const parts = await refundParts(db, invoice, payment, input.key);
+      // The whole card payment: refundPayment's credit note is the whole invoice. Less than it: a note of its amount.
+      const whole = payment !== undefined && parts.card === payment.amount;
+      const card = payment && parts.card > 0 ? await refundPayment({ key: input.key, paymentId: payment.id, at: input.at, ...(whole ? {} : { amount: parts.card }) }) : null;
       const returned = await db.transaction(async (trx) => {
-        // Section 13: the refund is a credit note of the whole invoice; with a card part, refundPayment issued it already.
-        if (!payment && invoice.total > 0) {
-          await issueCreditNote(trx, seller, { key: `${input.key}:credit_note`, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
-        }
-        const returned = await giveBackBalanceAndCredits(trx, invoice.id, input);
-        // A card refunded in part before: the rest of the invoice (the card's rest, balance, credits) is credited here.
-        if (payment) await creditWhatIsLeft(trx, seller, { key: `${input.key}:credit_note:rest`, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
+        const returned = await giveBackBalanceAndCredits(trx, invoice.id, input, parts);
+        // Section 13: what the card part's note left of the invoice (balance, credits; all of it with no card part).
+        const key = payment ? `${input.key}:credit_note:rest` : `${input.key}:credit_note`;
+        await creditWhatIsLeft(trx, seller, { key, invoiceId: invoice.id, reason: 'refund', to: 'balance', on: dayOf(input.at), at: input.at });
         return returned;
       });
       await relayFromActivity(db);
@@ -63,38 +65,65 @@ export function invoiceRefundActivities(deps: BillingDependencies) {
   };
 }
 
-async function giveBackBalanceAndCredits(trx: DbOrTrx, invoiceId: string, input: RefundInvoiceInput): Promise<{ balanceReturned: Cents; creditsReturned: Cents }> {
+/** This refund's own credit notes: a retry finds them written, and they are not among what was given back before. */
+const ownNoteKeys = (key: string) => [`${key}:credit_note`, `${key}:credit_note:rest`];
+
+interface RefundParts {
+  card: Cents;
+  balance: Cents;
+  credits: Cents;
+}
+
+/**
+ * left = total − what other credit notes gave back; card = min(left, card paid − refunded by others);
+ * balance = min(left − card, balance applied); credits = left − card − balance. Computed from facts a retry of
+ * this refund does not change (its own refund and notes are left out), so each try asks for the same amounts.
+ */
+async function refundParts(db: DbOrTrx, invoice: InvoiceRow, payment: PaymentRow | undefined, key: string): Promise<RefundParts> {
+  const before = (await db('credit_notes').where({ invoice_id: invoice.id }).whereNotIn('idempotency_key', ownNoteKeys(key))
+    .first(db.raw('coalesce(-sum(total), 0)::bigint as total'))) as { total: string | number };
+  const left = Math.max(0, invoice.total - Number(before.total));
+  const own = payment ? ((await db('payment_refunds').where({ idempotency_key: key }).first('amount')) as { amount: Cents } | undefined) : undefined;
+  const cardLeft = payment ? payment.amount - payment.refunded_amount + (own?.amount ?? 0) : 0;
+  const card = Math.min(left, cardLeft);
+  const balance = Math.min(left - card, invoice.balance_applied);
+  return { card, balance, credits: left - card - balance };
+}
+
+async function giveBackBalanceAndCredits(trx: DbOrTrx, invoiceId: string, input: RefundInvoiceInput, parts: RefundParts): Promise<{ balanceReturned: Cents; creditsReturned: Cents }> {
   const invoice = await lockInvoiceAndTeam(trx, invoiceId);
   if (!invoice.refunded_at) await trx('invoices').where({ id: invoice.id }).update({ refunded_at: input.at, updated_at: trx.fn.now() });
-  if (invoice.balance_applied > 0) {
+  if (parts.balance > 0) {
     await insertOnce(trx, 'balance_transactions', {
       team_id: invoice.team_id,
       idempotency_key: `${input.key}:balance`,
-      amount: invoice.balance_applied,
+      amount: parts.balance,
       reason: 'refund',
       invoice_id: invoice.id,
       on: dayOf(input.at),
     }, ['team_id', 'amount']);
   }
-  const uses = (await trx('credit_transactions').where({ invoice_id: invoice.id, kind: 'used' }).select('grant_id', 'amount')) as CreditUseRow[];
+  const uses = (await trx('credit_transactions').where({ invoice_id: invoice.id, kind: 'used' }).orderBy('id').select('grant_id', 'amount')) as CreditUseRow[];
   let creditsReturned = 0;
   for (const use of uses) {
-    creditsReturned += use.amount;
+    const amount = Math.min(use.amount, parts.credits - creditsReturned); // each use in turn, up to the credits part
+    if (amount <= 0) break;
+    creditsReturned += amount;
     const { created } = await insertOnce(trx, 'credit_transactions', {
       grant_id: use.grant_id, idempotency_key: `${input.key}:credit:${use.grant_id}`, kind: 'refunded',
-      team_id: invoice.team_id, invoice_id: invoice.id, amount: use.amount, at: input.at,
+      team_id: invoice.team_id, invoice_id: invoice.id, amount, at: input.at,
     }, ['grant_id', 'amount']);
     if (!created) continue;
     const grant = (await trx('credit_grants').where({ id: use.grant_id }).forUpdate().first('expires_at')) as { expires_at: Date };
     if (epochMs(input.at) <= grant.expires_at.getTime()) {
-      await trx('credit_grants').where({ id: use.grant_id }).increment('remaining', use.amount);
+      await trx('credit_grants').where({ id: use.grant_id }).increment('remaining', amount);
       continue;
     }
     // The grant's last day has passed: what comes back to it expires at once, as it would have.
     await trx('credit_transactions').insert({
       grant_id: use.grant_id, idempotency_key: `${input.key}:credit:${use.grant_id}:expired`, kind: 'expired',
-      team_id: invoice.team_id, amount: use.amount, at: input.at,
+      team_id: invoice.team_id, amount, at: input.at,
     });
   }
-  return { balanceReturned: invoice.balance_applied, creditsReturned };
+  return { balanceReturned: parts.balance, creditsReturned };
 }

@@ -69,10 +69,12 @@ export function refundActivities({ db, payments, seller = DEFAULT_SELLER }: Bill
               status: trx.raw("CASE WHEN refunded_amount + ? = amount THEN 'refunded' ELSE 'partially_refunded' END", [refund.amount]),
               updated_at: trx.fn.now(),
             });
-          // Section 13, in the same transaction: the refund of a whole payment is a credit note of its whole invoice;
-          // a partial one (or the rest after one) credits the amount refunded, VAT included.
+          // Section 13, in the same transaction: the refund of a whole payment of an invoice nothing was credited on
+          // yet is a credit note of the whole invoice; any other (a part, the rest after one, or after a removed
+          // member's note) credits the amount refunded, VAT included, within what is left of the invoice.
           const note = { key: `${input.key}:credit_note`, reason: 'refund', to: 'card', on: dayOf(input.at), at: input.at } as const;
-          if (payment.invoice_id && payment.refunded_amount === 0 && refund.amount === payment.amount) {
+          const creditedBefore = payment.invoice_id ? await trx('credit_notes').where({ invoice_id: payment.invoice_id }).first('id') : undefined;
+          if (payment.invoice_id && !creditedBefore && payment.refunded_amount === 0 && refund.amount === payment.amount) {
             await issueCreditNote(trx, seller, { ...note, invoiceId: payment.invoice_id });
           } else if (payment.invoice_id) {
             await issuePartialCreditNote(trx, seller, { ...note, invoiceId: payment.invoice_id, gross: refund.amount });

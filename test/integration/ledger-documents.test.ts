@@ -172,14 +172,20 @@ test('untaxed, a partial refund is a credit note of its amount alone, tax 0', as
   expect((await notesOf(invoice.invoiceId)).map((note) => [note.net, note.tax, note.total])).toEqual([[-200, 0, -200], [-1000, 0, -1000]]);
 });
 
-test('a refund of an invoice whose card was refunded in part before credits the card\'s rest and then the balance it used, adding up to the invoice', async () => {
-  const teamId = 'team-partial-then-whole';
-  await billing.ensureTeam({ teamId, name: 'Rest GmbH', billingCountry: 'DE' });
+/** X3's team: 10 members subscribed 2026-05-20, one removed (1197 to the balance), renewed 2026-06-20 for 9: 12852, 1197 from the balance, 11655 by card. */
+async function x3Renewal(teamId: string) {
+  await billing.ensureTeam({ teamId, name: `${teamId} GmbH`, billingCountry: 'DE' });
   const subscribed = await issue(teamId, '2026-05-20', [period(10)], 'subscribe');
   await billing.collectInvoice({ invoiceId: subscribed.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:01Z' });
   await billing.creditTeamBalance({ key: `${teamId}:renewal:2026-06-20:member_removed`, teamId, amount: 1006, reason: 'member_removed', on: '2026-06-20' });
-  const renewal = await issue(teamId, '2026-06-20', [period(9)]); // X3: 12852, 1197 from the balance, 11655 by card
+  const renewal = await issue(teamId, '2026-06-20', [period(9)]);
   const paid = await billing.collectInvoice({ invoiceId: renewal.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-06-20T00:00:01Z' });
+  return { renewal, paid };
+}
+
+test('a refund of an invoice whose card was refunded in part before credits the card\'s rest and then the balance it used, adding up to the invoice', async () => {
+  const teamId = 'team-partial-then-whole';
+  const { renewal, paid } = await x3Renewal(teamId);
   await billing.refundPayment({ key: `${teamId}:goodwill`, paymentId: paid.paymentId!, amount: 1000, at: '2026-06-21T00:00:00Z' });
   const refund = { key: `${renewal.invoiceId}:refund`, invoiceId: renewal.invoiceId, at: '2026-06-22T00:00:00Z' };
   await expect(billing.refundInvoice(refund)).resolves.toMatchObject({ amount: 10655, balanceReturned: 1197 });
@@ -187,6 +193,26 @@ test('a refund of an invoice whose card was refunded in part before credits the 
   const notes = await notesOf(renewal.invoiceId);
   expect(notes.map((note) => [note.to, note.total])).toEqual([['card', -1000], ['card', -10655], ['balance', -1197]]);
   expect(notes.reduce((sum, note) => [sum[0]! + note.net, sum[1]! + note.tax], [0, 0])).toEqual([-10800, -2052]);
+});
+
+test('a whole refund after a removed member\'s credit note gives back the rest alone: 12852 − 1197 = 11655 to the card, the balance keeps the 1197, notes add up to the invoice', async () => {
+  const teamId = 'team-removed-then-refunded';
+  const { renewal, paid } = await x3Renewal(teamId);
+  // A member leaves on 2026-06-25: 1006 + 191 VAT credited on the renewal, to the balance.
+  await billing.creditTeamBalance({ key: `${teamId}:member_review:2026-06-25:member_removed`, teamId, amount: 1006, reason: 'member_removed', on: '2026-06-25' });
+  const refund = { key: `${renewal.invoiceId}:refund`, invoiceId: renewal.invoiceId, at: '2026-06-26T00:00:00Z' };
+  // left = 12852 − 1197 = 11655: the card part, all of it; nothing of the balance part (1197) is left to give back.
+  await expect(billing.refundInvoice(refund)).resolves.toMatchObject({ paymentId: paid.paymentId, amount: 11655, balanceReturned: 0, creditsReturned: 0 });
+  await billing.refundInvoice(refund); // retried: nothing twice
+  const notes = await notesOf(renewal.invoiceId);
+  expect(notes.map((note) => [note.reason, note.to, note.net, note.tax, note.total])).toEqual([
+    ['member_removed', 'balance', -1006, -191, -1197],
+    ['refund', 'card', -9794, -1861, -11655],
+  ]);
+  expect(notes.reduce((sum, note) => sum + note.total, 0)).toBe(-renewal.total);
+  expect(await testDb.db('payments').where({ id: paid.paymentId }).first('amount', 'refunded_amount')).toEqual({ amount: 11655, refunded_amount: 11655 });
+  const balance = (await testDb.db('balance_transactions').where({ team_id: teamId }).orderBy('id').select('reason', 'amount')) as { reason: string; amount: number }[];
+  expect(balance.map((row) => [row.reason, Number(row.amount)])).toEqual([['member_removed', 1197], ['invoice_payment', -1197], ['member_removed', 1197]]);
 });
 
 test('the migration numbers the invoices written before it in issue order, and the sequence goes on after them', async () => {

@@ -24,12 +24,16 @@ function safe(read: () => string | undefined): string {
 }
 
 export default async function reportOpenHandles(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1_000).unref()); // a server stopped just now closes its pipes
   const getHandles = (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles;
   const standardStreams = new Set<unknown>([process.stdin, process.stdout, process.stderr]);
   const open = getHandles
     .call(process)
     .filter((handle) => !standardStreams.has(handle) && (typeof handle.hasRef !== 'function' || handle.hasRef()))
     .map(describe);
-  if (open.length === 0) return;
-  process.stderr.write(`\n[teardown] still open after every test file (a test left them; Jest exits anyway):\n  ${open.join('\n  ')}\n`);
+  // Everything else the event loop waits on (timers, pending requests, native work), by kind.
+  const resources = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');
+  if (open.length === 0 && resources.length === 0) return;
+  process.stderr.write(`\n[teardown] still open after every test file (a test left them; Jest exits anyway):\n  ${open.join('\n  ')}\n` +
+    `  resources the event loop waits on: ${resources.join(', ') || 'none'}\n`);
 }
