@@ -1,8 +1,7 @@
 // What a change would cost if made now, from the workflow's live state and the same domain functions the workflow
-// charges with. An immediate plan change also bills the member changes not yet billed (prorated to the old period's
-// end, refunds to the balance), as the workflow's `changePaidPlan` does; the `state` view carries those changes.
+// charges with. An immediate plan change's invoice (with the member changes not yet billed, prorated to the old
+// period's end) is domain's planChange, given the view's unbilled member changes, as the workflow's is.
 import {
-  buildInvoice,
   discountInvoice,
   isSoldPerMember,
   memberChangeLines,
@@ -68,7 +67,9 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): Non
     return { timing: 'trial', invoice: first.invoice, pendingChange: null };
   }
   if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
-  const outcome = planChange({ current: { plan: view.plan, interval: view.interval, period: view.period, members: view.members }, to: request, today: view.today });
+  const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members };
+  // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes.
+  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges });
   switch (outcome.timing) {
     case 'none':
       throw problem(422, `the team is already on ${view.plan}, ${view.interval}`, { field: 'body', code: 'no_change' });
@@ -76,12 +77,8 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): Non
       throw problem(422, outcome.reason, { field: 'body.plan', code: 'invalid_request' });
     case 'deferred':
       return { timing: 'deferred', invoice: null, pendingChange: outcome.pending };
-    default: {
-      // As the workflow's `changePaidPlan`: the plan change's lines, plus the unbilled member changes' charges.
-      const members = memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: view.unbilledMemberChanges });
-      const invoice = buildInvoice(view.today, 'plan_change', [...outcome.invoice.lines, ...members.charges]);
-      return { timing: outcome.timing, invoice, pendingChange: outcome.pending };
-    }
+    default:
+      return { timing: outcome.timing, invoice: outcome.invoice, pendingChange: outcome.pending };
   }
 }
 

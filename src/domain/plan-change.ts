@@ -14,7 +14,8 @@
 import { dayOfMonth, periodFrom, isInPeriod, type Day, type Interval, type Period } from './calendar';
 import { defaultCatalog, isSoldPerMember, memberPrice, tierOf, type Catalog, type PaidPlan, type Plan } from './catalog';
 import { buildInvoice, type Invoice } from './invoice';
-import { unusedTimeLine } from './proration';
+import type { Cents } from './money';
+import { memberChangeLines, unusedTimeLine, type MemberChange } from './proration';
 import { periodChargeLine } from './renewal';
 
 export interface PlanSelection {
@@ -94,12 +95,16 @@ export interface PlanChangeInput {
   to: Partial<PlanSelection>;
   today: Day;
   catalog?: Catalog;
+  /** The current period's member changes not billed yet: an immediate change bills them before the period ends. */
+  unbilledMemberChanges?: readonly MemberChange[];
 }
 
 export interface ImmediateChange {
   rule: PlanChangeRule;
-  /** New period line and the negative "Unused time on …" line. */
+  /** New period line, the negative "Unused time on …" line, then the unbilled member changes' charges. */
   invoice: Invoice;
+  /** The unbilled removals' refunds, to the team balance (not on the invoice). */
+  memberRefundTotal: Cents;
   plan: PaidPlan;
   interval: Interval;
   /** The new period or term, from today. */
@@ -118,8 +123,10 @@ export type PlanChangeOutcome =
   | ({ timing: 'split'; pending: PendingChange } & ImmediateChange);
 
 /**
- * The invoice of an immediate change: new price × members for a new period
- * starting today, and −(oldPrice × members × daysFrom(today, oldEnd) ÷ daysInOldPeriod).
+ * The invoice of an immediate change: new price × members for a new period starting today,
+ * −(oldPrice × members × daysFrom(today, oldEnd) ÷ daysInOldPeriod), and the old period's member changes not billed
+ * yet, prorated to its end (price × count × daysLeft ÷ daysInPeriod; removals refunded to the balance). The workflow
+ * charges this invoice and the API's quote shows it: one function for both.
  */
 export function immediateChange(
   current: CurrentSubscription,
@@ -127,6 +134,7 @@ export function immediateChange(
   today: Day,
   rule: PlanChangeRule,
   catalog: Catalog = defaultCatalog,
+  unbilledMemberChanges: readonly MemberChange[] = [],
 ): ImmediateChange {
   if (!isInPeriod(today, current.period)) {
     throw new RangeError(`${today} is outside the current period ${current.period.start} → ${current.period.end}`);
@@ -134,11 +142,15 @@ export function immediateChange(
   const anchorDay = dayOfMonth(today);
   const period = periodFrom(today, to.interval, anchorDay);
   const oldPrice = memberPrice(current.plan, current.interval, current.period.start, catalog);
+  const members = unbilledMemberChanges.length > 0
+    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog })
+    : { charges: [], refundTotal: 0 };
   const lines = [
     periodChargeLine(to.plan, to.interval, current.members, period, catalog),
     unusedTimeLine(current.plan, oldPrice, current.members, today, current.period),
+    ...members.charges,
   ];
-  return { rule, invoice: buildInvoice(today, 'plan_change', lines), plan: to.plan, interval: to.interval, period, anchorDay };
+  return { rule, invoice: buildInvoice(today, 'plan_change', lines), memberRefundTotal: members.refundTotal, plan: to.plan, interval: to.interval, period, anchorDay };
 }
 
 /** Classifies a requested change and computes what it does now and later. */
@@ -153,9 +165,9 @@ export function planChange(input: PlanChangeInput): PlanChangeOutcome {
     case 'deferred':
       return { timing: 'deferred', rule: decision.rule, pending: { ...decision.to, effectiveOn: current.period.end } };
     case 'immediate':
-      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog) };
+      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog, input.unbilledMemberChanges) };
     case 'split': {
-      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog);
+      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog, input.unbilledMemberChanges);
       return { timing: 'split', ...now, pending: { ...decision.atPeriodEnd, effectiveOn: now.period.end } };
     }
   }

@@ -46,6 +46,20 @@ describe('planChange outcomes', () => {
     expect(c.anchorDay).toBe(20);
   });
 
+  test('an immediate change bills the period\'s unbilled member changes on its invoice (the quote and the charge are this one invoice)', () => {
+    // U1 with a member added 2026-05-22 (11 members): 2400 × 11 = 26400; −1200 × 11 × 26/31 = −11070.97 → −11071;
+    // the addition, 1200 × 29/31 = 1122.58 → 1123, billed now since the old period ends today.
+    const added = planChange({ current: { ...current, members: 11 }, to: { plan: 'professional' }, today: on, unbilledMemberChanges: [{ on: '2026-05-22', delta: 1 }] });
+    if (added.timing !== 'immediate') throw new Error(added.timing);
+    expect(added.invoice.lines.map((l) => [l.kind, l.amount])).toEqual([['period', 26400], ['unused_time', -11071], ['members_added', 1123]]);
+    expect([added.invoice.total, added.memberRefundTotal]).toEqual([26400 - 11071 + 1123, 0]);
+    // Removed instead (9 members): 21600 and −1200 × 9 × 26/31 = −9058.06 → −9058 on the invoice; 1123 to the balance.
+    const removed = planChange({ current: { ...current, members: 9 }, to: { plan: 'professional' }, today: on, unbilledMemberChanges: [{ on: '2026-05-22', delta: -1 }] });
+    if (removed.timing !== 'immediate') throw new Error(removed.timing);
+    expect(removed.invoice.lines.map((l) => l.amount)).toEqual([21600, -9058]);
+    expect(removed.memberRefundTotal).toBe(1123);
+  });
+
   test('immediate change on the last day of the period: one day unused', () => {
     const c = planChange({ current, to: { plan: 'professional' }, today: '2026-06-19' });
     if (c.timing !== 'immediate') throw new Error(c.timing);
