@@ -1,8 +1,8 @@
 // The renewal sweep's two judgments, as pure functions: does a running team workflow agree with the ledger, and
 // what state does a workflow started again from the ledger carry.
-import { afterFailedAttempt, dayOfMonth, memberReviewDays, renewalReminderDay, type Day } from '../domain';
+import { afterFailedAttempt, dayOfMonth, type Day } from '../domain';
 import type { PaymentMethodRef, TeamState, TeamSubscriptionInput, TeamSubscriptionView } from '../workflows/team-subscription-messages';
-import { newTeamState } from '../workflows/team/state';
+import { stateFromLedger } from '../workflows/team/state';
 import type { LedgerSubscription } from './sweep-ledger';
 
 export type DriftKind = 'plan' | 'interval' | 'period' | 'status' | 'renewal_overdue' | 'workflow_missing';
@@ -63,14 +63,8 @@ export function restartInput(ledger: LedgerSubscription, today: Day, previous: P
   const unpaid = ledger.openInvoices[0];
   const dunning = unpaid ? restartDunning(unpaid, view) : null;
   const pendingChange = view?.pendingChange && view.pendingChange.effectiveOn >= today ? view.pendingChange : null;
-  const carried: TeamState = {
-    ...newTeamState(input),
-    plan, interval, members, paymentMethod, period, anchorDay, pendingChange, dunning,
-    status: dunning ? 'past_due' : 'active',
-    hadTrial: view?.hadTrial ?? previous.input?.carried?.hadTrial ?? ledger.reason === 'trial_end',
-    nextReviewOn: interval === 'year' ? (memberReviewDays(period, anchorDay).find((day) => day > today) ?? null) : null,
-    reminderOn: interval === 'year' && renewalReminderDay(period) > today ? renewalReminderDay(period) : null,
-  };
+  const hadTrial = view?.hadTrial ?? previous.input?.carried?.hadTrial ?? ledger.reason === 'trial_end';
+  const carried = stateFromLedger(input, { plan, interval, period, anchorDay, members, paymentMethod, dunning, pendingChange, hadTrial }, today);
   return { ...input, carried };
 }
 

@@ -12,6 +12,7 @@ import {
   type Instant,
   type Interval,
   type MemberChange,
+  type PaidPlan,
   type PendingChange,
   type Period,
   type Plan,
@@ -135,6 +136,35 @@ export function startPeriod(state: TeamState, period: Period, anchorDay: number)
   state.trial = null;
   state.nextReviewOn = state.interval === 'year' ? (memberReviewDays(period, anchorDay)[0] ?? null) : null;
   state.reminderOn = state.interval === 'year' ? renewalReminderDay(period) : null;
+}
+
+/** What the ledger knows of a team on a paid plan, with what a lost run's last state adds (members, the card). */
+export interface LedgerFacts {
+  plan: PaidPlan;
+  interval: Interval;
+  period: Period;
+  anchorDay: number;
+  members: number;
+  paymentMethod: PaymentMethodRef;
+  /** The unpaid invoice's retries, when one is open. */
+  dunning: Dunning | null;
+  pendingChange: PendingChange | null;
+  hadTrial: boolean;
+}
+
+/**
+ * A team's state as the ledger has it on `today`: the paid period in place by startPeriod's rules, with only the
+ * reviews and reminder still ahead of today scheduled, in dunning when an invoice is unpaid. The reconciliation
+ * sweep starts a lost run again from it; member changes not billed yet lived in the lost run alone.
+ */
+export function stateFromLedger(input: TeamSubscriptionInput, facts: LedgerFacts, today: Day): TeamState {
+  const { plan, interval, members, paymentMethod, dunning, pendingChange, hadTrial } = facts;
+  const state: TeamState = { ...newTeamState(input), plan, interval, members, paymentMethod, dunning, pendingChange, hadTrial };
+  state.status = dunning ? 'past_due' : 'active';
+  startPeriod(state, facts.period, facts.anchorDay);
+  if (state.nextReviewOn !== null) state.nextReviewOn = reviewAfter(state, today); // the first review after today
+  if (state.reminderOn !== null && state.reminderOn <= today) state.reminderOn = null; // already past
+  return state;
 }
 
 /** The monthly review after `reviewed` within the term, or null when the next review is the renewal. */
