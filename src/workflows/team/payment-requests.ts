@@ -14,14 +14,14 @@ import type {
 } from '../team-subscription-messages';
 import { RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD } from '../patches';
 import { checkRefund, forgetPayment, refundEnds } from './refunds';
-import * as requests from './requests';
-import * as seatRequests from './seat-requests';
+import * as checks from './checks';
+import * as seatChecks from './seat-checks';
 import { restricted } from './state';
 import { TeamScheduledEvents } from './scheduled-events';
 
 export abstract class TeamPaymentRequests extends TeamScheduledEvents {
   validatePaymentMethod(method: PaymentMethodRef): void {
-    requests.checkPaymentMethod(method);
+    checks.checkPaymentMethod(method);
   }
 
   /** The card on file; dunning's next retry uses it. */
@@ -32,12 +32,12 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
   }
 
   validateRemovePaymentMethod(): void {
-    requests.checkRemovePaymentMethod(this.state);
+    checks.checkRemovePaymentMethod(this.state);
   }
 
   /** Forgets the card on file (a team on Free with nothing ordered); a new one is set before the next paid plan. */
   removePaymentMethod(): Promise<{ hasPaymentMethod: false }> {
-    return this.request('remove_payment_method', () => requests.checkRemovePaymentMethod(this.state), () => {
+    return this.request('remove_payment_method', () => checks.checkRemovePaymentMethod(this.state), () => {
       // The marker says this run took the new update (no history before it holds one); its view is written by exclusive().
       patched(REMOVE_PAYMENT_METHOD);
       this.state.paymentMethod = null;
@@ -74,27 +74,27 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
   // ---- seat orders (section 7) -----------------------------------------------------------------------------
 
   validateBuySeats(request: SeatOrderRequest): void {
-    seatRequests.checkBuySeats(this.state, this.clock.today(), request);
+    seatChecks.checkBuySeats(this.state, this.clock.today(), request);
   }
 
   buySeats(request: SeatOrderRequest): Promise<SeatOrderResult> {
-    return this.request('buy_seats', (today) => seatRequests.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
+    return this.request('buy_seats', (today) => seatChecks.checkBuySeats(this.state, today, request), (today) => this.seats.buy(request, today));
   }
 
   validateAddSeats(input: { count: number }): void {
-    seatRequests.checkAddSeats(this.state, input);
+    seatChecks.checkAddSeats(this.state, input);
   }
 
   addSeats(input: { count: number }): Promise<SeatsAdded> {
-    return this.request('add_seats', () => seatRequests.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
+    return this.request('add_seats', () => seatChecks.checkAddSeats(this.state, input), (today) => this.seats.addSeats(input.count, today));
   }
 
   validateInvoicePayment(payment: InvoicePayment): void {
-    seatRequests.checkInvoicePayment(this.state, this.clock.today(), payment);
+    seatChecks.checkInvoicePayment(this.state, this.clock.today(), payment);
   }
 
   recordInvoicePayment(payment: InvoicePayment): Promise<InvoicePaymentResult> {
-    return this.request('invoice_payment', (today) => seatRequests.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
+    return this.request('invoice_payment', (today) => seatChecks.checkInvoicePayment(this.state, today, payment), (today) => this.seats.recordPayment(payment, today));
   }
 
   // ---- signals and queries ---------------------------------------------------------------------------------

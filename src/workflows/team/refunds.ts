@@ -3,7 +3,7 @@
 // (or order) ends it today.
 import { epochMs, refundEligibility, REFUND_WINDOW_HOURS, type Instant } from '../../domain';
 import type { RefundRequest } from '../team-subscription-messages';
-import { reject } from './requests';
+import { reject } from './checks';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { LastPayment, TeamState } from './state';
 

@@ -23,7 +23,7 @@ import type {
   SeatsAdded,
 } from '../team-subscription-messages';
 import { CollectionRefused, type TeamLedger } from './ledger';
-import { reject } from './requests';
+import { reject } from './checks';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
 import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE, UNDO_REFUSED_CHARGE } from '../patches';

@@ -24,8 +24,8 @@ import type {
 import { COUPONS, ORDER_AWAITING_PAYMENT, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
 import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { paidSubscription } from './charges';
-import * as requests from './requests';
-import * as seatRequests from './seat-requests';
+import * as checks from './checks';
+import * as seatChecks from './seat-checks';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
@@ -34,15 +34,15 @@ import { learnPublishedPrice, takePrice } from './price-changes';
 
 export class TeamSubscription extends TeamPaymentRequests {
   validateStartTrial(selection: PlanSelection): void {
-    requests.checkStartTrial(this.state, this.clock.today(), selection);
-    seatRequests.checkNoOrderAwaitingPayment(this.state);
+    checks.checkStartTrial(this.state, this.clock.today(), selection);
+    seatChecks.checkNoOrderAwaitingPayment(this.state);
   }
 
   startTrial(selection: PlanSelection): Promise<TrialStarted> {
     return this.request(
       'start_trial',
       (today) => {
-        requests.checkStartTrial(this.state, today, selection);
+        checks.checkStartTrial(this.state, today, selection);
         this.checkNoOrderAwaitingPayment();
       },
       (today) => {
@@ -56,8 +56,8 @@ export class TeamSubscription extends TeamPaymentRequests {
   }
 
   validateSubscribe(selection: PlanSelection): void {
-    requests.checkSubscribe(this.state, this.clock.today(), selection);
-    seatRequests.checkNoOrderAwaitingPayment(this.state);
+    checks.checkSubscribe(this.state, this.clock.today(), selection);
+    seatChecks.checkNoOrderAwaitingPayment(this.state);
   }
 
   /** Paid now, no trial. */
@@ -65,7 +65,7 @@ export class TeamSubscription extends TeamPaymentRequests {
     return this.request(
       'subscribe',
       (today) => {
-        requests.checkSubscribe(this.state, today, selection);
+        checks.checkSubscribe(this.state, today, selection);
         this.checkNoOrderAwaitingPayment();
       },
       (today) => this.startSubscription(selection, today),
@@ -89,12 +89,12 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   /** Again in the handler, where an order may have been bought since the validator ran: histories from before it go on. */
   private checkNoOrderAwaitingPayment(): void {
-    if (orderedSeatsOf(this.state)?.invoice?.paid === false && patched(ORDER_AWAITING_PAYMENT)) seatRequests.checkNoOrderAwaitingPayment(this.state);
+    if (orderedSeatsOf(this.state)?.invoice?.paid === false && patched(ORDER_AWAITING_PAYMENT)) seatChecks.checkNoOrderAwaitingPayment(this.state);
   }
 
   private checkPlanChange(today: Day, change: PlanChangeRequest): void {
-    seatRequests.checkSeatPlanChange(this.state, today, change);
-    if (!seatOrderOf(this.state)) requests.checkPlanChange(this.state, today, change);
+    seatChecks.checkSeatPlanChange(this.state, today, change);
+    if (!seatOrderOf(this.state)) checks.checkPlanChange(this.state, today, change);
   }
 
   /** Switching from seats to a subscription: the order runs out, the subscription starts on its end day. */
@@ -155,8 +155,8 @@ export class TeamSubscription extends TeamPaymentRequests {
   }
 
   private checkCancel(): void {
-    seatRequests.checkSeatCancel(this.state);
-    requests.checkCancel(this.state);
+    seatChecks.checkSeatCancel(this.state);
+    checks.checkCancel(this.state);
   }
 
   private cancelAt(effectiveOn: Day): PendingChange {
@@ -181,8 +181,8 @@ export class TeamSubscription extends TeamPaymentRequests {
   }
 
   private checkWithdrawPendingChange(): void {
-    seatRequests.checkSeatWithdraw(this.state);
-    requests.checkWithdrawPendingChange(this.state);
+    seatChecks.checkSeatWithdraw(this.state);
+    checks.checkWithdrawPendingChange(this.state);
   }
 
   validateAddMembers(input: { count: number }): void {
@@ -195,16 +195,16 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   /** Within the seats, on the seat system (visitors count as members). */
   private checkAddMembers(input: { count: number }): void {
-    requests.checkMemberCount(input);
-    seatRequests.checkSeatsForInvite(this.state, input.count);
+    checks.checkMemberCount(input);
+    seatChecks.checkSeatsForInvite(this.state, input.count);
   }
 
   validateRemoveMembers(input: { count: number }): void {
-    requests.checkRemoveMembers(this.state, input);
+    checks.checkRemoveMembers(this.state, input);
   }
 
   removeMembers(input: { count: number }): Promise<MemberCount> {
-    return this.request('remove_members', () => requests.checkRemoveMembers(this.state, input), (today) => this.changeMembers(-input.count, today));
+    return this.request('remove_members', () => checks.checkRemoveMembers(this.state, input), (today) => this.changeMembers(-input.count, today));
   }
 
   /**

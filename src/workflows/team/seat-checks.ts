@@ -1,9 +1,9 @@
 // The checks behind the seat system's update validators (section 7), and the seat rules the subscription's own
-// requests must respect while a seat order runs or is bought. Same contract as ./requests: a validator that throws
+// requests must respect while a seat order runs or is bought. Same contract as ./checks: a validator that throws
 // leaves no trace in history, and the handler checks again after the day's scheduled events.
 import { checkInvite, checkReorder, isInterval, isPastDue, isPlan, isSoldBySeats, isSoldPerMember, type Day } from '../../domain';
 import type { InvoicePayment, PlanChangeRequest, SeatOrderRequest } from '../team-subscription-messages';
-import { reject } from './requests';
+import { reject } from './checks';
 import { orderedSeatsOf, seatLimit, seatOrderOf } from './seat-state';
 import type { TeamState } from './state';
 
