@@ -15,6 +15,7 @@ import * as idempotencyLeases from './20261201_025_idempotency_leases';
 import * as memberChanges from './20261201_025_member_changes';
 import * as taxDocuments from './20261201_022_tax_documents';
 import * as pricing from './20261202_026_pricing';
+import * as keyFacts from './20261202_027_key_facts';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201_025_member_changes': memberChanges,
   '20261201_022_tax_documents': taxDocuments,
   '20261202_026_pricing': pricing,
+  '20261202_027_key_facts': keyFacts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -42,7 +42,7 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
      */
     async collectInvoice(input: CollectInvoiceInput): Promise<SettledInvoice> {
       if (!Number.isSafeInteger(input.attempt) || input.attempt < 1) throw nonRetryable('InvalidInput', `attempt must be 1 or more, got ${input.attempt}`);
-      const { invoice, chargeKey } = await freezePlan(db, input.invoiceId, `attempt:${input.attempt}`, input.at);
+      const { invoice, chargeKey } = await freezePlan(db, input.invoiceId, `attempt:${input.attempt}`, input.at, input.attempt);
       if (invoice.status === 'paid') return settledInvoice(db, invoice);
       if (invoice.status !== 'open') throw invoiceClosed(invoice, 'nothing to collect');
       let payment: ReceivedPayment | null = null;

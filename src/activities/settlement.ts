@@ -28,8 +28,9 @@ export interface SettledInvoice extends InvoiceSummary {
  * Fixes how the invoice will be paid by one collection (`attempt:2`, `external:<ref>`), whose charge key is
  * `<invoice key>:<collection>`. The plan is kept while the balance and credits it holds still cover it, else
  * planned again from what the team has at `at`. A retry of the same collection keeps it: same amount charged.
+ * `attempt`: the collection attempt (1, then one per dunning retry); null for a payment made outside one.
  */
-export async function freezePlan(db: DbOrTrx, invoiceId: string, collection: string, at: Instant): Promise<{ invoice: InvoiceRow; chargeKey: string }> {
+export async function freezePlan(db: DbOrTrx, invoiceId: string, collection: string, at: Instant, attempt: number | null = null): Promise<{ invoice: InvoiceRow; chargeKey: string }> {
   return db.transaction(async (trx) => {
     const invoice = await lockInvoiceAndTeam(trx, invoiceId);
     const chargeKey = `${invoice.idempotency_key}:${collection}`;
@@ -39,7 +40,7 @@ export async function freezePlan(db: DbOrTrx, invoiceId: string, collection: str
     const plan = planIsCovered(planned, sources, at) ? planned : planPayment(invoice.total, sources, at);
     const [row] = (await trx('invoices')
       .where({ id: invoice.id })
-      .update({ ...planColumns(plan), charge_key: chargeKey, updated_at: trx.fn.now() })
+      .update({ ...planColumns(plan), charge_key: chargeKey, charge_attempt: attempt, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
     return { invoice: row as InvoiceRow, chargeKey };
   });

@@ -49,10 +49,11 @@ export function sweepActivities({ db, temporal, now = () => new Date() }: SweepD
   const client = () => temporal ?? Context.current().client;
   const sweepRun = () => Context.current().info.workflowExecution ?? { workflowId: 'renewal-sweep', runId: 'none' };
 
-  async function audit(teamId: string, key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
+  /** The sweep's own evidence, on the day it swept (`on`). */
+  async function audit(teamId: string, on: Day, key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
     const { workflowId, runId } = sweepRun();
     await insertOnce(db, 'audit_events', {
-      team_id: teamId, idempotency_key: key, kind, payload: JSON.stringify(payload), workflow_id: workflowId, run_id: runId, at: now().toISOString(),
+      team_id: teamId, idempotency_key: key, kind, payload: JSON.stringify(payload), workflow_id: workflowId, run_id: runId, at: now().toISOString(), on,
     }, ['team_id', 'kind']);
   }
 
@@ -62,7 +63,7 @@ export function sweepActivities({ db, temporal, now = () => new Date() }: SweepD
     const input = restartInput(ledger, today, previous);
     const facts = { ledger: { plan: ledger.plan, interval: ledger.interval, period: ledger.period, invoiceId: ledger.invoiceId }, previousRunId: previous.runId };
     if (!input) {
-      await audit(teamId, `renewal-sweep:${today}:${teamId}:unrecoverable:${previous.runId ?? 'none'}`, 'subscription_workflow_unrecoverable', {
+      await audit(teamId, today, `renewal-sweep:${today}:${teamId}:unrecoverable:${previous.runId ?? 'none'}`, 'subscription_workflow_unrecoverable', {
         ...facts, why: 'no payment method known: the team must set one again once its workflow is started',
       });
       Context.current().log.error('team workflow missing and not restartable from the ledger', { teamId, ...facts });
@@ -74,7 +75,7 @@ export function sweepActivities({ db, temporal, now = () => new Date() }: SweepD
         staticSummary: teamWorkflowSummary(teamId), typedSearchAttributes: [{ key: TeamId, value: teamId }],
       });
       metrics().sweepRepairs.inc();
-      await audit(teamId, `renewal-sweep:${today}:${teamId}:restarted:${previous.runId ?? 'none'}`, 'subscription_workflow_restarted', {
+      await audit(teamId, today, `renewal-sweep:${today}:${teamId}:restarted:${previous.runId ?? 'none'}`, 'subscription_workflow_restarted', {
         ...facts, runId: started.firstExecutionRunId, members: input.members, unbilledMemberChangesLost: true,
       });
       Context.current().log.warn('team workflow started again from the ledger', { teamId, runId: started.firstExecutionRunId, ...facts });
@@ -113,7 +114,7 @@ export function sweepActivities({ db, temporal, now = () => new Date() }: SweepD
       for (const kind of drift) metrics().sweepDrift.inc({ kind });
       const workflow = { today: view.today, plan: view.plan, interval: view.interval, status: view.status, period: view.period, dunning: view.dunning };
       const ledgerSide = { plan: ledger.plan, interval: ledger.interval, period: ledger.period, invoiceId: ledger.invoiceId, openInvoices: ledger.openInvoices.map((i) => i.invoiceId) };
-      await audit(teamId, `renewal-sweep:${view.today}:${teamId}:drift`, 'subscription_drift', { drift, ledger: ledgerSide, workflow, runId: description.runId });
+      await audit(teamId, view.today, `renewal-sweep:${view.today}:${teamId}:drift`, 'subscription_drift', { drift, ledger: ledgerSide, workflow, runId: description.runId });
       Context.current().log.warn('team workflow disagrees with the ledger', { teamId, drift, ledger: ledgerSide, workflow });
       return { teamId, outcome: 'drift', drift };
     },

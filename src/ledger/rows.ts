@@ -37,6 +37,8 @@ export interface InvoiceRow {
   charged: Cents;
   planned_credit_uses: CreditUse[];
   charge_key: string | null;
+  /** The collection attempt charge_key names (1, then one per dunning retry); null outside a collection. */
+  charge_attempt: number | null;
   closed_at: Date | null;
   /** Refunded (section 10): the period it billed ended that day. */
   refunded_at?: Date | null;

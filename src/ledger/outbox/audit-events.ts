@@ -3,7 +3,7 @@
 // so a retried write records it once. The only source of team.restricted and team.unrestricted: a drop to Free
 // over the capacity is audited like any other change.
 import type { DbOrTrx } from '../rows';
-import { dayOf, freeCapacity, subscriptionChange, type Day, type Instant, type SubscriptionFacts } from '../../domain';
+import { freeCapacity, subscriptionChange, type Day, type Instant, type SubscriptionFacts } from '../../domain';
 import { recordWebhookEvent } from './webhook-events';
 
 export interface AuditedChange {
@@ -12,6 +12,8 @@ export interface AuditedChange {
   teamId: string;
   payload: { before?: unknown; after?: unknown };
   at: Instant;
+  /** The business day of the change (audit_events.on). */
+  on: Day;
 }
 
 /** Records the change's events; returns how many deliveries they queued. */
@@ -19,7 +21,7 @@ export async function subscriptionChanged(trx: DbOrTrx, audit: AuditedChange): P
   const before = audit.payload.before as SubscriptionFacts | undefined;
   const after = audit.payload.after as SubscriptionFacts | undefined;
   if (!before || !after) return 0;
-  const on = changeDay(audit);
+  const { on } = audit;
   const change = subscriptionChange(before, after, on);
   const base = { teamId: audit.teamId, occurredAt: audit.at };
   let queued = 0;
@@ -38,9 +40,4 @@ export async function subscriptionChanged(trx: DbOrTrx, audit: AuditedChange): P
     await record(`team.${change.restriction}`, { on, reason, members: after.members, capacity: freeCapacity(on) });
   }
   return queued;
-}
-
-/** The business day of the change: the day in its key (a scheduled event's own day), else the day it was recorded. */
-function changeDay(audit: AuditedChange): Day {
-  return /:(\d{4}-\d{2}-\d{2}):[^:]+:\d+$/.exec(audit.key)?.[1] ?? dayOf(audit.at);
 }

@@ -18,18 +18,20 @@ function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
 const startOf = (day: Day) => `${day}T00:00:00.000Z`;
 
 /**
- * A new invoice, final at once: numbered, its tax decided (invoice.finalized). An immediate plan change (its invoice
- * key ends `<plan>-<interval>`) changes the subscription now.
+ * A new invoice, final at once: numbered, its tax decided (invoice.finalized). An immediate plan change changes the
+ * subscription now. Called after its lines are written.
  */
 export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
   if (invoice.reason !== 'plan_change') return;
-  const [, plan, interval] = /:(\w+)-(month|year)$/.exec(invoice.idempotency_key) ?? [];
+  // Its period line bills the plan and interval the change moves to.
+  const { plan = null, interval = null } = ((await trx('invoice_lines').where({ invoice_id: invoice.id, kind: 'period' }).orderBy('position')
+    .first('plan', 'interval')) ?? {}) as { plan?: string | null; interval?: string | null };
   await recordWebhookEvent(trx, {
     ...base, key: `${invoice.idempotency_key}:subscription.changed`, type: 'subscription.changed',
-    data: { plan: plan ?? null, interval: interval ?? null, effectiveOn: invoice.issued_on, periodStart: invoice.period_start, periodEnd: invoice.period_end, invoiceId: invoice.id },
+    data: { plan, interval, effectiveOn: invoice.issued_on, periodStart: invoice.period_start, periodEnd: invoice.period_end, invoiceId: invoice.id },
   });
 }
 
@@ -40,7 +42,7 @@ export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, at: strin
 export async function invoicePaid(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.paid`, type: 'invoice.paid', data: invoiceData(invoice) });
-  const attempt = Number(/:attempt:(\d+)$/.exec(invoice.charge_key ?? '')?.[1] ?? 1);
+  const attempt = invoice.charge_attempt ?? 1;
   const firstPeriod = invoice.reason === 'subscribe' || invoice.reason === 'trial_end' || invoice.reason === 'seat_order';
   if (!firstPeriod && attempt < 2) return;
   await recordWebhookEvent(trx, {

@@ -44,11 +44,12 @@ export class AuditTrail {
     const after = subscriptionFacts(this.state);
     if (JSON.stringify(before) !== JSON.stringify(after) && patched(AUDIT_EVENTS)) {
       this.state.auditSequence = (this.state.auditSequence ?? 0) + 1;
-      const key = `${this.state.teamId}:${on()}:${kind}:${this.state.auditSequence}`;
+      const day = on();
+      const key = `${this.state.teamId}:${day}:${kind}:${this.state.auditSequence}`;
       const payload = { cause: kind, before, after };
       // Before the read model each row was its own activity, written at once: histories recorded then replay that.
-      if (recordsInOneActivity()) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload));
-      else await this.ledger.audit(key, 'subscription_changed', payload);
+      if (recordsInOneActivity()) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload, day));
+      else await this.ledger.audit(key, 'subscription_changed', payload, day);
     }
     return result;
   }

@@ -239,14 +239,14 @@ export class TeamLedger {
   }
 
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
-  async audit(key: string, kind: string, payload: Record<string, unknown>): Promise<void> {
-    await billing.recordAudit(this.auditRow(key, kind, payload));
+  async audit(key: string, kind: string, payload: Record<string, unknown>, on: Day): Promise<void> {
+    await billing.recordAudit(this.auditRow(key, kind, payload, on));
   }
 
-  /** An audit row as the activities take it, stamped now. */
-  auditRow(key: string, kind: string, payload: Record<string, unknown>): RecordAuditInput {
+  /** An audit row as the activities take it, stamped now; `on` is the business day of the change. */
+  auditRow(key: string, kind: string, payload: Record<string, unknown>, on: Day): RecordAuditInput {
     const { workflowId, runId } = workflowInfo();
-    return { key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now() };
+    return { key, teamId: this.teamId, kind, payload, workflowId, runId, at: this.clock.now(), on };
   }
 
   /** Audit rows, and the read model's row when the view changed (`version` orders publications), in one local activity. */
