@@ -9,9 +9,10 @@ import * as workflows from './workflows';
 import * as capacity from './capacity';
 import * as entitlements from './entitlements';
 import * as api from './api';
+import * as prices from './price-publication';
 import { untilQuiet } from './fixtures/quiet-machine';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api };
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api, prices };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
