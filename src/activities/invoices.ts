@@ -116,7 +116,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
             period_end: line.periodEnd ?? null,
             price_version: line.priceVersion ?? null,
           })));
-          await invoiceIssued(trx, row, input.at);
+          await invoiceIssued(trx, row, input.lines, input.at);
         }
         return invoiceSummary(row);
       });

@@ -15,20 +15,28 @@ function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   };
 }
 
+/** What an invoice line says it bills (invoice_lines.kind, plan, interval). */
+interface PeriodFacts {
+  kind: string;
+  plan?: string | null;
+  interval?: string | null;
+}
+
 const startOf = (day: Day) => `${day}T00:00:00.000Z`;
 
 /**
  * A new invoice, final at once: numbered, its tax decided (invoice.finalized). An immediate plan change changes the
- * subscription now. Called after its lines are written.
+ * subscription now; `lines` are the lines it was written with.
  */
-export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
+export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, lines: readonly PeriodFacts[], at: string): Promise<void> {
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
   if (invoice.reason !== 'plan_change') return;
   // Its period line bills the plan and interval the change moves to.
-  const { plan = null, interval = null } = ((await trx('invoice_lines').where({ invoice_id: invoice.id, kind: 'period' }).orderBy('position')
-    .first('plan', 'interval')) ?? {}) as { plan?: string | null; interval?: string | null };
+  const period = lines.find((line) => line.kind === 'period');
+  const plan = period?.plan ?? null;
+  const interval = period?.interval ?? null;
   await recordWebhookEvent(trx, {
     ...base, key: `${invoice.idempotency_key}:subscription.changed`, type: 'subscription.changed',
     data: { plan, interval, effectiveOn: invoice.issued_on, periodStart: invoice.period_start, periodEnd: invoice.period_end, invoiceId: invoice.id },

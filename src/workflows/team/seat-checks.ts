@@ -4,7 +4,7 @@
 import { checkInvite, checkReorder, isInterval, isPastDue, isPlan, isSoldBySeats, isSoldPerMember, type Day } from '../../domain';
 import type { InvoicePayment, PlanChangeRequest, SeatOrderRequest } from '../team-subscription-messages';
 import { reject } from './checks';
-import { orderedSeatsOf, seatLimit, seatOrderOf } from './seat-state';
+import { invoiceAwaitingPayment, orderedSeatsOf, seatLimit, seatOrderOf } from './seat-state';
 import type { TeamState } from './state';
 
 const MAX_DUE_DAYS = 90;
@@ -72,8 +72,8 @@ export function checkSeatPlanChange(state: TeamState, today: Day, request: PlanC
  * subscription started meanwhile would run under it. Refused until the order is paid (it starts) or voided (Free).
  */
 export function checkNoOrderAwaitingPayment(state: TeamState): void {
-  const invoice = orderedSeatsOf(state)?.invoice;
-  if (invoice && !invoice.paid) {
+  const invoice = invoiceAwaitingPayment(state);
+  if (invoice) {
     reject('order_pending', `A seat order awaits the payment of invoice ${invoice.invoiceId} (due ${invoice.dueOn}): the team starts on seats when it is paid, or stays on Free if it is voided.`);
   }
 }

@@ -50,6 +50,12 @@ export function isReadyToStart(ordered: OrderedSeats): boolean {
   return ordered.invoice === null || ordered.invoice.paid;
 }
 
+/** An order bought invoice first whose invoice is not paid yet: its invoice, else null. */
+export function invoiceAwaitingPayment(state: SeatState): OrderInvoice | null {
+  const invoice = orderedSeatsOf(state)?.invoice;
+  return invoice && !invoice.paid ? invoice : null;
+}
+
 /** The ordered seats start on `day` (a subscription or order ending that day hands over to them, not to Free). */
 export function seatsStartOn(state: SeatState, day: Day): boolean {
   const ordered = orderedSeatsOf(state);

@@ -26,7 +26,7 @@ import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages
 import { paidSubscription } from './charges';
 import * as checks from './checks';
 import * as seatChecks from './seat-checks';
-import { orderedSeatsOf, seatOrderOf } from './seat-state';
+import { invoiceAwaitingPayment, seatOrderOf } from './seat-state';
 import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
 import { checkRedeemCode, redeemCode } from './discounts';
@@ -89,7 +89,7 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   /** Again in the handler, where an order may have been bought since the validator ran: histories from before it go on. */
   private checkNoOrderAwaitingPayment(): void {
-    if (orderedSeatsOf(this.state)?.invoice?.paid === false && patched(ORDER_AWAITING_PAYMENT)) seatChecks.checkNoOrderAwaitingPayment(this.state);
+    if (invoiceAwaitingPayment(this.state) && patched(ORDER_AWAITING_PAYMENT)) seatChecks.checkNoOrderAwaitingPayment(this.state);
   }
 
   private checkPlanChange(today: Day, change: PlanChangeRequest): void {
