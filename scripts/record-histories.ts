@@ -5,6 +5,7 @@
 //   team-update-with-start-<variant>.json   a team created by update-with-start (subscribe in the first workflow
 //                                           task); <variant> says whether the `serialized-requests` patch marker is in
 //                                           it, so recording before and after that change keeps both histories
+//   price-publication-one-page.json        a price's fan-out over one page: a running team told, a gone one not reached
 //   team-carried-from-before-*.json         long-lived teams: a run started with a state shaped as runs from before a
 //                                           patch carried it, through its period boundary (./carried-state-histories.ts)
 // The team workflow's own scenarios are recorded by the workflow tests (TeamUnderTest.recordHistory).
@@ -14,12 +15,15 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { dayOf, instantFromEpochMs } from '../src/domain';
+import { publishPrice } from '../src/ledger/pricing';
 import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
 import {
   billingManagerInvitation,
   creditExpirySweep,
   invitationWorkflowId,
+  pricePublication,
+  pricePublicationWorkflowId,
   revokeInvitationUpdate,
   subscribeUpdate,
   teamSubscription,
@@ -101,6 +105,19 @@ async function recordUpdateWithStart(engine: SimulationEngine): Promise<void> {
   save(`team-update-with-start-${variant}`, first);
 }
 
+/** After recordUpdateWithStart: its team (Basic monthly) hears of a new Basic monthly price; a team gone from Temporal does not. */
+async function recordPricePublication(engine: SimulationEngine): Promise<void> {
+  const { env, taskQueue, db } = engine;
+  const today = dayOf(instantFromEpochMs(await env.currentTimeMs()));
+  await db('teams').insert({ id: 'gone-team', name: 'Gone team', billing_country: 'US' }).onConflict('id').ignore();
+  await db('subscription_views').insert({ team_id: 'gone-team', version: 1, published_at: new Date(), view: JSON.stringify({ plan: 'basic', interval: 'month' }) }).onConflict('team_id').ignore();
+  const { version } = await publishPrice(db, { plan: 'basic', interval: 'month', amount: 1500, publishedOn: today, grandfathered: false });
+  const fanOut = await env.client.workflow.start(pricePublication, { taskQueue, workflowId: pricePublicationWorkflowId(version), args: [{ version }] });
+  const totals = await fanOut.result();
+  if (totals.told !== 1 || totals.notReached !== 1) throw new Error(`the fan-out told ${JSON.stringify(totals)}, expected 1 told and 1 not reached`);
+  save('price-publication-one-page', await fanOut.fetchHistory());
+}
+
 async function main(): Promise<void> {
   const ledger = await openIsolatedLedger();
   try {
@@ -110,6 +127,7 @@ async function main(): Promise<void> {
       await recordSweeps(engine);
       await recordInvitations(engine);
       await recordUpdateWithStart(engine);
+      await recordPricePublication(engine);
       await recordCarriedStates(engine, save);
     } finally {
       await engine.close();

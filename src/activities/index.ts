@@ -21,6 +21,7 @@ import { emailActivities } from './emails';
 import { webhookActivities } from './webhooks';
 import { subscriptionViewActivities } from './subscription-views';
 import { pricingActivities } from './pricing';
+import { pricePublicationActivities } from './price-publication';
 
 export function createBillingActivities(dependencies: BillingDependencies & Pick<SweepDependencies, 'temporal'>) {
   return withLedgerRefusalsAsFailures({
@@ -41,6 +42,7 @@ export function createBillingActivities(dependencies: BillingDependencies & Pick
     ...emailActivities(dependencies),
     ...subscriptionViewActivities(dependencies),
     ...pricingActivities(dependencies),
+    ...pricePublicationActivities(dependencies),
   });
 }
 
@@ -63,4 +65,5 @@ export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscr
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { InvoiceRefund, RefundInvoiceInput } from './invoice-refunds';
 export type { RedeemPromotionCodeInput } from './pricing';
+export type { TeamsTold, TellTeamsOfPriceInput } from './price-publication';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

@@ -54,18 +54,29 @@ async function startQueueHeads(db: DbOrTrx, { temporal, taskQueue }: RelayTarget
   }
 }
 
+/** Queued notices one relay starts at most: with a relay after every notice, each takes its own and a few more. */
+const EMAILS_PER_RELAY = 20;
+
+/**
+ * Each relay claims queued notices no other relay holds (FOR UPDATE … SKIP LOCKED), starts their email workflows
+ * and marks them, in one transaction: relays running at once (a publication's thousands of notices) share the
+ * queue out instead of each starting the same ones. A relay that fails leaves its claim unmarked for the next.
+ */
 async function startNotificationEmails(db: DbOrTrx, { temporal, taskQueue }: RelayTarget): Promise<void> {
-  const queued = (await db('notification_emails')
-    .join('notifications', 'notifications.id', 'notification_emails.notification_id')
-    .where({ dispatched: false })
-    .orderBy('notification_id')
-    .limit(100)
-    .select('notification_id', 'notifications.idempotency_key')) as { notification_id: number; idempotency_key: string }[];
-  for (const { notification_id: notificationId, idempotency_key: noticeKey } of queued) {
-    const input: NotificationEmailsInput = { notificationId };
-    await startOnce(temporal, 'notificationEmails', notificationEmailsWorkflowId(noticeKey), taskQueue, input);
-    await db('notification_emails').where({ notification_id: notificationId }).update({ dispatched: true });
-  }
+  await db.transaction(async (trx) => {
+    const queued = (await trx('notification_emails')
+      .join('notifications', 'notifications.id', 'notification_emails.notification_id')
+      .where({ dispatched: false })
+      .orderBy('notification_id')
+      .limit(EMAILS_PER_RELAY)
+      .forUpdate('notification_emails')
+      .skipLocked()
+      .select('notification_id', 'notifications.idempotency_key')) as { notification_id: number; idempotency_key: string }[];
+    if (queued.length === 0) return;
+    await Promise.all(queued.map(({ notification_id: notificationId, idempotency_key: noticeKey }) =>
+      startOnce(temporal, 'notificationEmails', notificationEmailsWorkflowId(noticeKey), taskQueue, { notificationId } satisfies NotificationEmailsInput)));
+    await trx('notification_emails').whereIn('notification_id', queued.map((row) => row.notification_id)).update({ dispatched: true });
+  });
 }
 
 async function startOnce(temporal: Client, workflowType: string, workflowId: string, taskQueue: string, input: unknown): Promise<void> {

@@ -11,6 +11,8 @@ import {
 } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, type QueryDefinition, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import { TeamId } from '../workflows/search-attributes';
+import { pricePublicationWorkflowId } from '../workflows/price-publication';
+import type { PriceVersion } from '../domain/price-versions';
 import {
   teamWorkflowId,
   teamWorkflowSummary,
@@ -33,6 +35,17 @@ export function teamWorkflows(temporal: Client, taskQueue: string) {
           typedSearchAttributes: [{ key: TeamId, value: input.teamId }],
         }),
       );
+    },
+
+    /**
+     * Starts the fan-out of a published price to every running team on it (src/workflows/price-publication.ts),
+     * once per version: a retried publication finds it started, and its ID is what the caller can watch.
+     */
+    async tellTeamsOfPrice(version: PriceVersion): Promise<string> {
+      const workflowId = pricePublicationWorkflowId(version);
+      await temporal.workflow.start('pricePublication', { taskQueue, workflowId, args: [{ version }], staticSummary: `price ${version.plan} ${version.interval} v${version.version} to its teams` })
+        .catch((error: unknown) => { if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error; });
+      return workflowId;
     },
 
     update<Ret, Args extends unknown[]>(teamId: string, update: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {

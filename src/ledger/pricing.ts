@@ -62,6 +62,20 @@ export async function publishPrice(db: Knex, input: Omit<PriceVersion, 'version'
   });
 }
 
+/**
+ * One page of the teams a publication of `plan` and `interval` may concern: those whose published view (the read
+ * model) is on it, after `after` in team order (keyset paging, so a page is the same however many teams follow).
+ */
+export async function teamsOnPrice(db: Db, input: { plan: PaidPlan; interval: Interval; after: string; limit: number }): Promise<string[]> {
+  const rows = (await db('subscription_views')
+    .whereRaw("view->>'plan' = ? AND view->>'interval' = ?", [input.plan, input.interval])
+    .andWhere('team_id', '>', input.after)
+    .orderBy('team_id')
+    .limit(input.limit)
+    .select('team_id')) as { team_id: string }[];
+  return rows.map((row) => row.team_id);
+}
+
 /** A coupon under its id; the same id with the same terms again is the same coupon, with other terms a refusal. */
 export async function createCoupon(db: Db, coupon: Coupon): Promise<Coupon> {
   const row = {

@@ -5,3 +5,4 @@ export * from './renewal-sweep';
 export * from './billing-manager-invitation';
 export * from './webhook-delivery';
 export * from './notification-emails';
+export * from './price-publication';

@@ -58,14 +58,26 @@ test('bad input is a 4xx naming the field and creates nothing', async () => {
   expect(await api.db('coupons').whereIn('id', ['both', 'nomonths', 'range'])).toEqual([]);
 });
 
-test('a published price is told to the running teams on that plan and interval, each with its notice', async () => {
+test('a published price is told by a fan-out workflow to the running teams on that plan and interval, each with its notice', async () => {
   const as = api.withToken(owner.token);
   const teamId = await api.createTeam(owner.id);
   await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'professional', interval: 'year' }).expect(200);
   await api.eventually(async () => ((await api.db('subscription_views').where({ team_id: teamId }).first()) as { view?: { plan?: string } } | undefined)?.view?.plan === 'professional' || undefined);
-  const published = await api.call(api.platform(), 'post', '/v1/prices', { plan: 'professional', interval: 'year', amount: 24000 }).expect(202);
-  expect(published.body).toMatchObject({ version: { plan: 'professional', interval: 'year', version: 2, amount: 24000 }, notReached: [] });
-  expect(published.body.teamsTold).toBeGreaterThanOrEqual(1);
+  // A team the read model still shows on the price whose workflow is gone: counted as not reached, the rest go on.
+  await api.db('teams').insert({ id: 'gone-team', name: 'gone', billing_country: 'US' });
+  await api.db('subscription_views').insert({ team_id: 'gone-team', version: 1, published_at: new Date(), view: JSON.stringify({ plan: 'professional', interval: 'year' }) });
+
+  const body = { plan: 'professional', interval: 'year', amount: 24000 };
+  const published = await api.call(api.platform(), 'post', '/v1/prices', body).expect(202);
+  expect(published.body).toEqual({ version: expect.objectContaining({ plan: 'professional', interval: 'year', version: 2, amount: 24000 }), fanOutWorkflowId: 'price-publication:professional-year:v2' });
+  const fanOut = api.temporal.workflow.getHandle(published.body.fanOutWorkflowId as string);
+  expect(await fanOut.result()).toEqual({ told: 1, notReached: 1 });
   const notice = await api.eventually(async () => (await api.db('notifications').where({ team_id: teamId, kind: 'price_change_notice' }).first()) as { payload: Record<string, unknown> } | undefined);
   expect(notice.payload).toMatchObject({ from: 21600, to: 24000, version: 2 });
+
+  // The same publication again (a retried request): the same version, the same fan-out, no second notice.
+  const again = await api.call(api.platform(), 'post', '/v1/prices', body).expect(202);
+  expect(again.body.fanOutWorkflowId).toBe(published.body.fanOutWorkflowId);
+  expect((await fanOut.describe()).runId).toBe((await api.temporal.workflow.getHandle(again.body.fanOutWorkflowId as string).describe()).runId);
+  expect(await api.db('notifications').where({ team_id: teamId, kind: 'price_change_notice' })).toHaveLength(1);
 });

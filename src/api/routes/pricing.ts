@@ -1,12 +1,13 @@
 // Section 14 over HTTP: the platform creates coupons and promotion codes and publishes prices; a team's owner,
 // admin or billing manager redeems a code (the `change_plan` right of section 11). A publication is recorded in
-// the catalog, then told to each running team on that plan and interval by a `pricePublished` signal: each team
-// works out its own notice and renewal, so nothing at renewal reads the catalog (src/workflows/team/price-changes.ts).
+// the catalog, then told to each running team on that plan and interval by a `pricePublished` signal, sent by a
+// fan-out workflow the request starts (src/workflows/price-publication.ts): each team works out its own notice and
+// renewal, so nothing at renewal reads the catalog (src/workflows/team/price-changes.ts).
 import { Router } from 'express';
 import { z } from 'zod';
 import { checkCoupon, dayOf, type Coupon } from '../../domain';
 import { createCoupon, createPromotionCode, PricingRefused, publishPrice } from '../../ledger/pricing';
-import { pricePublishedSignal, redeemCodeUpdate } from '../../workflows/team-pricing-messages';
+import { redeemCodeUpdate } from '../../workflows/team-pricing-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { problem } from '../problem';
@@ -16,8 +17,6 @@ import type { TeamWorkflows } from '../team-workflows';
 const platform = { kind: 'platform' } as const;
 const PaidPlan = z.enum(['basic', 'professional']);
 const Code = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'is letters, digits, - and _');
-/** Signals sent at once while a publication fans out: enough to keep the server busy, not to flood it. */
-const FAN_OUT_AT_ONCE = 50;
 
 const CouponBody = z.strictObject({
   id: Id, percentOff: z.int().min(1).max(100).optional(), amountOff: z.int().min(1).max(1_000_000_000).optional(),
@@ -68,22 +67,9 @@ export function pricingRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router
   }, async ({ body }) => {
     const publishedOn = dayOf(new Date().toISOString());
     const { version } = await publishPrice(ctx.db, { plan: body.plan, interval: body.interval, amount: body.amount, publishedOn, grandfathered: body.grandfather });
-    const teams = await teamsOn(ctx, body.plan, body.interval);
-    const notReached: string[] = []; // a team whose workflow has ended: nothing of it renews
-    for (let i = 0; i < teams.length; i += FAN_OUT_AT_ONCE) {
-      await Promise.all(teams.slice(i, i + FAN_OUT_AT_ONCE).map((teamId) => workflows.signal(teamId, pricePublishedSignal, version).catch((error: unknown) => {
-        ctx.logger.warn({ err: error, teamId }, 'price publication not delivered to the team');
-        notReached.push(teamId);
-      })));
-    }
-    return { version, teamsTold: teams.length - notReached.length, notReached };
+    // Should the start fail (503), the same request again finds the version published and starts the fan-out.
+    return { version, fanOutWorkflowId: await workflows.tellTeamsOfPrice(version) };
   });
 
   return router;
-}
-
-/** Teams whose published view is on `plan` and `interval` (the read model): the ones a publication may concern. */
-async function teamsOn(ctx: ApiContext, plan: string, interval: string): Promise<string[]> {
-  const rows = (await ctx.db('subscription_views').whereRaw("view->>'plan' = ? AND view->>'interval' = ?", [plan, interval]).select('team_id')) as { team_id: string }[];
-  return rows.map((row) => row.team_id);
 }
