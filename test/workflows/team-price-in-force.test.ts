@@ -95,4 +95,5 @@ test('Basic → Professional monthly after both were republished: the new period
   expect(await periodLines(team)).toEqual([
     ['2026-06-10', 'subscribe', 15000, 2], ['2026-06-20', 'plan_change', 30000, 2], ['2026-07-20', 'renewal', 30000, 2],
   ]);
+  await team.recordHistory('price-in-force-plan-change', 1);
 });
