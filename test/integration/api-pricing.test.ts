@@ -69,3 +69,14 @@ test('a published price is told to the running teams on that plan and interval, 
   const notice = await api.eventually(async () => (await api.db('notifications').where({ team_id: teamId, kind: 'price_change_notice' }).first()) as { payload: Record<string, unknown> } | undefined);
   expect(notice.payload).toMatchObject({ from: 21600, to: 24000, version: 2 });
 });
+
+test('a team subscribing after a publication is quoted and charged the price in force: 1500 × 1 member (its owner) at version 2', async () => {
+  const as = api.withToken(owner.token);
+  const published = await api.call(api.platform(), 'post', '/v1/prices', { plan: 'basic', interval: 'month', amount: 1500 }).expect(202);
+  expect(published.body).toMatchObject({ version: { plan: 'basic', interval: 'month', version: 2, amount: 1500 } });
+  const teamId = await api.createTeam(owner.id);
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(quoted.body.planChange.invoice).toMatchObject({ total: 1500, lines: [{ kind: 'period', amount: 1500, priceVersion: 2 }] });
+  const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ total: 1500, lines: quoted.body.planChange.invoice.lines });
+});
