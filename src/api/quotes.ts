@@ -118,5 +118,6 @@ function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quo
   if (delta < 0 && -delta > view.members) throw problem(422, `the team has ${view.members} members`, { field: 'body.removeMembers' });
   // A trial's changes are not prorated (trial end counts the members that day) and Free bills nothing.
   if (view.plan === 'free' || !view.period || delta === 0) return { charges: [], refunds: [], chargeTotal: 0, refundTotal: 0 };
-  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }] });
+  // At the price the team holds (section 14), as the workflow bills them.
+  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }], ...(view.price ? { price: view.price.amount } : {}) });
 }

@@ -149,7 +149,7 @@ export function immediateChange(
   const period = periodFrom(today, to.interval, anchorDay);
   const oldPrice = current.price?.amount ?? memberPrice(current.plan, current.interval, current.period.start, catalog); // what the team paid
   const members = unbilledMemberChanges.length > 0
-    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog })
+    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog, price: oldPrice })
     : { charges: [], refundTotal: 0 };
   const lines = [
     periodChargeLine(to.plan, to.interval, current.members, period, catalog, price),

@@ -85,8 +85,8 @@ export function trialEndInvoice(input: FirstChargeInput & { trialStart: Day }): 
 }
 
 export interface RenewalInput {
-  /** The period (monthly) or term (annual) that ends now; renewal happens on its end day. */
-  closing: { plan: PaidPlan; interval: Interval; period: Period };
+  /** The period (monthly) or term (annual) that ends now, and the price held for it (absent: the catalog's); renewal happens on its end day. */
+  closing: { plan: PaidPlan; interval: Interval; period: Period; price?: HeldPrice | null };
   /** A pending change taking effect now (tier down, annual → monthly); default: same plan. */
   next?: { plan: PaidPlan; interval: Interval };
   /** Members on the renewal day, after the changes below. */
@@ -122,6 +122,7 @@ export function renewalInvoice(input: RenewalInput): RenewalResult {
     period: closing.period,
     changes: input.memberChanges ?? [],
     catalog: input.catalog,
+    ...(closing.price ? { price: closing.price.amount } : {}),
   });
   const lines = [periodChargeLine(next.plan, next.interval, members, period, input.catalog), ...changes.charges];
   return { invoice: buildInvoice(on, 'renewal', lines), refunds: changes.refunds, refundTotal: changes.refundTotal, period };
@@ -135,6 +136,8 @@ export interface MemberReviewInput {
   /** Changes since the previous review, each before `on`. */
   memberChanges: readonly MemberChange[];
   catalog?: Catalog;
+  /** The price held for the term (section 14); absent: the catalog's. */
+  price?: HeldPrice | null;
 }
 
 export interface MemberReviewResult {
@@ -152,7 +155,9 @@ export function memberReviewInvoice(input: MemberReviewInput): MemberReviewResul
   for (const change of input.memberChanges) {
     if (change.on >= input.on) throw new RangeError(`change on ${change.on} is not before the review on ${input.on}`);
   }
-  const changes = memberChangeLines({ plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog });
+  const changes = memberChangeLines({
+    plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog, ...(input.price ? { price: input.price.amount } : {}),
+  });
   const invoice = changes.charges.length > 0 ? buildInvoice(input.on, 'member_review', changes.charges) : null;
   return { invoice, refunds: changes.refunds, refundTotal: changes.refundTotal };
 }

@@ -54,7 +54,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
   const pending = state.pendingChange;
   const next = pending && pending.plan !== 'free' ? { plan: pending.plan, interval: pending.interval } : { plan: current.plan, interval: current.interval };
   const renewal = renewalInvoice({
-    closing: { plan: current.plan, interval: current.interval, period: current.period },
+    closing: { plan: current.plan, interval: current.interval, period: current.period, price: state.price },
     next,
     members: state.members,
     anchorDay: current.anchorDay,
@@ -70,16 +70,17 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
 /** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */
 export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResult {
   const { plan, period } = paidSubscription(state);
-  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges });
+  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges, price: state.price });
 }
 
 /**
  * Member changes not billed yet, prorated over the current period to its end (price × count × daysLeft ÷
- * daysInPeriod): billed before an immediate plan change replaces the period, or when a canceled period ends.
+ * daysInPeriod, at the price held): billed before an immediate plan change replaces the period, or when a canceled
+ * period ends.
  */
 export function unbilledMemberLines(state: TeamState): MemberChangeResult {
   const { plan, interval, period } = paidSubscription(state);
-  return memberChangeLines({ plan, interval, period, changes: state.memberChanges });
+  return memberChangeLines({ plan, interval, period, changes: state.memberChanges, ...(state.price ? { price: state.price.amount } : {}) });
 }
 
 /** A canceled subscription's last invoice: its unbilled member additions (null when there are none). */

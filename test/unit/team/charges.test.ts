@@ -59,4 +59,10 @@ describe('section 14: the price a team took', () => {
     expect(upcomingInvoice(trialing({ version: 2, amount: 1500 }))?.total).toBe(15000);
     expect(trialEndCharge(trialing()).invoice.lines.map((l) => [l.amount, l.priceVersion])).toEqual([[12000, undefined]]);
   });
+
+  test('M1 at a held 1500 (version 2): 1500 × 11 = 16500, and the member added May 25 at 1500 × 26/31 = 1258.06 → 1258', () => {
+    const state = { ...monthly([{ on: '2026-05-25', delta: 1 }], 11), price: { version: 2, amount: 1500 } };
+    expect(renewalCharge(state).invoice.lines.map((l) => [l.kind, l.amount, l.priceVersion])).toEqual([['period', 16500, 2], ['members_added', 1258, undefined]]);
+    expect(unbilledMemberLines(state).chargeTotal).toBe(1258);
+  });
 });
