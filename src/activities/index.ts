@@ -64,6 +64,6 @@ export type { RecordAuditInput } from './audit';
 export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { InvoiceRefund, RefundInvoiceInput } from './invoice-refunds';
-export type { RedeemPromotionCodeInput } from './pricing';
+export type { PriceInForceInput, RedeemPromotionCodeInput } from './pricing';
 export type { TeamsTold, TellTeamsOfPriceInput } from './price-publication';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

@@ -3,12 +3,14 @@
 // reason (code_used_up, code_expired, …) in the details, so the workflow's update fails naming it.
 import { ApplicationFailure } from '@temporalio/common';
 import type { HeldCoupon } from '../domain/coupons';
+import type { Day } from '../domain/calendar';
 import type { PriceVersion } from '../domain/price-versions';
-import { priceVersions, PricingRefused, redeemPromotionCode, type RedeemInput } from '../ledger/pricing';
+import { priceInForceOn, PricingRefused, redeemPromotionCode, type RedeemInput } from '../ledger/pricing';
 import { relayFromActivity } from './relay';
 import type { BillingDependencies } from './dependencies';
 
 export type RedeemPromotionCodeInput = RedeemInput;
+export type PriceInForceInput = Pick<PriceVersion, 'plan' | 'interval'> & { on: Day };
 
 export function pricingActivities({ db }: BillingDependencies) {
   return {
@@ -23,9 +25,9 @@ export function pricingActivities({ db }: BillingDependencies) {
       }
     },
 
-    /** Every version of one price, oldest first: the workflow picks the one a renewal or a new period takes. */
-    async catalogPriceVersions(input: Pick<PriceVersion, 'plan' | 'interval'>): Promise<PriceVersion[]> {
-      return priceVersions(db, { plan: input.plan, interval: input.interval });
+    /** The version of one price in force on `on`: what a team subscribing, trialing or changing plan that day takes. */
+    async priceInForce(input: PriceInForceInput): Promise<PriceVersion> {
+      return priceInForceOn(db, input.plan, input.interval, input.on);
     },
   };
 }

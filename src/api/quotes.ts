@@ -1,13 +1,17 @@
 // What a change would cost if made now, from the workflow's live state and the same domain functions the workflow
 // charges with. An immediate plan change's invoice (with the member changes not yet billed, prorated to the old
-// period's end) is domain's planChange, given the view's unbilled member changes, as the workflow's is.
+// period's end) is domain's planChange, given the view's unbilled member changes, as the workflow's is. A period the
+// change would start is priced at the price in force today, read by the ledger function the workflow's activity
+// reads it with (section 14).
 import {
   discountInvoice,
   isSoldPerMember,
   memberChangeLines,
+  newPeriodOf,
   planChange,
   subscribeInvoice,
   trialEndInvoice,
+  type HeldPrice,
   type Interval,
   type Invoice,
   type InvoiceLine,
@@ -15,6 +19,8 @@ import {
   type PendingChange,
   type Plan,
 } from '../domain';
+import type { Db } from '../ledger/db';
+import { priceInForceOn } from '../ledger/pricing';
 import type { TeamSubscriptionView } from '../workflows/team-subscription-messages';
 import { problem } from './problem';
 
@@ -43,33 +49,53 @@ export interface Quote {
   };
 }
 
-export function quote(view: TeamSubscriptionView, request: QuoteRequest): Quote {
+/** The quote at the price in force today (from the ledger's catalog) for the period the change would start. */
+export async function quoteAtPriceInForce(db: Db, view: TeamSubscriptionView, request: QuoteRequest): Promise<Quote> {
+  const period = periodStartedBy(view, request);
+  return quote(view, request, period && (await priceInForceOn(db, period.plan, period.interval, view.today)));
+}
+
+/**
+ * The plan and interval whose price the change fixes today, as the workflow does: subscribing or a trial's plan (its
+ * trial end charges it), or the period an immediate change starts. Null when it fixes none.
+ */
+function periodStartedBy(view: TeamSubscriptionView, request: QuoteRequest): { plan: PaidPlan; interval: Interval } | null {
+  const plan = request.plan ?? view.plan;
+  const interval = request.interval ?? view.interval;
+  if (plan === 'free' || !isSoldPerMember(plan, view.today)) return null;
+  if (view.status === 'free' || view.trial) return { plan, interval };
+  if (view.plan === 'free' || !view.period) return null;
+  return newPeriodOf({ plan: view.plan, interval: view.interval }, request, view.today);
+}
+
+/** `price`: the price in force for the period the change starts (quoteAtPriceInForce); null: the code catalog's. */
+export function quote(view: TeamSubscriptionView, request: QuoteRequest, price: HeldPrice | null = null): Quote {
   const wantsPlan = request.plan !== undefined || request.interval !== undefined;
   return {
     today: view.today,
-    planChange: wantsPlan ? withDiscount(view, request, planChangeQuote(view, request)) : null,
+    planChange: wantsPlan ? withDiscount(view, request, planChangeQuote(view, request, price)) : null,
     members: request.addMembers || request.removeMembers ? memberQuote(view, (request.addMembers ?? 0) - (request.removeMembers ?? 0)) : null,
   };
 }
 
-function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): NonNullable<Quote['planChange']> {
+function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest, price: HeldPrice | null): NonNullable<Quote['planChange']> {
   const plan = request.plan ?? view.plan;
   const interval = request.interval ?? view.interval;
   if (plan !== 'free' && !isSoldPerMember(plan, view.today)) throw problem(422, `${plan} is sold by seat orders, not per member`, { field: 'body.plan' });
   if (view.status === 'free') {
     if (plan === 'free') throw problem(422, 'the team is on Free already', { field: 'body.plan', code: 'no_change' });
-    const first = subscribeInvoice({ plan: plan as PaidPlan, interval, members: view.members, today: view.today });
+    const first = subscribeInvoice({ plan: plan as PaidPlan, interval, members: view.members, today: view.today, price });
     return { timing: 'immediate', invoice: first.invoice, pendingChange: null };
   }
   if (view.trial) {
     if (plan === 'free') return { timing: 'deferred', invoice: null, pendingChange: { plan, interval, effectiveOn: view.trial.end } };
-    const first = trialEndInvoice({ plan: plan as PaidPlan, interval, members: view.members, trialStart: view.trial.start });
+    const first = trialEndInvoice({ plan: plan as PaidPlan, interval, members: view.members, trialStart: view.trial.start, price });
     return { timing: 'trial', invoice: first.invoice, pendingChange: null };
   }
   if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
-  const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members };
-  // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes.
-  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges });
+  const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members, price: view.price };
+  // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes and prices.
+  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges, price });
   switch (outcome.timing) {
     case 'none':
       throw problem(422, `the team is already on ${view.plan}, ${view.interval}`, { field: 'body', code: 'no_change' });
@@ -92,5 +118,6 @@ function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quo
   if (delta < 0 && -delta > view.members) throw problem(422, `the team has ${view.members} members`, { field: 'body.removeMembers' });
   // A trial's changes are not prorated (trial end counts the members that day) and Free bills nothing.
   if (view.plan === 'free' || !view.period || delta === 0) return { charges: [], refunds: [], chargeTotal: 0, refundTotal: 0 };
-  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }] });
+  // At the price the team holds (section 14), as the workflow bills them.
+  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }], ...(view.price ? { price: view.price.amount } : {}) });
 }

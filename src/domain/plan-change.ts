@@ -15,6 +15,7 @@ import { dayOfMonth, periodFrom, isInPeriod, type Day, type Interval, type Perio
 import { defaultCatalog, isSoldPerMember, memberPrice, tierOf, type Catalog, type PaidPlan, type Plan } from './catalog';
 import { buildInvoice, type Invoice } from './invoice';
 import type { Cents } from './money';
+import type { HeldPrice } from './price-versions';
 import { memberChangeLines, unusedTimeLine, type MemberChange } from './proration';
 import { periodChargeLine } from './renewal';
 
@@ -81,6 +82,8 @@ export interface CurrentSubscription {
   /** The current period (monthly) or term (annual). */
   period: Period;
   members: number;
+  /** The price version the team pays for it (section 14); absent or null: the code catalog's. */
+  price?: HeldPrice | null;
 }
 
 /** A deferred change, replaceable or withdrawable until `effectiveOn`. */
@@ -97,6 +100,8 @@ export interface PlanChangeInput {
   catalog?: Catalog;
   /** The current period's member changes not billed yet: an immediate change bills them before the period ends. */
   unbilledMemberChanges?: readonly MemberChange[];
+  /** The price in force today for the period an immediate change starts (newPeriodOf); absent: the code catalog's. */
+  price?: HeldPrice | null;
 }
 
 export interface ImmediateChange {
@@ -135,18 +140,19 @@ export function immediateChange(
   rule: PlanChangeRule,
   catalog: Catalog = defaultCatalog,
   unbilledMemberChanges: readonly MemberChange[] = [],
+  price: HeldPrice | null = null,
 ): ImmediateChange {
   if (!isInPeriod(today, current.period)) {
     throw new RangeError(`${today} is outside the current period ${current.period.start} → ${current.period.end}`);
   }
   const anchorDay = dayOfMonth(today);
   const period = periodFrom(today, to.interval, anchorDay);
-  const oldPrice = memberPrice(current.plan, current.interval, current.period.start, catalog);
+  const oldPrice = current.price?.amount ?? memberPrice(current.plan, current.interval, current.period.start, catalog); // what the team paid
   const members = unbilledMemberChanges.length > 0
-    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog })
+    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog, price: oldPrice })
     : { charges: [], refundTotal: 0 };
   const lines = [
-    periodChargeLine(to.plan, to.interval, current.members, period, catalog),
+    periodChargeLine(to.plan, to.interval, current.members, period, catalog, price),
     unusedTimeLine(current.plan, oldPrice, current.members, today, current.period),
     ...members.charges,
   ];
@@ -165,12 +171,22 @@ export function planChange(input: PlanChangeInput): PlanChangeOutcome {
     case 'deferred':
       return { timing: 'deferred', rule: decision.rule, pending: { ...decision.to, effectiveOn: current.period.end } };
     case 'immediate':
-      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog, input.unbilledMemberChanges) };
+      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog, input.unbilledMemberChanges, input.price) };
     case 'split': {
-      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog, input.unbilledMemberChanges);
+      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog, input.unbilledMemberChanges, input.price);
       return { timing: 'split', ...now, pending: { ...decision.atPeriodEnd, effectiveOn: now.period.end } };
     }
   }
+}
+
+/**
+ * The plan and interval of the period a change requested today starts now (immediate, or a split's immediate part):
+ * the price fixed for it is the one in force today (section 14). Null when nothing starts now.
+ */
+export function newPeriodOf(current: PlanSelection, to: Partial<PlanSelection>, today: Day, catalog: Catalog = defaultCatalog): { plan: PaidPlan; interval: Interval } | null {
+  const decision = classifyPlanChange(current, to, today, catalog);
+  if (decision.timing === 'immediate') return asPaid(decision.to);
+  return decision.timing === 'split' ? asPaid(decision.now) : null;
 }
 
 function asPaid(selection: PlanSelection): { plan: PaidPlan; interval: Interval } {

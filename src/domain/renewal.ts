@@ -16,6 +16,7 @@ import { defaultCatalog, memberPrice, type Catalog, type PaidPlan, type Plan } f
 import { describePeriodCharge } from './descriptions';
 import { buildInvoice, type Invoice, type InvoiceLine } from './invoice';
 import { multiply, type Cents } from './money';
+import type { HeldPrice } from './price-versions';
 import { memberChangeLines, type MemberChange } from './proration';
 
 /** Days before an annual term ends that the `renewal_reminder` notice goes out. */
@@ -24,10 +25,20 @@ export const RENEWAL_REMINDER_DAYS = 30;
 /** Days before a trial ends that the `trial_ending` notice goes out. */
 export const TRIAL_ENDING_NOTICE_DAYS = 3;
 
-/** price × members for a whole period, at the price in force on period.start. */
-export function periodChargeLine(plan: Plan, interval: Interval, members: number, period: Period, catalog: Catalog = defaultCatalog): InvoiceLine {
-  const amount = multiply(memberPrice(plan, interval, period.start, catalog), members); // price × members
-  return { kind: 'period', description: describePeriodCharge(plan, interval, members, period), amount, plan, interval, quantity: members };
+/**
+ * price × members for a whole period: at `price`, the version the team took (section 14), recorded on the line; without
+ * one, at the code catalog's price in force on period.start (runs from before price versions).
+ */
+export function periodChargeLine(
+  plan: Plan, interval: Interval, members: number, period: Period, catalog: Catalog = defaultCatalog, price?: HeldPrice | null,
+): InvoiceLine {
+  const line: InvoiceLine = { kind: 'period', description: describePeriodCharge(plan, interval, members, period), amount: 0, plan, interval, quantity: members };
+  return price ? atPrice(line, price) : { ...line, amount: multiply(memberPrice(plan, interval, period.start, catalog), members) }; // price × members
+}
+
+/** A period line at a price version: price × members, and the version it was priced at. */
+export function atPrice(line: InvoiceLine, price: HeldPrice): InvoiceLine {
+  return { ...line, amount: multiply(price.amount, line.quantity ?? 0), priceVersion: price.version }; // price × members
 }
 
 export type TrialCheck =
@@ -47,6 +58,8 @@ export interface FirstChargeInput {
   /** Members on the first day (during a trial, changes are not prorated). */
   members: number;
   catalog?: Catalog;
+  /** The price version the team took for this plan and interval (section 14); absent: the code catalog's. */
+  price?: HeldPrice | null;
 }
 
 export interface PeriodStart {
@@ -59,7 +72,7 @@ export interface PeriodStart {
 /** Subscribing without a trial: the first period starts and is charged today. */
 export function subscribeInvoice(input: FirstChargeInput & { today: Day }): PeriodStart {
   const period = periodFrom(input.today, input.interval);
-  const line = periodChargeLine(input.plan, input.interval, input.members, period, input.catalog);
+  const line = periodChargeLine(input.plan, input.interval, input.members, period, input.catalog, input.price);
   return { invoice: buildInvoice(input.today, 'subscribe', [line]), period, anchorDay: dayOfMonth(input.today) };
 }
 
@@ -67,13 +80,13 @@ export function subscribeInvoice(input: FirstChargeInput & { today: Day }): Peri
 export function trialEndInvoice(input: FirstChargeInput & { trialStart: Day }): PeriodStart {
   const start = trialEnd(input.trialStart);
   const period = periodFrom(start, input.interval);
-  const line = periodChargeLine(input.plan, input.interval, input.members, period, input.catalog);
+  const line = periodChargeLine(input.plan, input.interval, input.members, period, input.catalog, input.price);
   return { invoice: buildInvoice(start, 'trial_end', [line]), period, anchorDay: dayOfMonth(start) };
 }
 
 export interface RenewalInput {
-  /** The period (monthly) or term (annual) that ends now; renewal happens on its end day. */
-  closing: { plan: PaidPlan; interval: Interval; period: Period };
+  /** The period (monthly) or term (annual) that ends now, and the price held for it (absent: the catalog's); renewal happens on its end day. */
+  closing: { plan: PaidPlan; interval: Interval; period: Period; price?: HeldPrice | null };
   /** A pending change taking effect now (tier down, annual → monthly); default: same plan. */
   next?: { plan: PaidPlan; interval: Interval };
   /** Members on the renewal day, after the changes below. */
@@ -109,6 +122,7 @@ export function renewalInvoice(input: RenewalInput): RenewalResult {
     period: closing.period,
     changes: input.memberChanges ?? [],
     catalog: input.catalog,
+    ...(closing.price ? { price: closing.price.amount } : {}),
   });
   const lines = [periodChargeLine(next.plan, next.interval, members, period, input.catalog), ...changes.charges];
   return { invoice: buildInvoice(on, 'renewal', lines), refunds: changes.refunds, refundTotal: changes.refundTotal, period };
@@ -122,6 +136,8 @@ export interface MemberReviewInput {
   /** Changes since the previous review, each before `on`. */
   memberChanges: readonly MemberChange[];
   catalog?: Catalog;
+  /** The price held for the term (section 14); absent: the catalog's. */
+  price?: HeldPrice | null;
 }
 
 export interface MemberReviewResult {
@@ -139,7 +155,9 @@ export function memberReviewInvoice(input: MemberReviewInput): MemberReviewResul
   for (const change of input.memberChanges) {
     if (change.on >= input.on) throw new RangeError(`change on ${change.on} is not before the review on ${input.on}`);
   }
-  const changes = memberChangeLines({ plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog });
+  const changes = memberChangeLines({
+    plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog, ...(input.price ? { price: input.price.amount } : {}),
+  });
   const invoice = changes.charges.length > 0 ? buildInvoice(input.on, 'member_review', changes.charges) : null;
   return { invoice, refunds: changes.refunds, refundTotal: changes.refundTotal };
 }

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { Day, Interval } from '../domain/calendar';
 import type { PaidPlan, Plan } from '../domain/catalog';
 import { checkRedemption, normalizeCode, type Coupon, type HeldCoupon, type PromotionCode, type RedemptionRefusal } from '../domain/coupons';
-import type { PriceVersion } from '../domain/price-versions';
+import { priceInForce, type PriceVersion } from '../domain/price-versions';
 import { recordWebhookEvent } from './outbox/webhook-events';
 
 type Db = Knex | Knex.Transaction;
@@ -38,6 +38,15 @@ const codeOf = (r: CodeRow): PromotionCode => ({
 export async function priceVersions(db: Db, only?: { plan: PaidPlan; interval: Interval }): Promise<PriceVersion[]> {
   const rows = (await db('catalog_prices').where(only ?? {}).orderBy(['plan', 'interval', 'version'])) as PriceRow[];
   return rows.map(priceOf);
+}
+
+/**
+ * The version of a price a team takes when it subscribes, starts a trial or changes plan or interval on `on` (section
+ * 14): the domain's priceInForce over the stored versions. The workflow reads it through an activity where it fixes a
+ * price, and the API's quotes read it here, so a quote and the charge it shows price alike.
+ */
+export async function priceInForceOn(db: Db, plan: PaidPlan, interval: Interval, on: Day): Promise<PriceVersion> {
+  return priceInForce(await priceVersions(db, { plan, interval }), plan, interval, on);
 }
 
 /**

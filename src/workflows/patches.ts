@@ -45,6 +45,8 @@ export const PATCHES = {
     "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
   'order-awaiting-payment':
     "issue 19, 2026-12-02. While a seat order bought invoice first awaits its payment, a trial or subscription is refused (section 7: one system at a time); the marker is taken when a request's second check, after the day's events, finds the order. Without it the subscription started and the paid order later began over it.",
+  'price-in-force':
+    "issue 23, 2026-12-02. A team that subscribes, starts a trial or changes plan or interval (an immediate change, or a trial's plan) takes the price in force that day from the ledger's catalog: a priceInForce local activity after the marker, before the invoice; it holds that version (state.price) and its period line records it, and trial end charges the price the trial took. Without it those points charged the code catalog's price.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -92,3 +94,5 @@ export const PRICE_VERSIONS: PatchId = 'price-versions';
 export const PRICING_VIEW: PatchId = 'pricing-view';
 /** A trial or subscription refused while a seat order awaits its payment (src/workflows/team/subscription.ts). */
 export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';
+/** A new subscription, trial or plan change takes the price in force from the ledger (src/workflows/team/price-changes.ts). */
+export const PRICE_IN_FORCE: PatchId = 'price-in-force';

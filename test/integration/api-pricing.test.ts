@@ -81,3 +81,14 @@ test('a published price is told by a fan-out workflow to the running teams on th
   expect((await fanOut.describe()).runId).toBe((await api.temporal.workflow.getHandle(again.body.fanOutWorkflowId as string).describe()).runId);
   expect(await api.db('notifications').where({ team_id: teamId, kind: 'price_change_notice' })).toHaveLength(1);
 });
+
+test('a team subscribing after a publication is quoted and charged the price in force: 1500 × 1 member (its owner) at version 2', async () => {
+  const as = api.withToken(owner.token);
+  const published = await api.call(api.platform(), 'post', '/v1/prices', { plan: 'basic', interval: 'month', amount: 1500 }).expect(202);
+  expect(published.body).toMatchObject({ version: { plan: 'basic', interval: 'month', version: 2, amount: 1500 } });
+  const teamId = await api.createTeam(owner.id);
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(quoted.body.planChange.invoice).toMatchObject({ total: 1500, lines: [{ kind: 'period', amount: 1500, priceVersion: 2 }] });
+  const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ total: 1500, lines: quoted.body.planChange.invoice.lines });
+});

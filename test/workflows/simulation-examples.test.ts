@@ -30,7 +30,7 @@ test('there is an example for each worked example of the rules', () => {
   expect(examples).toEqual(expect.arrayContaining(['t1-trial', 'm1-member-added-monthly', 'm2-member-removed-monthly', 'a1-member-added-annual',
     'a2-member-removed-annual', 'u1-upgrade-monthly', 'u2-upgrade-annual', 's1-monthly-to-annual', 's2-annual-to-monthly', 'd1-downgrade-monthly',
     'x1-consumer-germany', 'x2-business-france', 'x3-member-removed-germany', 'x4-upgrade-germany', 'x5-member-added-netherlands',
-    'c1-coupon-percent-repeating', 'c2-coupon-amount-once', 'c3-coupon-germany', 'p1-price-change-monthly']));
+    'c1-coupon-percent-repeating', 'c2-coupon-amount-once', 'c3-coupon-germany', 'p1-price-change-monthly', 'p2-subscribe-after-price-published']));
 });
 
 /**

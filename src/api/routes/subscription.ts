@@ -10,7 +10,7 @@ import {
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
-import { quote, type Quote } from '../quotes';
+import { quoteAtPriceInForce, type Quote } from '../quotes';
 import { taxOf, teamTaxRate, withTax } from '../tax-estimates';
 import { ChargedInvoice, Count, Day, Interval as IntervalSchema, InvoiceLine, Json, PendingChange, Plan as PlanSchema, PlanChange, PlanSelection, Subscription, TeamIdParam } from '../schemas';
 import type { SubscriptionReader } from '../subscription-views';
@@ -81,7 +81,7 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, su
       .strictObject({ plan: PlanSchema.optional(), interval: IntervalSchema.optional(), addMembers: Count.optional(), removeMembers: Count.optional() })
       .refine((q) => Object.values(q).some((value) => value !== undefined), { message: 'name a plan, an interval, addMembers or removeMembers' }),
     response: Json.meta({ description: '{ today, planChange: { timing, invoice (net, tax, total), pendingChange } | null, members: { charges, refunds, chargeTax, refundTax } | null }' }),
-  }, async ({ team, body }) => taxedQuote(quote(await subscription(team.teamId), body), (on) => teamTaxRate(ctx.db, ctx.seller, team.teamId, on)));
+  }, async ({ team, body }) => taxedQuote(await quoteAtPriceInForce(ctx.db, await subscription(team.teamId), body), (on) => teamTaxRate(ctx.db, ctx.seller, team.teamId, on)));
 
   return router;
 }

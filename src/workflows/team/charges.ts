@@ -1,6 +1,7 @@
 // Every amount the workflow charges or refunds, computed from the state by the domain's functions. The
 // upcoming-invoice preview calls these same functions, so the preview is what will be charged.
 import {
+  atPrice,
   buildInvoice,
   memberChangeLines,
   memberReviewInvoice,
@@ -19,7 +20,7 @@ import {
   type RenewalResult,
 } from '../../domain';
 import type { UpcomingInvoice } from '../team-subscription-messages';
-import { pricedPeriodLine, renewalPrice } from './price-changes';
+import { renewalPrice } from './price-changes';
 import { upcomingSeatCharge } from './seat-charges';
 import type { TeamState } from './state';
 
@@ -38,10 +39,13 @@ export function paidSubscription(state: TeamState): PaidSubscription {
   return { plan: state.plan, interval: state.interval, period: state.period, anchorDay: state.anchorDay };
 }
 
-/** Trial end: the first period, price × members on that day (trial member changes are not prorated). */
+/**
+ * Trial end: the first period, price × members on that day (trial member changes are not prorated), at the price the
+ * trial took when it started or changed plan (section 14); the code catalog's for trials from before price-in-force.
+ */
 export function trialEndCharge(state: TeamState): PeriodStart {
   if (!state.trial || state.plan === 'free') throw new Error(`team ${state.teamId} is not trialing a paid plan`);
-  return trialEndInvoice({ plan: state.plan, interval: state.interval, members: state.members, trialStart: state.trial.start });
+  return trialEndInvoice({ plan: state.plan, interval: state.interval, members: state.members, trialStart: state.trial.start, price: state.price });
 }
 
 /** The next period's price × members (a pending change applies), plus the closing period's member changes. */
@@ -50,7 +54,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
   const pending = state.pendingChange;
   const next = pending && pending.plan !== 'free' ? { plan: pending.plan, interval: pending.interval } : { plan: current.plan, interval: current.interval };
   const renewal = renewalInvoice({
-    closing: { plan: current.plan, interval: current.interval, period: current.period },
+    closing: { plan: current.plan, interval: current.interval, period: current.period, price: state.price },
     next,
     members: state.members,
     anchorDay: current.anchorDay,
@@ -59,23 +63,24 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
   // Section 14: the price version the team holds, or a published one whose renewal this is.
   const price = renewalPrice(state, renewal.invoice.on, next, current.period.start);
   if (!price) return { ...renewal, next, price };
-  const lines = renewal.invoice.lines.map((line, i) => (i === 0 ? pricedPeriodLine(line, price) : line));
+  const lines = renewal.invoice.lines.map((line, i) => (i === 0 ? atPrice(line, price) : line));
   return { ...renewal, invoice: buildInvoice(renewal.invoice.on, renewal.invoice.reason, lines), next, price };
 }
 
 /** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */
 export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResult {
   const { plan, period } = paidSubscription(state);
-  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges });
+  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges, price: state.price });
 }
 
 /**
  * Member changes not billed yet, prorated over the current period to its end (price × count × daysLeft ÷
- * daysInPeriod): billed before an immediate plan change replaces the period, or when a canceled period ends.
+ * daysInPeriod, at the price held): billed before an immediate plan change replaces the period, or when a canceled
+ * period ends.
  */
 export function unbilledMemberLines(state: TeamState): MemberChangeResult {
   const { plan, interval, period } = paidSubscription(state);
-  return memberChangeLines({ plan, interval, period, changes: state.memberChanges });
+  return memberChangeLines({ plan, interval, period, changes: state.memberChanges, ...(state.price ? { price: state.price.amount } : {}) });
 }
 
 /** A canceled subscription's last invoice: its unbilled member additions (null when there are none). */

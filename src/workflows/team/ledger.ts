@@ -5,7 +5,7 @@ import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLoc
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
 } from '../../activities';
-import type { Cents, Day, Invoice, Period } from '../../domain';
+import type { Cents, Day, HeldPrice, Interval, Invoice, PaidPlan, Period } from '../../domain';
 import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
@@ -41,8 +41,9 @@ const reconciling = proxyActivities<BillingActivities>({
 
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
-// server's activity queue. Retried the same way, idempotent under the same keys.
-const records = proxyLocalActivities<BillingActivities>({
+// server's activity queue. Retried the same way, idempotent under the same keys. The catalog's price in force is
+// read the same way: a few rows, once where a price is fixed.
+const local = proxyLocalActivities<BillingActivities>({
   startToCloseTimeout: '10 seconds',
   retry: ACTIVITY_RETRY,
 });
@@ -251,9 +252,15 @@ export class TeamLedger {
 
   /** Audit rows, and the read model's row when the view changed (`version` orders publications), in one local activity. */
   async recordChange(audits: RecordAuditInput[], published: { version: number; view: PublishedSubscriptionView } | null): Promise<void> {
-    await records.recordSubscriptionChange({
+    await local.recordSubscriptionChange({
       teamId: this.teamId, audits, published: published && { ...published, clockOffsetMs: this.clock.offsetMs }, at: this.clock.now(),
     });
+  }
+
+  /** The version of the plan's per-member price in force on `on` (section 14), from the ledger's catalog. */
+  async priceInForce(plan: PaidPlan, interval: Interval, on: Day): Promise<HeldPrice> {
+    const { version, amount } = await local.priceInForce({ plan, interval, on });
+    return { version, amount };
   }
 
   async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {

@@ -246,6 +246,8 @@ export abstract class TeamLifecycle {
       // Section 14, under pricing-view: a view that changes adds a records command, so runs before it publish none.
       ...(s.pricingView && s.coupon ? { coupon: s.coupon } : {}),
       ...(s.pricingView && s.priceChange ? { priceChange: s.priceChange } : {}),
+      // Changes only with the plan, interval or period (a new price is taken only there), so it adds no records command.
+      ...(s.price ? { price: s.price } : {}),
     };
   }
 

@@ -8,13 +8,11 @@
 import {
   dayOfMonth,
   memberPrice,
-  multiply,
   periodFrom,
   priceChangeNotice,
   type Day,
   type HeldPrice,
   type Interval,
-  type InvoiceLine,
   type PaidPlan,
   type PriceChangeNotice,
   type PriceVersion,
@@ -50,11 +48,6 @@ export function renewalPrice(state: TeamState, on: Day, next: { plan: PaidPlan; 
   return next.plan === state.plan && next.interval === state.interval ? heldPrice(state, next.plan, next.interval, start) : null;
 }
 
-/** The period line at `price`: price × members, and the version it was priced at. */
-export function pricedPeriodLine(line: InvoiceLine, price: HeldPrice): InvoiceLine {
-  return { ...line, amount: multiply(price.amount, line.quantity ?? 0), priceVersion: price.version }; // price × members
-}
-
 /**
  * After a period starts at `price` (null: the catalog's, after a change of plan or interval): the team holds it,
  * and a scheduled change it has reached, or that was for the plan it left, is done. A state carried from before
@@ -64,4 +57,15 @@ export function takePrice(state: TeamState, price: HeldPrice | null): void {
   if (!price && state.price === undefined && state.priceChange === undefined) return;
   state.price = price;
   if (!price || (state.priceChange && price.version >= state.priceChange.version)) state.priceChange = null;
+}
+
+/**
+ * A price fixed today, in force for the plan and interval the team subscribes, trials or changes to (patch
+ * price-in-force): the team holds it, and a scheduled change is superseded (the price in force is the latest published).
+ * Null, in runs from before it: the code catalog's price, as takePrice(null).
+ */
+export function takePriceInForce(state: TeamState, price: HeldPrice | null): void {
+  if (!price) return takePrice(state, null);
+  state.price = price;
+  state.priceChange = null;
 }

@@ -4,11 +4,14 @@
 // Amounts come from ./charges (the domain's functions); money moves only through ./ledger (activities).
 import { patched } from '@temporalio/workflow';
 import {
+  newPeriodOf,
   planChange,
   subscribeInvoice,
   trialEnd,
   trialEndingNoticeDay,
   type Day,
+  type HeldPrice,
+  type Interval,
   type PaidPlan,
   type PendingChange,
   type PriceVersion,
@@ -21,7 +24,7 @@ import type {
   PlanSelection,
   TrialStarted,
 } from '../team-subscription-messages';
-import { COUPONS, ORDER_AWAITING_PAYMENT, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
+import { COUPONS, ORDER_AWAITING_PAYMENT, PRICE_IN_FORCE, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
 import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
 import { paidSubscription } from './charges';
 import * as checks from './checks';
@@ -30,7 +33,7 @@ import { invoiceAwaitingPayment, seatOrderOf } from './seat-state';
 import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
 import { checkRedeemCode, redeemCode } from './discounts';
-import { learnPublishedPrice, takePrice } from './price-changes';
+import { learnPublishedPrice, takePriceInForce } from './price-changes';
 
 export class TeamSubscription extends TeamPaymentRequests {
   validateStartTrial(selection: PlanSelection): void {
@@ -45,9 +48,12 @@ export class TeamSubscription extends TeamPaymentRequests {
         checks.checkStartTrial(this.state, today, selection);
         this.checkNoOrderAwaitingPayment();
       },
-      (today) => {
+      async (today) => {
+        const pricing = this.priceInForce(selection, today); // charged at trial end
+        const price = pricing && (await pricing);
         const trial = { start: today, end: trialEnd(today) }; // start + 14 days
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
+        takePriceInForce(this.state, price);
         // A new scheduled event changes the workflow's timers: histories recorded before it replay without it.
         if (patched(TRIAL_ENDING_NOTICE)) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
         return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
@@ -81,7 +87,7 @@ export class TeamSubscription extends TeamPaymentRequests {
       'change_plan',
       (today) => this.checkPlanChange(today, change),
       (today) => {
-        if (this.state.trial) return this.changeTrialPlan(change);
+        if (this.state.trial) return this.changeTrialPlan(change, today);
         return seatOrderOf(this.state) ? this.subscribeAtOrderEnd(change) : this.changePaidPlan(change, today);
       },
     );
@@ -104,20 +110,31 @@ export class TeamSubscription extends TeamPaymentRequests {
     return { timing: 'deferred', pendingChange: this.state.pendingChange };
   }
 
-  /** During a trial the trial's plan is switched (nothing is charged before trial end); to Free cancels it. */
-  private changeTrialPlan(change: PlanChangeRequest): PlanChangeResult {
+  /**
+   * During a trial the trial's plan is switched (nothing is charged before trial end, then at the price in force
+   * today for the new plan and interval); to Free cancels it.
+   */
+  private async changeTrialPlan(change: PlanChangeRequest, today: Day): Promise<PlanChangeResult> {
     const trial = this.state.trial!;
     const plan = change.plan ?? this.state.plan;
     const interval = change.interval ?? this.state.interval;
     if (plan === 'free') return { timing: 'deferred', pendingChange: this.cancelAt(trial.end) };
+    const pricing = this.priceInForce({ plan: plan as PaidPlan, interval }, today); // checked: a plan sold per member
+    const price = pricing && (await pricing);
     Object.assign(this.state, { plan, interval, pendingChange: null });
+    takePriceInForce(this.state, price);
     return { timing: 'trial', plan, interval, trialEnd: trial.end };
   }
 
   private async changePaidPlan(change: PlanChangeRequest, today: Day): Promise<PlanChangeResult> {
     const { plan, interval, period } = paidSubscription(this.state);
-    const current = { plan, interval, period, members: this.state.members };
-    const outcome = planChange({ current, to: change, today, unbilledMemberChanges: this.state.memberChanges });
+    // Section 14: a period the change starts now takes the price in force today; the old one's unused time is
+    // credited at the price the team held.
+    const newPeriod = newPeriodOf({ plan, interval }, change, today);
+    const pricing = newPeriod && this.priceInForce(newPeriod, today);
+    const price = pricing && (await pricing);
+    const current = { plan, interval, period, members: this.state.members, price: this.state.price };
+    const outcome = planChange({ current, to: change, today, unbilledMemberChanges: this.state.memberChanges, price });
     if (outcome.timing === 'none' || outcome.timing === 'invalid') throw new Error(`unchecked plan change: ${outcome.timing}`);
     if (outcome.timing === 'deferred') {
       this.state.pendingChange = outcome.pending; // replaces any earlier one
@@ -130,7 +147,7 @@ export class TeamSubscription extends TeamPaymentRequests {
     await this.ledger.creditBalance(key, memberRefundTotal, today);
     const commit = () => {
       Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
-      takePrice(this.state, null); // a new plan or interval: the catalog's price
+      takePriceInForce(this.state, price); // a new plan or interval: the price in force today
       this.beginPeriod(outcome.period, outcome.anchorDay);
     };
     // Refused: the removed members' refunds go back out of the balance; they stay unbilled, for the renewal.
@@ -222,13 +239,24 @@ export class TeamSubscription extends TeamPaymentRequests {
   }
 
   /** price × members for a period starting (and anchored) today: on subscribing, or when a seat order hands over. */
-  protected override startSubscription(selection: PlanSelection, today: Day): Promise<ChargedInvoice> {
-    const first = subscribeInvoice({ ...selection, members: this.state.members, today });
+  protected override async startSubscription(selection: PlanSelection, today: Day): Promise<ChargedInvoice> {
+    const pricing = this.priceInForce(selection, today);
+    const price = pricing && (await pricing);
+    const first = subscribeInvoice({ ...selection, members: this.state.members, today, price });
     return this.charge(this.ledger.invoiceKey(first.invoice), first.invoice, first.period, () => {
       Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'active', pendingChange: null });
-      takePrice(this.state, null);
+      takePriceInForce(this.state, price);
       this.beginPeriod(first.period, first.anchorDay);
     });
+  }
+
+  /**
+   * Section 14: the price a team takes when it subscribes, starts a trial or changes plan or interval, read from the
+   * ledger's catalog (a local activity after the price-in-force marker). Null in runs from before it: they charged
+   * the code catalog's price, and replay so (callers await only a read, so those runs take no extra turn either).
+   */
+  private priceInForce(selection: { plan: PaidPlan; interval: Interval }, today: Day): Promise<HeldPrice> | null {
+    return patched(PRICE_IN_FORCE) ? this.ledger.priceInForce(selection.plan, selection.interval, today) : null;
   }
 
   // ---- price versions and coupons (section 14) ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 // changed nothing, and that what the engine quoted before a charge (the upcoming invoice, a plan change's quote) is
 // the invoice it then wrote, line for line.
 import type { Db } from '../../../src/ledger/db';
-import { quote } from '../../../src/api/quotes';
+import { quoteAtPriceInForce } from '../../../src/api/quotes';
 import { addDays, type Day } from '../../../src/domain';
 import type { SimulatedTeam, SimulationEngine } from '../../../src/simulation/engine';
 import { applyEvent, payTransfersDue, ScenarioRejected, startScenarioTeam, type BankTransfer } from '../../../src/simulation/run';
@@ -94,7 +94,7 @@ export class TimelineRunner {
 
   private async apply(event: ScenarioEvent, index: number, before: TeamSubscriptionView): Promise<void> {
     const money = await this.money();
-    const quoted = quotedInvoice(before, event);
+    const quoted = await quotedInvoice(this.db, before, event);
     try {
       const transfer = await applyEvent(this.engine, this.team, event, index);
       if (transfer) this.transfers.push(transfer);
@@ -175,12 +175,15 @@ export class TimelineRunner {
   }
 }
 
-/** What the API would quote for a plan change or a subscription before it is made; null where nothing is charged now. */
-function quotedInvoice(view: TeamSubscriptionView, event: ScenarioEvent): { reason: string; lines: { description: string; amount: number }[] } | null {
+/**
+ * What the API would quote for a plan change or a subscription before it is made, at the price in force in the ledger's
+ * catalog (as the API quotes); null where nothing is charged now.
+ */
+async function quotedInvoice(db: Db, view: TeamSubscriptionView, event: ScenarioEvent): Promise<{ reason: string; lines: { description: string; amount: number }[] } | null> {
   if (event.action !== 'changePlan' && !(event.action === 'subscribe' && view.status === 'free' && !view.seatOrder)) return null;
   if (view.seatOrder || view.trial) return null;
   try {
-    const { planChange } = quote(view, { ...(event.plan ? { plan: event.plan } : {}), ...(event.interval ? { interval: event.interval } : {}) });
+    const { planChange } = await quoteAtPriceInForce(db, view, { ...(event.plan ? { plan: event.plan } : {}), ...(event.interval ? { interval: event.interval } : {}) });
     const invoice = planChange?.invoice;
     if (!invoice || planChange.timing === 'deferred' || planChange.timing === 'trial') return null;
     return { reason: invoice.reason, lines: invoice.lines.map(({ description, amount }) => ({ description, amount })) };

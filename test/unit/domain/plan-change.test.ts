@@ -1,4 +1,4 @@
-import { classifyPlanChange, planChange, type Interval, type Plan, type Period } from '../../../src/domain';
+import { classifyPlanChange, newPeriodOf, planChange, type Interval, type Plan, type Period } from '../../../src/domain';
 
 const on = '2026-05-25';
 
@@ -85,5 +85,24 @@ describe('planChange outcomes', () => {
 
   test('a day outside the current period is refused', () => {
     expect(() => planChange({ current, to: { plan: 'professional' }, today: '2026-06-20' })).toThrow(RangeError);
+  });
+});
+
+describe('section 14: the price in force for the new period, the price held for the unused time', () => {
+  const may: Period = { start: '2026-05-20', end: '2026-06-20' };
+  const current = { plan: 'basic' as const, interval: 'month' as const, period: may, members: 10, price: { version: 2, amount: 1500 } };
+
+  test('basic → professional on the first day: 3000 × 10 = 30000 at version 3; −1500 × 10 × 31/31 = −15000', () => {
+    const c = planChange({ current, to: { plan: 'professional' }, today: '2026-05-20', price: { version: 3, amount: 3000 } });
+    if (c.timing !== 'immediate') throw new Error(c.timing);
+    expect(c.invoice.lines.map((l) => [l.kind, l.amount, l.priceVersion])).toEqual([['period', 30000, 3], ['unused_time', -15000, undefined]]);
+  });
+
+  test('newPeriodOf names the period whose price a change fixes today: the immediate part only', () => {
+    const annual = { plan: 'basic' as const, interval: 'year' as const };
+    expect(newPeriodOf(current, { plan: 'professional' }, '2026-05-25')).toEqual({ plan: 'professional', interval: 'month' });
+    expect(newPeriodOf(annual, { plan: 'professional', interval: 'month' }, '2026-05-25')).toEqual({ plan: 'professional', interval: 'year' }); // split
+    expect(newPeriodOf({ plan: 'professional', interval: 'month' }, { plan: 'basic' }, '2026-05-25')).toBeNull(); // deferred
+    expect(newPeriodOf(current, { plan: 'free' }, '2026-05-25')).toBeNull();
   });
 });

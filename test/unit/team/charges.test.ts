@@ -1,7 +1,7 @@
 // The team workflow's amounts (src/workflows/team/charges.ts) as tables, each with its arithmetic: the same
 // functions price the charge and the upcoming-invoice preview, so the preview is the bill.
 import type { TeamState } from '../../../src/workflows/team-subscription-messages';
-import { cancellationCharge, renewalCharge, unbilledMemberLines, upcomingInvoice } from '../../../src/workflows/team/charges';
+import { cancellationCharge, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from '../../../src/workflows/team/charges';
 import { newTeamState, startPeriod } from '../../../src/workflows/team/state';
 
 const VISA = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
@@ -46,5 +46,23 @@ describe('the preview is the charge', () => {
     expect(cancellationCharge(canceled([{ on: '2026-05-25', delta: 1 }]), '2026-06-20').invoice?.lines.map((line) => line.amount)).toEqual([1006]);
     expect(upcomingInvoice(canceled([{ on: '2026-05-25', delta: -1 }]))).toBeNull();
     expect(unbilledMemberLines(canceled([{ on: '2026-05-25', delta: -1 }])).refundTotal).toBe(1006);
+  });
+});
+
+describe('section 14: the price a team took', () => {
+  test('a trial that took 1500 (version 2) charges 1500 × 10 = 15000 at trial end; one from before versions, the catalog\'s 12000', () => {
+    const trialing = (price?: { version: number; amount: number }): TeamState => ({
+      ...newTeamState({ teamId: 't1', team: { name: 'Acme', billingCountry: 'US' }, members: 10, paymentMethod: VISA }),
+      plan: 'basic', status: 'trialing', hadTrial: true, trial: { start: '2026-06-03', end: '2026-06-17' }, ...(price ? { price } : {}),
+    });
+    expect(trialEndCharge(trialing({ version: 2, amount: 1500 })).invoice.lines.map((l) => [l.amount, l.priceVersion])).toEqual([[15000, 2]]);
+    expect(upcomingInvoice(trialing({ version: 2, amount: 1500 }))?.total).toBe(15000);
+    expect(trialEndCharge(trialing()).invoice.lines.map((l) => [l.amount, l.priceVersion])).toEqual([[12000, undefined]]);
+  });
+
+  test('M1 at a held 1500 (version 2): 1500 × 11 = 16500, and the member added May 25 at 1500 × 26/31 = 1258.06 → 1258', () => {
+    const state = { ...monthly([{ on: '2026-05-25', delta: 1 }], 11), price: { version: 2, amount: 1500 } };
+    expect(renewalCharge(state).invoice.lines.map((l) => [l.kind, l.amount, l.priceVersion])).toEqual([['period', 16500, 2], ['members_added', 1258, undefined]]);
+    expect(unbilledMemberLines(state).chargeTotal).toBe(1258);
   });
 });
