@@ -69,7 +69,7 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest): Non
   if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
   const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members };
   // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes.
-  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges });
+  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges, refundDiscount: view.periodDiscount });
   switch (outcome.timing) {
     case 'none':
       throw problem(422, `the team is already on ${view.plan}, ${view.interval}`, { field: 'body', code: 'no_change' });
@@ -92,5 +92,6 @@ function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quo
   if (delta < 0 && -delta > view.members) throw problem(422, `the team has ${view.members} members`, { field: 'body.removeMembers' });
   // A trial's changes are not prorated (trial end counts the members that day) and Free bills nothing.
   if (view.plan === 'free' || !view.period || delta === 0) return { charges: [], refunds: [], chargeTotal: 0, refundTotal: 0 };
-  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }] });
+  // A removal's refund less the percent off of the invoice that billed the period (section 14), as the workflow credits it.
+  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }], refundDiscount: view.periodDiscount });
 }

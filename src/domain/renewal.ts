@@ -14,6 +14,7 @@ import {
 } from './calendar';
 import { defaultCatalog, memberPrice, type Catalog, type PaidPlan, type Plan } from './catalog';
 import { describePeriodCharge } from './descriptions';
+import type { PeriodDiscount } from './coupons';
 import { buildInvoice, type Invoice, type InvoiceLine } from './invoice';
 import { multiply, type Cents } from './money';
 import { memberChangeLines, type MemberChange } from './proration';
@@ -81,6 +82,8 @@ export interface RenewalInput {
   anchorDay: number;
   /** Member changes not yet reviewed (monthly: the whole period; annual: since the last monthly review). */
   memberChanges?: readonly MemberChange[];
+  /** The percent off of the invoice that billed the closing period: its removed members' refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
   catalog?: Catalog;
 }
 
@@ -109,6 +112,7 @@ export function renewalInvoice(input: RenewalInput): RenewalResult {
     period: closing.period,
     changes: input.memberChanges ?? [],
     catalog: input.catalog,
+    refundDiscount: input.refundDiscount,
   });
   const lines = [periodChargeLine(next.plan, next.interval, members, period, input.catalog), ...changes.charges];
   return { invoice: buildInvoice(on, 'renewal', lines), refunds: changes.refunds, refundTotal: changes.refundTotal, period };
@@ -121,6 +125,8 @@ export interface MemberReviewInput {
   term: Period;
   /** Changes since the previous review, each before `on`. */
   memberChanges: readonly MemberChange[];
+  /** The percent off of the invoice that billed the term: its removed members' refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
   catalog?: Catalog;
 }
 
@@ -139,7 +145,9 @@ export function memberReviewInvoice(input: MemberReviewInput): MemberReviewResul
   for (const change of input.memberChanges) {
     if (change.on >= input.on) throw new RangeError(`change on ${change.on} is not before the review on ${input.on}`);
   }
-  const changes = memberChangeLines({ plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog });
+  const changes = memberChangeLines({
+    plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog, refundDiscount: input.refundDiscount,
+  });
   const invoice = changes.charges.length > 0 ? buildInvoice(input.on, 'member_review', changes.charges) : null;
   return { invoice, refunds: changes.refunds, refundTotal: changes.refundTotal };
 }

@@ -45,6 +45,8 @@ export const PATCHES = {
     "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
   'order-awaiting-payment':
     "issue 19, 2026-12-02. While a seat order bought invoice first awaits its payment, a trial or subscription is refused (section 7: one system at a time); the marker is taken when a request's second check, after the day's events, finds the order. Without it the subscription started and the paid order later began over it.",
+  'refund-fully-discounted':
+    "issue 23, 2026-12-02. A removed members' refund is reduced by the percent off of the invoice that billed its period (section 14); when a 100% off takes all of it, nothing is credited and no creditTeamBalance activity runs, the marker taken in its place. Without the marker (runs from before) the refund was credited whole there, so the activity runs.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -92,3 +94,5 @@ export const PRICE_VERSIONS: PatchId = 'price-versions';
 export const PRICING_VIEW: PatchId = 'pricing-view';
 /** A trial or subscription refused while a seat order awaits its payment (src/workflows/team/subscription.ts). */
 export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';
+/** A removed members' refund wholly taken by the period's 100% off credits nothing (src/workflows/team/ledger.ts). */
+export const REFUND_FULLY_DISCOUNTED: PatchId = 'refund-fully-discounted';

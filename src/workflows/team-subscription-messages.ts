@@ -4,7 +4,7 @@
 // simulation runner import this file without pulling in workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentMethodRef } from '../activities';
-import type { Cents, Day, HeldCoupon, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, Plan, PriceChangeNotice } from '../domain';
+import type { Cents, Day, HeldCoupon, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, PeriodDiscount, Plan, PriceChangeNotice } from '../domain';
 import type { OrderedSeats, SeatOrder } from './team/seat-state';
 import type { TeamState } from './team/state';
 
@@ -130,6 +130,8 @@ export interface TeamSubscriptionView {
   /** Section 14: the coupon the team holds, and a published price that reaches it at a renewal; absent when none. */
   coupon?: HeldCoupon;
   priceChange?: PriceChangeNotice;
+  /** Section 14: the percent off of the invoice that billed the current period, which its removals' refunds are reduced by. */
+  periodDiscount?: PeriodDiscount;
   /** A request or a scheduled event is being processed right now. */
   busy: boolean;
 }

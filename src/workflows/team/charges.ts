@@ -4,6 +4,7 @@ import {
   buildInvoice,
   memberChangeLines,
   memberReviewInvoice,
+  percentOffOnPeriodStart,
   renewalInvoice,
   trialEndInvoice,
   type Day,
@@ -15,6 +16,7 @@ import {
   type MemberReviewResult,
   type PaidPlan,
   type Period,
+  type PeriodDiscount,
   type PeriodStart,
   type RenewalResult,
 } from '../../domain';
@@ -38,6 +40,16 @@ export function paidSubscription(state: TeamState): PaidSubscription {
   return { plan: state.plan, interval: state.interval, period: state.period, anchorDay: state.anchorDay };
 }
 
+/**
+ * The percent off of the invoice that billed the current period, which its removed members' refunds are reduced by
+ * (section 14): recorded when that invoice was charged; for a period opened before it was recorded, the one the held
+ * coupon gave the invoice of the period's first day.
+ */
+export function periodDiscountOf(state: TeamState): PeriodDiscount | null {
+  if (state.periodDiscount !== undefined) return state.periodDiscount;
+  return state.period && state.plan !== 'free' ? percentOffOnPeriodStart(state.coupon ?? null, state.period.start, state.plan) : null;
+}
+
 /** Trial end: the first period, price × members on that day (trial member changes are not prorated). */
 export function trialEndCharge(state: TeamState): PeriodStart {
   if (!state.trial || state.plan === 'free') throw new Error(`team ${state.teamId} is not trialing a paid plan`);
@@ -55,6 +67,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
     members: state.members,
     anchorDay: current.anchorDay,
     memberChanges: state.memberChanges,
+    refundDiscount: periodDiscountOf(state),
   });
   // Section 14: the price version the team holds, or a published one whose renewal this is.
   const price = renewalPrice(state, renewal.invoice.on, next, current.period.start);
@@ -66,7 +79,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
 /** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */
 export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResult {
   const { plan, period } = paidSubscription(state);
-  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges });
+  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges, refundDiscount: periodDiscountOf(state) });
 }
 
 /**
@@ -75,7 +88,7 @@ export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResul
  */
 export function unbilledMemberLines(state: TeamState): MemberChangeResult {
   const { plan, interval, period } = paidSubscription(state);
-  return memberChangeLines({ plan, interval, period, changes: state.memberChanges });
+  return memberChangeLines({ plan, interval, period, changes: state.memberChanges, refundDiscount: periodDiscountOf(state) });
 }
 
 /** A canceled subscription's last invoice: its unbilled member additions (null when there are none). */
