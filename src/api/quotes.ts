@@ -94,8 +94,8 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest, pric
   }
   if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
   const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members, price: view.price };
-  // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes and prices.
-  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges, price });
+  // The domain function the workflow's changePaidPlan charges with, given the same unbilled member changes, prices and refund discount.
+  const outcome = planChange({ current, to: request, today: view.today, unbilledMemberChanges: view.unbilledMemberChanges, price, refundDiscount: view.periodDiscount });
   switch (outcome.timing) {
     case 'none':
       throw problem(422, `the team is already on ${view.plan}, ${view.interval}`, { field: 'body', code: 'no_change' });
@@ -118,6 +118,6 @@ function memberQuote(view: TeamSubscriptionView, delta: number): NonNullable<Quo
   if (delta < 0 && -delta > view.members) throw problem(422, `the team has ${view.members} members`, { field: 'body.removeMembers' });
   // A trial's changes are not prorated (trial end counts the members that day) and Free bills nothing.
   if (view.plan === 'free' || !view.period || delta === 0) return { charges: [], refunds: [], chargeTotal: 0, refundTotal: 0 };
-  // At the price the team holds (section 14), as the workflow bills them.
-  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }], ...(view.price ? { price: view.price.amount } : {}) });
+  // At the price the team holds (section 14), a removal's refund less the period's percent off, as the workflow bills them.
+  return memberChangeLines({ plan: view.plan, interval: view.interval, period: view.period, changes: [{ on: view.today, delta }], ...(view.price ? { price: view.price.amount } : {}), refundDiscount: view.periodDiscount });
 }

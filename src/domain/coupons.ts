@@ -164,3 +164,42 @@ export function discountInvoice(invoice: Invoice, held: HeldCoupon | null, plan:
 export function discountedRefund(refund: Cents, percentOff: number | null): Cents {
   return percentOff === null || refund <= 0 ? refund : refund - basisPointsOf(refund, percentOff * 100);
 }
+
+/** The percent off the invoice that opened a period carried: what the refunds of members removed in it are reduced by. */
+export interface PeriodDiscount {
+  code: string;
+  percentOff: number;
+}
+
+/**
+ * The percent off an invoice carries: its discount line came from `held` (the coupon as it was when the invoice
+ * was written) and that coupon is a percent off. Null without a discount line, and for an amount off, which never
+ * reduces a refund.
+ */
+export function percentOffCarried(invoice: Pick<Invoice, 'lines'>, held: HeldCoupon | null): PeriodDiscount | null {
+  if (!held || held.coupon.percentOff === null || !invoice.lines.some((line) => line.kind === 'discount')) return null;
+  return { code: held.code, percentOff: held.coupon.percentOff };
+}
+
+/**
+ * For a period opened before the percent off of its invoice was recorded: the one `held` gave the invoice that opened
+ * the period on `start` of `plan` (a `once` coupon used that day; another one applying on that day), else null.
+ */
+export function percentOffOnPeriodStart(held: HeldCoupon | null, start: Day, plan: Plan): PeriodDiscount | null {
+  if (!held || held.coupon.percentOff === null) return null;
+  const gave = held.coupon.duration === 'once' ? held.usedOn === start : couponApplies(held, { on: start, reason: 'renewal', plan });
+  return gave ? { code: held.code, percentOff: held.coupon.percentOff } : null;
+}
+
+/**
+ * The line that reduces removed members' refunds R (the sum of their prorated lines, each rounded once) by the percent
+ * off of the invoice that billed their period: −round(R × pct ÷ 100), rounded once by basisPointsOf, so the balance
+ * gets R − round(R × pct ÷ 100). C1's team, one of 10 removed May 25: R = 1200 × 26/31 = 1006, −round(201.2) = −201,
+ * refund 805. Null when nothing is taken off (no percent off, or nothing refunded).
+ */
+export function refundDiscountLine(discount: PeriodDiscount | null, refund: Cents): InvoiceLine | null {
+  if (!discount) return null;
+  const amount = discountedRefund(refund, discount.percentOff) - refund;
+  const description = `Discount ${discount.code}, ${discount.percentOff}% off, as on the invoice that billed the period`;
+  return amount === 0 ? null : { kind: 'discount', description, amount };
+}

@@ -16,7 +16,7 @@ export type LineKind =
   | 'members_removed_then_added' // refund to the team balance
   | 'seat_order'
   | 'seats_added'
-  | 'discount'; // negative: the held coupon's percent or amount off (section 14)
+  | 'discount'; // negative: the held coupon's percent or amount off; among refunds, the period's percent off (section 14)
 
 export interface InvoiceLine {
   kind: LineKind;

@@ -13,7 +13,8 @@
 // tier down and annual → monthly is both at term end (two deferred rows).
 import { dayOfMonth, periodFrom, isInPeriod, type Day, type Interval, type Period } from './calendar';
 import { defaultCatalog, isSoldPerMember, memberPrice, tierOf, type Catalog, type PaidPlan, type Plan } from './catalog';
-import { buildInvoice, type Invoice } from './invoice';
+import type { PeriodDiscount } from './coupons';
+import { buildInvoice, type Invoice, type InvoiceLine } from './invoice';
 import type { Cents } from './money';
 import type { HeldPrice } from './price-versions';
 import { memberChangeLines, unusedTimeLine, type MemberChange } from './proration';
@@ -102,13 +103,16 @@ export interface PlanChangeInput {
   unbilledMemberChanges?: readonly MemberChange[];
   /** The price in force today for the period an immediate change starts (newPeriodOf); absent: the code catalog's. */
   price?: HeldPrice | null;
+  /** The percent off of the invoice that billed the current period: the unbilled removals' refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
 }
 
 export interface ImmediateChange {
   rule: PlanChangeRule;
   /** New period line, the negative "Unused time on …" line, then the unbilled member changes' charges. */
   invoice: Invoice;
-  /** The unbilled removals' refunds, to the team balance (not on the invoice). */
+  /** The unbilled removals' refunds, to the team balance (not on the invoice), less the period's percent off. */
+  memberRefunds: InvoiceLine[];
   memberRefundTotal: Cents;
   plan: PaidPlan;
   interval: Interval;
@@ -141,6 +145,7 @@ export function immediateChange(
   catalog: Catalog = defaultCatalog,
   unbilledMemberChanges: readonly MemberChange[] = [],
   price: HeldPrice | null = null,
+  refundDiscount: PeriodDiscount | null = null,
 ): ImmediateChange {
   if (!isInPeriod(today, current.period)) {
     throw new RangeError(`${today} is outside the current period ${current.period.start} → ${current.period.end}`);
@@ -149,14 +154,17 @@ export function immediateChange(
   const period = periodFrom(today, to.interval, anchorDay);
   const oldPrice = current.price?.amount ?? memberPrice(current.plan, current.interval, current.period.start, catalog); // what the team paid
   const members = unbilledMemberChanges.length > 0
-    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog, price: oldPrice })
-    : { charges: [], refundTotal: 0 };
+    ? memberChangeLines({ plan: current.plan, interval: current.interval, period: current.period, changes: unbilledMemberChanges, catalog, price: oldPrice, refundDiscount })
+    : { charges: [], refunds: [], refundTotal: 0 };
   const lines = [
     periodChargeLine(to.plan, to.interval, current.members, period, catalog, price),
     unusedTimeLine(current.plan, oldPrice, current.members, today, current.period),
     ...members.charges,
   ];
-  return { rule, invoice: buildInvoice(today, 'plan_change', lines), memberRefundTotal: members.refundTotal, plan: to.plan, interval: to.interval, period, anchorDay };
+  return {
+    rule, invoice: buildInvoice(today, 'plan_change', lines), memberRefunds: members.refunds, memberRefundTotal: members.refundTotal,
+    plan: to.plan, interval: to.interval, period, anchorDay,
+  };
 }
 
 /** Classifies a requested change and computes what it does now and later. */
@@ -171,9 +179,9 @@ export function planChange(input: PlanChangeInput): PlanChangeOutcome {
     case 'deferred':
       return { timing: 'deferred', rule: decision.rule, pending: { ...decision.to, effectiveOn: current.period.end } };
     case 'immediate':
-      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog, input.unbilledMemberChanges, input.price) };
+      return { timing: 'immediate', pending: null, ...immediateChange(current, asPaid(decision.to), today, decision.rule, catalog, input.unbilledMemberChanges, input.price, input.refundDiscount) };
     case 'split': {
-      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog, input.unbilledMemberChanges, input.price);
+      const now = immediateChange(current, asPaid(decision.now), today, decision.rule, catalog, input.unbilledMemberChanges, input.price, input.refundDiscount);
       return { timing: 'split', ...now, pending: { ...decision.atPeriodEnd, effectiveOn: now.period.end } };
     }
   }

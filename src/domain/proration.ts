@@ -11,6 +11,7 @@ import {
   describeMembersRemovedThenAdded,
   describeUnusedTime,
 } from './descriptions';
+import { refundDiscountLine, type PeriodDiscount } from './coupons';
 import type { InvoiceLine } from './invoice';
 import { assertCents, prorate, type Cents } from './money';
 
@@ -47,12 +48,17 @@ export interface MemberChangeInput {
   /** Price per member per interval; by default the catalog's price on period.start. */
   price?: Cents;
   catalog?: Catalog;
+  /** The percent off of the invoice that billed `period` (section 14): the refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
 }
 
 export interface MemberChangeResult {
   /** Lines for the invoice (positive). */
   charges: InvoiceLine[];
-  /** Refunds for the team balance (positive amounts), used first at the next payment. */
+  /**
+   * Refunds for the team balance (positive amounts), used first at the next payment; last, when the invoice that billed
+   * the period had a percent off, one negative `discount` line taking it off their sum (section 14).
+   */
   refunds: InvoiceLine[];
   chargeTotal: Cents;
   refundTotal: Cents;
@@ -136,6 +142,12 @@ export function memberChangeLines(input: MemberChangeInput): MemberChangeResult 
     const amount = prorate(price, open.count, left, daysInPeriod);
     refunds.push({ kind: 'members_removed', description: describeMembersRemoved(plan, open.count, open.on, left, daysInPeriod), amount });
     refundTotal += amount;
+  }
+  // Section 14: refund R = Σ the lines above; the balance gets R − round(R × pct ÷ 100) (amount off: R).
+  const discount = refundDiscountLine(input.refundDiscount ?? null, refundTotal);
+  if (discount) {
+    refunds.push(discount);
+    refundTotal += discount.amount;
   }
 
   return { charges, refunds, chargeTotal: assertCents(chargeTotal), refundTotal: assertCents(refundTotal) };

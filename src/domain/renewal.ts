@@ -14,6 +14,7 @@ import {
 } from './calendar';
 import { defaultCatalog, memberPrice, type Catalog, type PaidPlan, type Plan } from './catalog';
 import { describePeriodCharge } from './descriptions';
+import type { PeriodDiscount } from './coupons';
 import { buildInvoice, type Invoice, type InvoiceLine } from './invoice';
 import { multiply, type Cents } from './money';
 import type { HeldPrice } from './price-versions';
@@ -94,6 +95,8 @@ export interface RenewalInput {
   anchorDay: number;
   /** Member changes not yet reviewed (monthly: the whole period; annual: since the last monthly review). */
   memberChanges?: readonly MemberChange[];
+  /** The percent off of the invoice that billed the closing period: its removed members' refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
   catalog?: Catalog;
 }
 
@@ -123,6 +126,7 @@ export function renewalInvoice(input: RenewalInput): RenewalResult {
     changes: input.memberChanges ?? [],
     catalog: input.catalog,
     ...(closing.price ? { price: closing.price.amount } : {}),
+    refundDiscount: input.refundDiscount,
   });
   const lines = [periodChargeLine(next.plan, next.interval, members, period, input.catalog), ...changes.charges];
   return { invoice: buildInvoice(on, 'renewal', lines), refunds: changes.refunds, refundTotal: changes.refundTotal, period };
@@ -135,6 +139,8 @@ export interface MemberReviewInput {
   term: Period;
   /** Changes since the previous review, each before `on`. */
   memberChanges: readonly MemberChange[];
+  /** The percent off of the invoice that billed the term: its removed members' refunds are reduced by it. */
+  refundDiscount?: PeriodDiscount | null;
   catalog?: Catalog;
   /** The price held for the term (section 14); absent: the catalog's. */
   price?: HeldPrice | null;
@@ -156,7 +162,7 @@ export function memberReviewInvoice(input: MemberReviewInput): MemberReviewResul
     if (change.on >= input.on) throw new RangeError(`change on ${change.on} is not before the review on ${input.on}`);
   }
   const changes = memberChangeLines({
-    plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog, ...(input.price ? { price: input.price.amount } : {}),
+    plan: input.plan, interval: 'year', period: input.term, changes: input.memberChanges, catalog: input.catalog, ...(input.price ? { price: input.price.amount } : {}), refundDiscount: input.refundDiscount,
   });
   const invoice = changes.charges.length > 0 ? buildInvoice(input.on, 'member_review', changes.charges) : null;
   return { invoice, refunds: changes.refunds, refundTotal: changes.refundTotal };

@@ -47,6 +47,8 @@ export const PATCHES = {
     "issue 19, 2026-12-02. While a seat order bought invoice first awaits its payment, a trial or subscription is refused (section 7: one system at a time); the marker is taken when a request's second check, after the day's events, finds the order. Without it the subscription started and the paid order later began over it.",
   'price-in-force':
     "issue 23, 2026-12-02. A team that subscribes, starts a trial or changes plan or interval (an immediate change, or a trial's plan) takes the price in force that day from the ledger's catalog: a priceInForce local activity after the marker, before the invoice; it holds that version (state.price) and its period line records it, and trial end charges the price the trial took. Without it those points charged the code catalog's price.",
+  'refund-fully-discounted':
+    "issue 23, 2026-12-02. A removed members' refund is reduced by the percent off of the invoice that billed its period (section 14); when a 100% off takes all of it, nothing is credited and no creditTeamBalance activity runs, the marker taken in its place. Without the marker (runs from before) the refund was credited whole there, so the activity runs.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -96,3 +98,5 @@ export const PRICING_VIEW: PatchId = 'pricing-view';
 export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';
 /** A new subscription, trial or plan change takes the price in force from the ledger (src/workflows/team/price-changes.ts). */
 export const PRICE_IN_FORCE: PatchId = 'price-in-force';
+/** A removed members' refund wholly taken by the period's 100% off credits nothing (src/workflows/team/ledger.ts). */
+export const REFUND_FULLY_DISCOUNTED: PatchId = 'refund-fully-discounted';

@@ -4,7 +4,7 @@
 // simulation runner import this file without pulling in workflow code.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PaymentMethodRef } from '../activities';
-import type { Cents, Day, HeldCoupon, HeldPrice, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, Plan, PriceChangeNotice } from '../domain';
+import type { Cents, Day, HeldCoupon, HeldPrice, Interval, InvoiceLine, InvoiceReason, MemberChange, PaidPlan, PendingChange, Period, PeriodDiscount, Plan, PriceChangeNotice } from '../domain';
 import type { OrderedSeats, SeatOrder } from './team/seat-state';
 import type { TeamState } from './team/state';
 
@@ -135,6 +135,8 @@ export interface TeamSubscriptionView {
    * this period or trial; absent: the code catalog's. A plan change credits the unused time at it.
    */
   price?: HeldPrice;
+  /** Section 14: the percent off of the invoice that billed the current period, which its removals' refunds are reduced by. */
+  periodDiscount?: PeriodDiscount;
   /** A request or a scheduled event is being processed right now. */
   busy: boolean;
 }

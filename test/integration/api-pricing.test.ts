@@ -41,6 +41,27 @@ test('the platform creates a coupon and its code; the owner redeems it and the u
   expect((await api.call(as, 'post', `/v1/teams/${other}/coupon`, { code: 'nothing' }).expect(409)).body).toMatchObject({ code: 'code_unknown' });
 });
 
+test("a removed member's refund, quoted and upcoming, less the percent off of the invoice that billed the period, taxed on the rest", async () => {
+  await api.call(api.platform(), 'post', '/v1/coupons', { id: 'api-refund20', percentOff: 20, duration: 'forever' }).expect(201);
+  await api.call(api.platform(), 'post', '/v1/promotion-codes', { code: 'api-refund20', couponId: 'api-refund20' }).expect(201);
+  const as = api.withToken(owner.token);
+  const alice = await api.createUser('alice-refund20');
+  const teamId = await api.createTeam(owner.id, { billingCountry: 'DE' });
+  await api.call(as, 'post', `/v1/teams/${teamId}/members`, { userId: alice.id, role: 'member' }).expect(201);
+  await api.call(as, 'post', `/v1/teams/${teamId}/coupon`, { code: 'api-refund20' }).expect(201);
+  const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
+  expect(subscribed.body).toMatchObject({ net: 1920, tax: 365, total: 2285 }); // 2400 − 480; round(1920 × 0.19) = round(364.8)
+  // Removed on the period's first day: 1200 × daysInPeriod ÷ daysInPeriod = 1200, less round(20% × 1200) = 240: 960 net,
+  // and the credit note's tax round(960 × 0.19) = round(182.4) = 182.
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { removeMembers: 1 }).expect(200);
+  expect(quoted.body.members).toMatchObject({ refundTotal: 960, refundTax: 182 });
+  expect(quoted.body.members.refunds.map((l: { kind: string; amount: number }) => [l.kind, l.amount])).toEqual([['members_removed', 1200], ['discount', -240]]);
+  await api.call(as, 'delete', `/v1/teams/${teamId}/members/${alice.id}`).expect(200);
+  const upcoming = await api.call(as, 'get', `/v1/teams/${teamId}/upcoming-invoice`).expect(200);
+  expect(upcoming.body.refundsToBalance.map((l: { amount: number }) => l.amount)).toEqual([1200, -240]);
+  expect(upcoming.body.refundTax).toBe(182);
+});
+
 test('bad input is a 4xx naming the field and creates nothing', async () => {
   const both = await api.call(api.platform(), 'post', '/v1/coupons', { id: 'both', percentOff: 10, amountOff: 100, duration: 'once' }).expect(422);
   expect(fieldOf(both.body)).toBe('body.percentOff');

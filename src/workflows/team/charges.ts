@@ -5,6 +5,7 @@ import {
   buildInvoice,
   memberChangeLines,
   memberReviewInvoice,
+  percentOffOnPeriodStart,
   renewalInvoice,
   trialEndInvoice,
   type Day,
@@ -16,6 +17,7 @@ import {
   type MemberReviewResult,
   type PaidPlan,
   type Period,
+  type PeriodDiscount,
   type PeriodStart,
   type RenewalResult,
 } from '../../domain';
@@ -40,6 +42,16 @@ export function paidSubscription(state: TeamState): PaidSubscription {
 }
 
 /**
+ * The percent off of the invoice that billed the current period, which its removed members' refunds are reduced by
+ * (section 14): recorded when that invoice was charged; for a period opened before it was recorded, the one the held
+ * coupon gave the invoice of the period's first day.
+ */
+export function periodDiscountOf(state: TeamState): PeriodDiscount | null {
+  if (state.periodDiscount !== undefined) return state.periodDiscount;
+  return state.period && state.plan !== 'free' ? percentOffOnPeriodStart(state.coupon ?? null, state.period.start, state.plan) : null;
+}
+
+/**
  * Trial end: the first period, price × members on that day (trial member changes are not prorated), at the price the
  * trial took when it started or changed plan (section 14); the code catalog's for trials from before price-in-force.
  */
@@ -59,6 +71,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
     members: state.members,
     anchorDay: current.anchorDay,
     memberChanges: state.memberChanges,
+    refundDiscount: periodDiscountOf(state),
   });
   // Section 14: the price version the team holds, or a published one whose renewal this is.
   const price = renewalPrice(state, renewal.invoice.on, next, current.period.start);
@@ -70,7 +83,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
 /** Annual monthly review: adds charged, removals refunded, annualPrice × daysFrom(j, termEnd) ÷ daysInTerm each. */
 export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResult {
   const { plan, period } = paidSubscription(state);
-  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges, price: state.price });
+  return memberReviewInvoice({ on, plan, term: period, memberChanges: state.memberChanges, price: state.price, refundDiscount: periodDiscountOf(state) });
 }
 
 /**
@@ -80,7 +93,7 @@ export function memberReviewCharge(state: TeamState, on: Day): MemberReviewResul
  */
 export function unbilledMemberLines(state: TeamState): MemberChangeResult {
   const { plan, interval, period } = paidSubscription(state);
-  return memberChangeLines({ plan, interval, period, changes: state.memberChanges, ...(state.price ? { price: state.price.amount } : {}) });
+  return memberChangeLines({ plan, interval, period, changes: state.memberChanges, ...(state.price ? { price: state.price.amount } : {}), refundDiscount: periodDiscountOf(state) });
 }
 
 /** A canceled subscription's last invoice: its unbilled member additions (null when there are none). */

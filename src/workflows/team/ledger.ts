@@ -5,8 +5,8 @@ import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLoc
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
 } from '../../activities';
-import type { Cents, Day, HeldPrice, Interval, Invoice, PaidPlan, Period } from '../../domain';
-import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
+import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
+import { COLLECT_RECONCILE, INVOICE_SEQUENCE, REFUND_FULLY_DISCOUNTED } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import type { LastPayment } from './state';
@@ -214,10 +214,18 @@ export class TeamLedger {
     await billing.failInvoice({ invoiceId, at: this.clock.now() });
   }
 
-  /** Removed members' refunds go to the team balance, used first by the next payment. */
-  async creditBalance(key: string, amount: Cents, on: Day): Promise<void> {
-    if (amount <= 0) return;
+  /**
+   * Removed members' refunds go to the team balance, used first by the next payment: the sum of `refunds`, the
+   * period's percent off already taken by their `discount` line (section 14). Returns the net credited; 0 when nothing
+   * was. A 100% off leaves nothing to credit; runs from before refund-fully-discounted credited the whole refund then.
+   */
+  async creditBalance(key: string, refunds: readonly InvoiceLine[], on: Day): Promise<Cents> {
+    let amount = sumCents(refunds.map((line) => line.amount));
+    const undiscounted = sumCents(refunds.filter((line) => line.kind !== 'discount').map((line) => line.amount));
+    if (amount <= 0 && undiscounted > 0 && !patched(REFUND_FULLY_DISCOUNTED)) amount = undiscounted;
+    if (amount <= 0) return 0;
     await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
+    return amount;
   }
 
   /** A refused change's removed-member refunds taken back out of the balance (see creditBalance). */

@@ -2,7 +2,7 @@
 // operator view and the change's records published; charging an invoice, with state following money; the views.
 // The scheduled events are in ./scheduled-events, the requests in ./payment-requests and ./subscription.
 import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
-import { afterFailedAttempt, type Day, type Invoice, type Period } from '../../domain';
+import { afterFailedAttempt, percentOffCarried, type Day, type Invoice, type Period } from '../../domain';
 import type {
   ChargedInvoice,
   PaymentMethodRef,
@@ -12,7 +12,7 @@ import type {
   UpcomingInvoice,
 } from '../team-subscription-messages';
 import { COUPONS, KEEP_TIMER, PRICING_VIEW, SERIALIZED_REQUESTS, UNDO_REFUSED_CHARGE } from '../patches';
-import { upcomingInvoice } from './charges';
+import { periodDiscountOf, upcomingInvoice } from './charges';
 import { previewWithDiscount, withDiscount } from './discounts';
 import { AuditTrail } from './audit';
 import { ChangeRecords } from './change-records';
@@ -165,9 +165,12 @@ export abstract class TeamLifecycle {
     const serialized = patched(SERIALIZED_REQUESTS);
     if (!serialized) commit();
     // Section 14: the held coupon's discount line, before tax; a `once` coupon is used once the invoice is written.
-    const discount = this.state.coupon && patched(COUPONS) ? withDiscount(this.state, invoice) : null;
+    const held = this.state.coupon ?? null;
+    const discount = held && patched(COUPONS) ? withDiscount(this.state, invoice) : null;
     const charged = await this.ledger.charge(key, discount?.invoice ?? invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
     if (discount) this.state.coupon = discount.coupon;
+    // The invoice that opens a period: its percent off reduces the refunds of members removed in that period.
+    if (period) this.state.periodDiscount = percentOffCarried(discount?.invoice ?? invoice, held);
     if (serialized) commit();
     if (charged.status !== 'open') return charged;
     const firstFailure = invoice.on;
@@ -223,6 +226,7 @@ export abstract class TeamLifecycle {
   /** The view without what depends on the moment of reading: what the read model stores. */
   protected publishedView(): PublishedSubscriptionView {
     const s = this.state;
+    const periodDiscount = s.pricingView ? periodDiscountOf(s) : null; // what quotes of a removal take off its refund
     return {
       teamId: s.teamId,
       plan: s.plan,
@@ -245,6 +249,7 @@ export abstract class TeamLifecycle {
       nextEventOn: nextEventOn(s),
       // Section 14, under pricing-view: a view that changes adds a records command, so runs before it publish none.
       ...(s.pricingView && s.coupon ? { coupon: s.coupon } : {}),
+      ...(periodDiscount ? { periodDiscount } : {}),
       ...(s.pricingView && s.priceChange ? { priceChange: s.priceChange } : {}),
       // Changes only with the plan, interval or period (a new price is taken only there), so it adds no records command.
       ...(s.price ? { price: s.price } : {}),

@@ -61,7 +61,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
     const renewal = renewalCharge(this.state);
     const key = this.ledger.invoiceKey(renewal.invoice);
     // Removed members' refunds go to the balance first, so this very invoice uses them (M2).
-    await this.ledger.creditBalance(key, renewal.refundTotal, on);
+    await this.ledger.creditBalance(key, renewal.refunds, on);
     const anchorDay = paidSubscription(this.state).anchorDay;
     await this.charge(key, renewal.invoice, renewal.period, () => {
       Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
@@ -75,7 +75,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
     const last = cancellationCharge(this.state, on);
     await this.downgradeToFree(on, 'canceled');
     const key = this.ledger.eventKey('period_end', on);
-    await this.ledger.creditBalance(key, last.refundTotal, on);
+    await this.ledger.creditBalance(key, last.refunds, on);
     if (last.invoice) await this.charge(key, last.invoice);
   }
 
@@ -85,7 +85,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
     this.state.memberChanges = [];
     this.state.nextReviewOn = reviewAfter(this.state, on);
     const key = this.ledger.eventKey('member_review', on);
-    await this.ledger.creditBalance(key, review.refundTotal, on);
+    await this.ledger.creditBalance(key, review.refunds, on);
     if (review.invoice) await this.charge(key, review.invoice);
   }
 

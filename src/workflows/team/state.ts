@@ -15,6 +15,7 @@ import {
   type PaidPlan,
   type PendingChange,
   type Period,
+  type PeriodDiscount,
   type Plan,
 } from '../../domain';
 import type { PaymentFailure, SubscriptionStatus, TeamSubscriptionInput } from '../team-subscription-messages';
@@ -96,6 +97,11 @@ export interface TeamState {
   declinedSeatCharge?: { key: string; attempts: number } | null;
   /** The coupon the team holds (section 14); absent before coupons. */
   coupon?: HeldCoupon | null;
+  /**
+   * The percent off the invoice that opened the current period carried (section 14), set when it is charged: the
+   * period's removed members' refunds are reduced by it. Absent in states carried from before: see periodDiscountOf.
+   */
+  periodDiscount?: PeriodDiscount | null;
   /** The price version the team pays (section 14); absent or null: the catalog's version 1. */
   price?: HeldPrice | null;
   /** A published price that reaches the team at a renewal (its notice sent); absent before price versions. */
@@ -186,5 +192,6 @@ export function dropToFree(state: TeamState): void {
     nextReviewOn: null,
     reminderOn: null,
     dunning: null,
+    periodDiscount: null,
   } satisfies Partial<TeamState>);
 }

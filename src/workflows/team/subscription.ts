@@ -26,7 +26,7 @@ import type {
 } from '../team-subscription-messages';
 import { COUPONS, ORDER_AWAITING_PAYMENT, PRICE_IN_FORCE, PRICE_VERSIONS, TRIAL_ENDING_NOTICE } from '../patches';
 import type { CouponRedeemed, RedeemCodeRequest } from '../team-pricing-messages';
-import { paidSubscription } from './charges';
+import { paidSubscription, periodDiscountOf } from './charges';
 import * as checks from './checks';
 import * as seatChecks from './seat-checks';
 import { invoiceAwaitingPayment, seatOrderOf } from './seat-state';
@@ -134,7 +134,7 @@ export class TeamSubscription extends TeamPaymentRequests {
     const pricing = newPeriod && this.priceInForce(newPeriod, today);
     const price = pricing && (await pricing);
     const current = { plan, interval, period, members: this.state.members, price: this.state.price };
-    const outcome = planChange({ current, to: change, today, unbilledMemberChanges: this.state.memberChanges, price });
+    const outcome = planChange({ current, to: change, today, unbilledMemberChanges: this.state.memberChanges, price, refundDiscount: periodDiscountOf(this.state) });
     if (outcome.timing === 'none' || outcome.timing === 'invalid') throw new Error(`unchecked plan change: ${outcome.timing}`);
     if (outcome.timing === 'deferred') {
       this.state.pendingChange = outcome.pending; // replaces any earlier one
@@ -142,16 +142,16 @@ export class TeamSubscription extends TeamPaymentRequests {
     }
     // Immediate (or the immediate part of a split): new price × members − unused time of the old period, plus
     // the old period's member changes, prorated to its end (the quote shows this invoice); a new period starts today.
-    const { invoice, memberRefundTotal } = outcome;
+    const { invoice, memberRefunds } = outcome;
     const key = this.ledger.invoiceKey(invoice, `${outcome.plan}-${outcome.interval}`);
-    await this.ledger.creditBalance(key, memberRefundTotal, today);
+    const credited = await this.ledger.creditBalance(key, memberRefunds, today);
     const commit = () => {
       Object.assign(this.state, { plan: outcome.plan, interval: outcome.interval, status: 'active', pendingChange: outcome.pending });
       takePriceInForce(this.state, price); // a new plan or interval: the price in force today
       this.beginPeriod(outcome.period, outcome.anchorDay);
     };
     // Refused: the removed members' refunds go back out of the balance; they stay unbilled, for the renewal.
-    const undo = () => (memberRefundTotal > 0 ? this.ledger.reverseBalanceCredit(key, today) : Promise.resolve());
+    const undo = () => (credited > 0 ? this.ledger.reverseBalanceCredit(key, today) : Promise.resolve());
     const charged = await this.charge(key, invoice, outcome.period, commit, undo);
     return outcome.timing === 'immediate'
       ? { timing: 'immediate', invoice: charged, period: outcome.period, pendingChange: null }

@@ -1,11 +1,12 @@
 // Runs one generated timeline through the real team workflow and activities (the simulation's own step functions),
 // and after every step checks what must hold: the team invariants, the ledger invariant, that a refused request
 // changed nothing, and that what the engine quoted before a charge (the upcoming invoice, a plan change's quote) is
-// the invoice it then wrote, line for line.
+// the invoice it then wrote, line for line, and the upcoming invoice's refunds to the balance what it then credited.
 import type { Db } from '../../../src/ledger/db';
 import { quoteAtPriceInForce } from '../../../src/api/quotes';
 import { addDays, type Day } from '../../../src/domain';
 import type { SimulatedTeam, SimulationEngine } from '../../../src/simulation/engine';
+import { createScenarioCoupons } from '../../../src/simulation/coupons';
 import { applyEvent, payTransfersDue, ScenarioRejected, startScenarioTeam, type BankTransfer } from '../../../src/simulation/run';
 import type { Scenario, ScenarioEvent } from '../../../src/simulation/scenario';
 import { upcomingInvoiceQuery, type TeamSubscriptionView, type UpcomingInvoice } from '../../../src/workflows';
@@ -44,6 +45,8 @@ export class TimelineRunner {
   ) {}
 
   static async run(engine: SimulationEngine, db: Db, scenario: Scenario, teamId: string): Promise<TimelineOutcome> {
+    const couponProblems = await createScenarioCoupons(engine.db, scenario.coupons ?? []); // as simulate() does
+    if (couponProblems.length > 0) throw new ScenarioRejected(couponProblems);
     const runner = new TimelineRunner(engine, db, scenario, await startScenarioTeam(engine, scenario, teamId));
     try {
       // A step that throws (a team that never settles, a query of a failed workflow) is a problem of the timeline.
@@ -127,6 +130,12 @@ export class TimelineRunner {
       if (same.length > 0 && !same.some((invoice) => sameLines(invoice.lines, upcoming.lines))) {
         problems.push(`quotes: the upcoming ${upcoming.reason} of ${upcoming.on} was ${JSON.stringify(upcoming.lines)}; written: ${JSON.stringify(same.map((i) => i.lines))}`);
       }
+      // A seat order's preview leaves out the refunds of the subscription it ends (settled the same day).
+      const refunds = upcoming.refundsToBalance.reduce((sum, line) => sum + line.amount, 0);
+      const refunded = await this.removedMembersRefund(upcoming.on);
+      if (same.length > 0 && !upcoming.reason.startsWith('seat_') && refunded !== refunds) {
+        problems.push(`quotes: the upcoming ${upcoming.reason} of ${upcoming.on} refunded ${JSON.stringify(upcoming.refundsToBalance)} to the balance; credited (net): ${refunded}`);
+      }
     } else {
       await this.newInvoices(); // seen from now on
     }
@@ -158,6 +167,14 @@ export class TimelineRunner {
       .select('invoice_id', 'description', 'amount')) as { invoice_id: string; description: string; amount: number }[];
     for (const row of rows) this.seen.add(row.id);
     return rows.map((row) => ({ ...row, lines: lines.filter((line) => line.invoice_id === row.id).map(({ description, amount }) => ({ description, amount })) }));
+  }
+
+  /** What removed members' refunds gave the balance on `day`, net: its rows (net + tax) less their credit notes' tax. */
+  private async removedMembersRefund(day: Day): Promise<number> {
+    const where = { team_id: this.team.teamId };
+    const credited = await this.db('balance_transactions').where({ ...where, reason: 'member_removed', on: day }).sum({ sum: 'amount' }).first();
+    const tax = await this.db('credit_notes').where({ ...where, reason: 'member_removed', issued_on: day }).sum({ sum: 'tax' }).first();
+    return Number(credited?.sum ?? 0) + Number(tax?.sum ?? 0);
   }
 
   /** The team's money as one comparable line: invoices not void, balance, credits left, payments. */

@@ -3,10 +3,18 @@
 // (a cancel on Free, a refund past its window): those are part of the test, since a refusal must change nothing.
 import fc from 'fast-check';
 import { addDays, type Day } from '../../../src/domain';
-import type { Scenario, ScenarioEvent } from '../../../src/simulation/scenario';
+import type { Scenario, ScenarioCoupon, ScenarioEvent } from '../../../src/simulation/scenario';
 
 /** Start days where calendars are hardest: anchors 29–31, February in and out of leap years, year ends. */
 const STARTS: Day[] = ['2026-01-29', '2026-01-30', '2026-01-31', '2026-03-31', '2026-05-20', '2026-08-31', '2026-12-31', '2027-02-28', '2028-01-31', '2028-02-29'];
+
+/** Coupons every timeline's run has (section 14): percent off for months, once and for good (100% too), an amount off. */
+const COUPONS: ScenarioCoupon[] = [
+  { code: 'PCT20', percentOff: 20, duration: 'repeating', months: 3 },
+  { code: 'HALF', percentOff: 50, duration: 'once' },
+  { code: 'ALL', percentOff: 100, duration: 'forever' },
+  { code: 'OFF1000', amountOff: 1000, duration: 'forever' },
+];
 
 const paidPlan = fc.constantFrom('basic', 'professional');
 const interval = fc.constantFrom('month', 'year');
@@ -40,6 +48,7 @@ const action: fc.Arbitrary<Action & { payAfter?: number }> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ action: fc.constant('addSeats' as const), count: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ action: fc.constant('requestRefund' as const) }) },
+  { weight: 2, arbitrary: fc.record({ action: fc.constant('redeemCode' as const), code: fc.constantFrom(...COUPONS.map((c) => c.code)) }) },
 );
 
 /** A timeline of 1–12 events over at most a year from its start. */
@@ -66,5 +75,5 @@ export const timelines: fc.Arbitrary<Scenario> = fc
     const until = addDays(start, Math.min(offset + tail, 365));
     // A transfer is paid within the run: one due after it would never be made.
     const inRun = events.map((event) => (event.action === 'buySeats' && event.payOn && event.payOn >= until ? { ...event, payOn: undefined } : event));
-    return { start, until, team: { members, country, credits, balance }, events: JSON.parse(JSON.stringify(inRun)) as ScenarioEvent[] };
+    return { start, until, team: { members, country, credits, balance }, coupons: COUPONS, events: JSON.parse(JSON.stringify(inRun)) as ScenarioEvent[] };
   });
