@@ -1,11 +1,11 @@
 // After a commit, the outbox's rows are handed to Temporal: for each endpoint, the workflow of its oldest pending
-// delivery (the head of its queue), and one email workflow per queued notice. Starting is idempotent by workflow
+// delivery (the head of its queue), and one email workflow per queued notice or document email. Starting is idempotent by workflow
 // ID, so the relay may run as often as it likes: after every outbox write, and again by each delivery that ends.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DbOrTrx } from '../ledger/rows';
-import type { NotificationEmailsInput } from '../workflows/notification-emails';
+import type { DocumentEmailsInput, NotificationEmailsInput } from '../workflows/notification-emails';
 import type { WebhookDeliveryInput } from '../workflows/webhook-delivery';
 
 export interface RelayTarget {
@@ -17,10 +17,13 @@ export interface RelayTarget {
 // serial is unique in one database only, and a Temporal namespace may outlive it or serve several.
 export const webhookDeliveryWorkflowId = (deliveryKey: string) => `webhook-delivery:${deliveryKey}`;
 export const notificationEmailsWorkflowId = (noticeKey: string) => `notification-emails:${noticeKey}`;
+export const documentEmailsWorkflowId = (documentEmailKey: string) => `document-emails:${documentEmailKey}`;
 
 export async function relayOutbound(db: DbOrTrx, target: RelayTarget, only?: { endpointId: string }): Promise<void> {
   await startQueueHeads(db, target, only?.endpointId);
-  if (!only) await startNotificationEmails(db, target);
+  if (only) return;
+  await startNotificationEmails(db, target);
+  await startDocumentEmails(db, target);
 }
 
 /** From inside an activity: its worker's client and task queue. Outside a worker (a direct call) it does nothing. */
@@ -65,6 +68,15 @@ async function startNotificationEmails(db: DbOrTrx, { temporal, taskQueue }: Rel
     const input: NotificationEmailsInput = { notificationId };
     await startOnce(temporal, 'notificationEmails', notificationEmailsWorkflowId(noticeKey), taskQueue, input);
     await db('notification_emails').where({ notification_id: notificationId }).update({ dispatched: true });
+  }
+}
+
+async function startDocumentEmails(db: DbOrTrx, { temporal, taskQueue }: RelayTarget): Promise<void> {
+  const queued = (await db('document_emails').where({ dispatched: false }).orderBy('id').limit(100).select('id', 'idempotency_key')) as { id: number; idempotency_key: string }[];
+  for (const { id, idempotency_key: key } of queued) {
+    const input: DocumentEmailsInput = { documentEmailId: id };
+    await startOnce(temporal, 'documentEmails', documentEmailsWorkflowId(key), taskQueue, input);
+    await db('document_emails').where({ id }).update({ dispatched: true });
   }
 }
 

@@ -45,6 +45,8 @@ export const PATCHES = {
     "issue 24, 2026-12-02. A collection (collectInvoice) is scheduled on the charges task queue (`<task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker. Without it collections ran on the team workflow's own task queue.",
   'order-awaiting-payment':
     "issue 19, 2026-12-02. While a seat order bought invoice first awaits its payment, a trial or subscription is refused (section 7: one system at a time); the marker is taken when a request's second check, after the day's events, finds the order. Without it the subscription started and the paid order later began over it.",
+  'void-paid-invoice':
+    'issue 22, 2026-12-02. The voidPaidInvoice update (the platform voids a paid invoice issued in error): its marker comes first, then the voidPaidInvoice activity, then what ending the period the invoice started writes (as a refund). No history before it holds that update.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -92,3 +94,5 @@ export const PRICE_VERSIONS: PatchId = 'price-versions';
 export const PRICING_VIEW: PatchId = 'pricing-view';
 /** A trial or subscription refused while a seat order awaits its payment (src/workflows/team/subscription.ts). */
 export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';
+/** A paid invoice voided by the voidPaidInvoice update (src/workflows/team/payment-requests.ts). */
+export const VOID_PAID_INVOICE: PatchId = 'void-paid-invoice';

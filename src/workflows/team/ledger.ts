@@ -4,6 +4,7 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
+  VoidedInvoice,
 } from '../../activities';
 import type { Cents, Day, Invoice, Period } from '../../domain';
 import { COLLECT_RECONCILE, INVOICE_SEQUENCE } from '../patches';
@@ -236,6 +237,11 @@ export class TeamLedger {
       return { refundId, paymentId, amount, balanceReturned: 0, creditsReturned: 0 };
     }
     return billing.refundInvoice({ key, invoiceId: payment.invoiceId, at: this.clock.now() });
+  }
+
+  /** Section 13: a paid invoice voided, its money back as a refund's (one path), once per key (`<invoice key>:void`). */
+  async voidPaid(invoiceId: string): Promise<VoidedInvoice> {
+    return billing.voidPaidInvoice({ invoiceId, at: this.clock.now() });
   }
 
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */

@@ -28,7 +28,7 @@ import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type Seat
 import type { TeamState } from './state';
 import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE, UNDO_REFUSED_CHARGE } from '../patches';
 
-export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
+export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded' | 'invoice_voided';
 
 /** What the seat system needs from the team's lifecycle around it. */
 export interface SeatOrderHost {
