@@ -2,8 +2,21 @@
 // reason void of what is left of it, at its tax rate; the money back the way it was paid (card, balance, credits),
 // through the refund's one path; the invoice void with its number; the period it started ended today. On the
 // time-skipping server with the real ledger.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { documentEmailsWorkflowId } from '../../src/activities/relay';
 import { stateQuery, subscribeUpdate, voidPaidInvoiceUpdate } from '../../src/workflows';
+import { recordWorkflowHistory } from '../support/record-history';
 import { refusalType, workflowHarnessForFile } from '../support/workflow-harness';
+
+// The email activities read DATA_DIR at their first email (the receipt's): .eml files in a throwaway folder.
+const savedDataDir = process.env.DATA_DIR;
+process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'seatbill-voids-'));
+afterAll(() => {
+  if (savedDataDir === undefined) delete process.env.DATA_DIR;
+  else process.env.DATA_DIR = savedDataDir;
+});
 
 const harness = workflowHarnessForFile();
 
@@ -46,6 +59,10 @@ test('X1 voided: 12000 + 2280 = 14280 paid by 3000 credits and 11280 card; the v
   const voidedIn = runs.findIndex((run) => run.history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'voidPaidInvoice'));
   expect(voidedIn).toBeGreaterThanOrEqual(0);
   await team.recordHistory('paid-invoice-voided', voidedIn);
+  // The receipt's email workflow, started by the relay after the payment committed (document_emails, not notices).
+  const receipt = `${team.teamId}:subscribe:2026-05-20:n1:receipt`;
+  expect(await harness.db('document_emails').where({ team_id: team.teamId }).orderBy('id').pluck('idempotency_key')).toEqual([receipt, `${team.teamId}:subscribe:2026-05-20:n1:void:credit_note:email`]);
+  await recordWorkflowHistory(harness.env.client, documentEmailsWorkflowId(receipt), 'document-emails-receipt');
 });
 
 test('a void request without an invoice is refused before anything runs', async () => {
