@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentEmailsWorkflowId } from '../../src/activities/relay';
 import { stateQuery, subscribeUpdate, voidPaidInvoiceUpdate } from '../../src/workflows';
+import { checkLedgerInvariant } from '../support/ledger-invariant';
 import { recordWorkflowHistory } from '../support/record-history';
 import { refusalType, workflowHarnessForFile } from '../support/workflow-harness';
 
@@ -54,6 +55,9 @@ test('X1 voided: 12000 + 2280 = 14280 paid by 3000 credits and 11280 card; the v
   expect(again).toMatchObject({ refundId: voided.refundId, amount: 11280, creditsReturned: 3000, periodEndedOn: null });
   expect(await harness.db('credit_notes').where({ invoice_id: paid.invoiceId }).select('id')).toHaveLength(1);
   expect(await harness.db('payment_refunds').where({ payment_id: voided.paymentId }).select('id')).toHaveLength(1);
+
+  // The invariant holds: the void invoice's payment is refunded in full, no refund exceeds its part.
+  await expect(checkLedgerInvariant(harness.db, { teamId: team.teamId })).resolves.toMatchObject({ paidInvoices: 0, payments: 1 });
 
   const runs = await team.runs();
   const voidedIn = runs.findIndex((run) => run.history.events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'voidPaidInvoice'));
