@@ -1,8 +1,7 @@
 // A refund of a whole invoice (section 10), or the void of a paid one issued in error (section 13): each part goes
-// back the way it came. The card part through the
-// provider (refundPayment, under `<key>`), then in ONE transaction the balance part to the team balance and each
-// credit use to the grant it came from, keeping that grant's expiry. Every row is written once per key, so a
-// retried activity gives back each cent once.
+// back the way it came. The card part through the provider (refundPayment, under `<key>`), then in ONE transaction
+// the balance part to the team balance and each credit use to the grant it came from, keeping that grant's expiry.
+// Every row is written once per key, so a retried activity gives back each cent once.
 // What earlier credit notes gave back (a removed member's refund to the balance, a partial refund) is not given
 // back again: the refund is the invoice's total less those, taken from the card part first, then the balance
 // part, then the credits (cash paid comes back as cash; referral credits last).
