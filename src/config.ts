@@ -43,6 +43,8 @@ const schema = z.object({
   SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
   /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
   INVITATION_ACCEPT_URL: z.string().min(1).optional(),
+  /** Where links in emails reach this API (a receipt's PDF): `<API_PUBLIC_URL>/v1/...`. Unset: this engine's own, on PORT. */
+  API_PUBLIC_URL: z.url().optional(),
   /** The seller on every invoice and credit note (section 13). */
   SELLER_LEGAL_NAME: z.string().min(1).default('seatbill'),
   /** Lines separated by `\n` or `;`. */
@@ -55,7 +57,7 @@ const schema = z.object({
   CREDIT_NOTE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1 to 10 capital letters or digits').default('CN'),
 });
 
-export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string };
+export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string; API_PUBLIC_URL: string };
 
 /** Reads and validates the environment; a bad value stops start-up with the variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Config = {
     ...parsed.data,
     INVITATION_ACCEPT_URL: parsed.data.INVITATION_ACCEPT_URL ?? `http://localhost:${parsed.data.PORT}/v1/billing-manager-invitations/{invitationId}/accept`,
+    API_PUBLIC_URL: (parsed.data.API_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, ''),
   };
   if (config.PAYMENT_PROVIDER === 'stripe' && !config.STRIPE_SECRET_KEY) {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');

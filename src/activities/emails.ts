@@ -1,4 +1,4 @@
-import { sendNotificationEmails } from '../email/send';
+import { sendDocumentEmails, sendNotificationEmails } from '../email/send';
 import { emailSettingsFromEnvironment, type EmailSettings } from '../email/settings';
 import type { BillingDependencies } from './dependencies';
 
@@ -14,6 +14,10 @@ export function emailActivities(deps: BillingDependencies) {
     /** The emails of one notice, each recipient mailed once however often this runs. */
     sendNotificationEmails(input: { notificationId: number }): Promise<{ sent: number; recipients: number }> {
       return sendNotificationEmails(deps.db, settings(), input.notificationId);
+    },
+    /** A document's email (a paid invoice's receipt, a credit note to the card), each recipient mailed once. */
+    sendDocumentEmails(input: { documentEmailId: number }): Promise<{ sent: number; recipients: number }> {
+      return sendDocumentEmails(deps.db, settings(), input.documentEmailId);
     },
   };
 }

@@ -63,7 +63,7 @@ export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
 export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
-export type { InvoiceRefund, RefundInvoiceInput } from './invoice-refunds';
+export type { InvoiceRefund, RefundInvoiceInput, VoidedInvoice, VoidPaidInvoiceInput } from './invoice-refunds';
 export type { PriceInForceInput, RedeemPromotionCodeInput } from './pricing';
 export type { TeamsTold, TellTeamsOfPriceInput } from './price-publication';
 export type { AcceptBillingManagerInvitationInput, CloseBillingManagerInvitationInput } from './invitations';

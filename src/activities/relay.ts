@@ -1,11 +1,12 @@
 // After a commit, the outbox's rows are handed to Temporal: for each endpoint, the workflow of its oldest pending
-// delivery (the head of its queue), and one email workflow per queued notice. Starting is idempotent by workflow
-// ID, so the relay may run as often as it likes: after every outbox write, and again by each delivery that ends.
+// delivery (the head of its queue), and one email workflow per queued notice or document email. Starting is
+// idempotent by workflow ID, so the relay may run as often as it likes: after every outbox write, and again by
+// each delivery that ends.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DbOrTrx } from '../ledger/rows';
-import type { NotificationEmailsInput } from '../workflows/notification-emails';
+import type { DocumentEmailsInput, NotificationEmailsInput } from '../workflows/notification-emails';
 import type { WebhookDeliveryInput } from '../workflows/webhook-delivery';
 
 export interface RelayTarget {
@@ -17,10 +18,13 @@ export interface RelayTarget {
 // serial is unique in one database only, and a Temporal namespace may outlive it or serve several.
 export const webhookDeliveryWorkflowId = (deliveryKey: string) => `webhook-delivery:${deliveryKey}`;
 export const notificationEmailsWorkflowId = (noticeKey: string) => `notification-emails:${noticeKey}`;
+export const documentEmailsWorkflowId = (documentEmailKey: string) => `document-emails:${documentEmailKey}`;
 
 export async function relayOutbound(db: DbOrTrx, target: RelayTarget, only?: { endpointId: string }): Promise<void> {
   await startQueueHeads(db, target, only?.endpointId);
-  if (!only) await startNotificationEmails(db, target);
+  if (only) return;
+  await startQueuedEmails(db, target, notificationEmailQueue);
+  await startQueuedEmails(db, target, documentEmailQueue);
 }
 
 /** From inside an activity: its worker's client and task queue. Outside a worker (a direct call) it does nothing. */
@@ -54,28 +58,45 @@ async function startQueueHeads(db: DbOrTrx, { temporal, taskQueue }: RelayTarget
   }
 }
 
-/** Queued notices one relay starts at most: with a relay after every notice, each takes its own and a few more. */
+/** Queued emails of one kind a relay starts at most: with a relay after every write, each takes its own and a few more. */
 const EMAILS_PER_RELAY = 20;
 
+/** One email queue: its table and id column, how a row's key is read, and the workflow that sends it. */
+interface EmailQueue {
+  table: 'notification_emails' | 'document_emails';
+  id: string;
+  /** The queued rows with their id and key, oldest first. */
+  rows: (trx: DbOrTrx) => ReturnType<DbOrTrx['queryBuilder']>;
+  workflowType: string;
+  workflowId: (key: string) => string;
+  input: (id: number) => unknown;
+}
+
+const notificationEmailQueue: EmailQueue = {
+  table: 'notification_emails', id: 'notification_id',
+  rows: (trx) => trx('notification_emails').join('notifications', 'notifications.id', 'notification_emails.notification_id').select('notification_id as id', 'notifications.idempotency_key as key'),
+  workflowType: 'notificationEmails', workflowId: notificationEmailsWorkflowId, input: (notificationId) => ({ notificationId }) satisfies NotificationEmailsInput,
+};
+
+const documentEmailQueue: EmailQueue = {
+  table: 'document_emails', id: 'id',
+  rows: (trx) => trx('document_emails').select('id', 'idempotency_key as key'),
+  workflowType: 'documentEmails', workflowId: documentEmailsWorkflowId, input: (documentEmailId) => ({ documentEmailId }) satisfies DocumentEmailsInput,
+};
+
 /**
- * Each relay claims queued notices no other relay holds (FOR UPDATE … SKIP LOCKED), starts their email workflows
- * and marks them, in one transaction: relays running at once (a publication's thousands of notices) share the
- * queue out instead of each starting the same ones. A relay that fails leaves its claim unmarked for the next.
+ * Each relay claims queued emails no other relay holds (FOR UPDATE … SKIP LOCKED), starts their workflows and marks
+ * them, in one transaction: relays running at once (a publication's thousands of notices, billing day's receipts)
+ * share the queue out instead of each starting the same ones. A relay that fails leaves its claim for the next.
  */
-async function startNotificationEmails(db: DbOrTrx, { temporal, taskQueue }: RelayTarget): Promise<void> {
+async function startQueuedEmails(db: DbOrTrx, { temporal, taskQueue }: RelayTarget, queue: EmailQueue): Promise<void> {
   await db.transaction(async (trx) => {
-    const queued = (await trx('notification_emails')
-      .join('notifications', 'notifications.id', 'notification_emails.notification_id')
-      .where({ dispatched: false })
-      .orderBy('notification_id')
-      .limit(EMAILS_PER_RELAY)
-      .forUpdate('notification_emails')
-      .skipLocked()
-      .select('notification_id', 'notifications.idempotency_key')) as { notification_id: number; idempotency_key: string }[];
+    const column = `${queue.table}.${queue.id}`;
+    const queued = (await queue.rows(trx).where({ [`${queue.table}.dispatched`]: false }).orderBy(column).limit(EMAILS_PER_RELAY)
+      .forUpdate(queue.table).skipLocked()) as { id: number; key: string }[];
     if (queued.length === 0) return;
-    await Promise.all(queued.map(({ notification_id: notificationId, idempotency_key: noticeKey }) =>
-      startOnce(temporal, 'notificationEmails', notificationEmailsWorkflowId(noticeKey), taskQueue, { notificationId } satisfies NotificationEmailsInput)));
-    await trx('notification_emails').whereIn('notification_id', queued.map((row) => row.notification_id)).update({ dispatched: true });
+    await Promise.all(queued.map(({ id, key }) => startOnce(temporal, queue.workflowType, queue.workflowId(key), taskQueue, queue.input(id))));
+    await trx(queue.table).whereIn(queue.id, queued.map((row) => row.id)).update({ dispatched: true });
   });
 }
 

@@ -48,7 +48,8 @@ export function quarterRange(quarter: string): { from: Day; until: Day } {
 /** Invoices and credit notes issued in [from, until), by date then number. */
 export async function documentsIssued(db: Db, { from, until }: { from: Day; until: Day }): Promise<ExportedDocument[]> {
   const invoices = (await db('invoices').where('issued_on', '>=', from).where('issued_on', '<', until)
-    .select('number', 'issued_on', 'buyer', 'tax_country', 'net', 'tax', 'total', 'currency', 'balance_applied', 'credits_applied', 'charged', 'status')) as Record<string, unknown>[];
+    .select('number', 'issued_on', 'buyer', 'tax_country', 'net', 'tax', 'total', 'currency', 'balance_applied', 'credits_applied', 'charged', 'status',
+      { paid_then_voided: voidedWhenPaid(db) })) as Record<string, unknown>[];
   const notes = (await db('credit_notes').join('invoices', 'invoices.id', 'credit_notes.invoice_id')
     .where('credit_notes.issued_on', '>=', from).where('credit_notes.issued_on', '<', until)
     .select('credit_notes.number', 'credit_notes.issued_on', 'credit_notes.buyer', 'credit_notes.tax_country', 'credit_notes.net', 'credit_notes.tax',
@@ -60,7 +61,8 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
   });
   const documents: ExportedDocument[] = [
     ...invoices.map((row) => {
-      const paid = row.status === 'paid';
+      // A paid invoice voided was paid all the same: its void credit note gives those parts back.
+      const paid = row.status === 'paid' || row.paid_then_voided === true;
       return {
         ...base(row), kind: 'invoice' as const, status: row.status as string,
         paidByBalance: paid ? (row.balance_applied as number) : 0, paidWithCredits: paid ? (row.credits_applied as number) : 0, paidByCard: paid ? (row.charged as number) : 0,
@@ -104,11 +106,19 @@ export interface TaxReturnLine {
   creditNotes: number;
 }
 
+/**
+ * A void invoice that had been paid: its void credit note (section 13) corrects it, so the invoice stays in the
+ * figures and the note takes it back out. An invoice voided unpaid has no note and was never owed.
+ */
+function voidedWhenPaid(db: Db) {
+  return db.raw("exists (select 1 from credit_notes v where v.invoice_id = invoices.id and v.reason = 'void')");
+}
+
 /** Tax per country, treatment and rate over [from, until): invoices (void ones never owed) less credit notes. */
 export async function taxReturn(db: Db, range: { from: Day; until: Day }): Promise<{ from: Day; to: Day; lines: TaxReturnLine[]; net: number; tax: number }> {
   const grouped = async (table: 'invoices' | 'credit_notes') => (await db(table)
     .where('issued_on', '>=', range.from).where('issued_on', '<', range.until)
-    .modify((query) => { if (table === 'invoices') query.whereNot({ status: 'void' }); })
+    .modify((query) => { if (table === 'invoices') query.where((owed) => owed.whereNot({ status: 'void' }).orWhere(voidedWhenPaid(db))); })
     .groupBy('tax_country', 'tax_treatment', 'tax_rate_bp')
     .select({ country: 'tax_country', treatment: 'tax_treatment', rateBasisPoints: 'tax_rate_bp' })
     .sum({ net: 'net', tax: 'tax' }).count({ documents: '*' })) as { country: string | null; treatment: string; rateBasisPoints: number; net: string; tax: string; documents: string }[];

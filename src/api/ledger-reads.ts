@@ -79,6 +79,14 @@ export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } 
       }));
     },
 
+    /** What a void checks first: the invoice's status and total, and what its credit notes gave back (positive). */
+    async invoiceToVoid(teamId: string, invoiceId: string): Promise<{ id: string; number: string; status: string; total: number; credited: number } | null> {
+      const invoice = (await db('invoices').where({ team_id: teamId, id: invoiceId }).first('id', 'number', 'status', 'total')) as { id: string; number: string; status: string; total: number } | undefined;
+      if (!invoice) return null;
+      const credited = (await db('credit_notes').where({ invoice_id: invoiceId }).first(db.raw('coalesce(-sum(total), 0)::bigint as total'))) as { total: string | number };
+      return { ...invoice, credited: Number(credited.total) };
+    },
+
     payments(teamId: string): Promise<PaymentRecord[]> {
       return db('payments').where({ team_id: teamId }).orderBy('paid_at', 'desc').select(paymentColumns);
     },

@@ -23,7 +23,7 @@ export interface OperationSpec<P extends z.ZodType, Q extends z.ZodType, B exten
   body?: B;
   response: z.ZodType;
   /** What a success answers: JSON unless told (an export answers CSV text). */
-  mediaType?: 'application/json' | 'text/csv';
+  mediaType?: 'application/json' | 'text/csv' | 'application/pdf';
   /** The success status; 200 unless told. */
   status?: 200 | 201 | 202;
   /** Statuses this operation may answer beside the success and the ones every route has. */

@@ -49,6 +49,8 @@ export function operation<P extends z.ZodType = None, Q extends z.ZodType = None
         principal: req.principal!, team: res.locals.team as TeamAccess, req, res,
       });
       if (spec.mediaType === 'text/csv') res.status(spec.status ?? 200).type('text/csv').send(String(result));
+      // A document: never cached, it names the team and its money.
+      else if (spec.mediaType === 'application/pdf') res.status(spec.status ?? 200).set('Cache-Control', 'no-store').type('application/pdf').send(result as Buffer);
       else res.status(spec.status ?? 200).json(result);
     } catch (error) {
       next(error);

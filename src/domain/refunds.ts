@@ -61,7 +61,8 @@ export interface PaidParts {
  */
 export function creditNoteParts(note: { reason: string; to: 'card' | 'balance'; total: Cents }, invoice: PaidParts): PaidParts {
   const given = -note.total;
-  if (note.reason !== 'refund') return { balance: given, credits: 0, card: 0 };
+  if (note.reason === 'member_removed') return { balance: given, credits: 0, card: 0 };
+  // A refund and the void of a paid invoice give its parts back the way they came.
   if (given === invoice.balance + invoice.credits + invoice.card) return { ...invoice };
   if (note.to === 'card') return { balance: 0, credits: 0, card: given };
   const credits = Math.min(invoice.credits, given);

@@ -16,11 +16,13 @@ export interface TemplateFacts {
   scopeName: string;
   /** For an invitation: where the invitee accepts it. */
   acceptUrl?: string;
+  /** For a document (an invoice's receipt, a credit note): where its PDF is. */
+  documentUrl?: string;
 }
 
 type Template = (facts: TemplateFacts) => { subject: string; lines: string[]; action?: { label: string; url: string } };
 
-const FREE_REASONS: Record<string, string> = { payment_failed: 'the payment could not be collected', canceled: 'the subscription was canceled', order_expired: 'the seat order ended' };
+const FREE_REASONS: Record<string, string> = { payment_failed: 'the payment could not be collected', canceled: 'the subscription was canceled', order_expired: 'the seat order ended', invoice_voided: 'its invoice was voided' };
 const money = (value: unknown) => (typeof value === 'number' ? formatUsd(value) : 'the amount due');
 /** A payload's date, as a person writes it ('December 8, 2026, 22:48 UTC'). */
 const date = (value: unknown) => spelledDate(String(value));
@@ -71,6 +73,25 @@ const templates: Record<string, Template> = {
       payload.restricted === true ? `It has ${String(payload.members)} members, more than Free allows: the team is restricted until it upgrades or removes members.` : 'Its data is kept; upgrade at any time.',
     ],
   }),
+  // Section 13's documents: the figures as the document states them, how the money moved, and its PDF.
+  invoice_receipt: ({ scopeName, payload, documentUrl }) => ({
+    subject: `${scopeName}: receipt for invoice ${String(payload.number)} (${money(payload.total)})`,
+    lines: [
+      `Invoice ${String(payload.number)} of ${date(payload.issuedOn)} is paid. Thank you.`,
+      `Net ${money(payload.net)}, tax ${money(payload.tax)}, total ${money(payload.total)}.`,
+      `Paid ${paidParts(payload, ['from the team balance', 'with credits', 'by card'])}.`,
+    ],
+    ...(documentUrl ? { action: { label: 'Invoice PDF', url: documentUrl } } : {}),
+  }),
+  credit_note: ({ scopeName, payload, documentUrl }) => ({
+    subject: `${scopeName}: credit note ${String(payload.number)} for invoice ${String(payload.invoiceNumber)}`,
+    lines: [
+      `Credit note ${String(payload.number)} of ${date(payload.issuedOn)} gives back ${money(-Number(payload.total))} of invoice ${String(payload.invoiceNumber)}.`,
+      `Net ${money(-Number(payload.net))}, tax ${money(-Number(payload.tax))}, total ${money(-Number(payload.total))}.`,
+      `Given back ${paidParts(payload, ['to the team balance', 'to the credits it was paid with', 'to the card'])}.`,
+    ],
+    ...(documentUrl ? { action: { label: 'Credit note PDF', url: documentUrl } } : {}),
+  }),
   webhook_delivery_failed: ({ payload }) => ({
     subject: `Webhook delivery failed: ${String(payload.eventType)} to ${String(payload.url)}`,
     lines: [
@@ -79,6 +100,13 @@ const templates: Record<string, Template> = {
     ],
   }),
 };
+
+/** `$30.00 with credits and $112.80 by card`: the parts (balance, credits, card) that moved money, in that order. */
+function paidParts(payload: Record<string, unknown>, [balance, credits, card]: [string, string, string]): string {
+  const parts = [[payload.balance, balance], [payload.credits, credits], [payload.card, card]] as const;
+  const moved = parts.filter(([cents]) => typeof cents === 'number' && cents !== 0).map(([cents, how]) => `${money(cents)} ${how}`);
+  return moved.length > 0 ? moved.join(' and ') : 'nothing';
+}
 
 export function hasTemplate(kind: string): boolean {
   return kind in templates;

@@ -27,7 +27,8 @@ export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Bu
     pdf.section('How it was paid');
     if (invoice.balanceApplied) pdf.row('Paid from team balance', money(invoice.balanceApplied, cur));
     if (invoice.creditsApplied) pdf.row('Paid with credits', money(invoice.creditsApplied, cur));
-    pdf.row(invoice.status === 'paid' ? 'Charged to card' : 'Amount due', money(invoice.charged, cur), true);
+    // A voided invoice that was paid says what its card paid (its credit note gives it back); an unpaid one what is due.
+    pdf.row(invoice.status === 'paid' || invoice.payments.length > 0 ? 'Charged to card' : 'Amount due', money(invoice.charged, cur), true);
     for (const payment of invoice.payments) {
       pdf.row(`${day(payment.paidAt)} · ${payment.method ?? 'card'} (${payment.provider})${payment.refundedAmount ? `, ${money(payment.refundedAmount, cur)} refunded` : ''}`, money(payment.amount, cur));
     }

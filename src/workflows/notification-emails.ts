@@ -1,5 +1,6 @@
-// One workflow per notice with an email (ID `notification-emails:<notificationId>`), started by the relay once the
-// notice is committed: it sends the notice's emails, retrying while the mail server is away. The activity mails
+// One workflow per notice with an email (ID `notification-emails:<notice key>`), and one per document email (ID
+// `document-emails:<key>`: a paid invoice's receipt, a credit note), started by the relay once the row is committed:
+// it sends the emails, retrying while the mail server is away. The activity mails
 // each recipient once, so a retry after a partial send mails only those left.
 import { proxyActivities } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities';
@@ -15,4 +16,12 @@ const emails = proxyActivities<BillingActivities>({
 
 export async function notificationEmails(input: NotificationEmailsInput): Promise<{ sent: number; recipients: number }> {
   return emails.sendNotificationEmails({ notificationId: input.notificationId });
+}
+
+export interface DocumentEmailsInput {
+  documentEmailId: number;
+}
+
+export async function documentEmails(input: DocumentEmailsInput): Promise<{ sent: number; recipients: number }> {
+  return emails.sendDocumentEmails({ documentEmailId: input.documentEmailId });
 }

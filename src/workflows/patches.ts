@@ -49,6 +49,8 @@ export const PATCHES = {
     "issue 23, 2026-12-02. A team that subscribes, starts a trial or changes plan or interval (an immediate change, or a trial's plan) takes the price in force that day from the ledger's catalog: a priceInForce local activity after the marker, before the invoice; it holds that version (state.price) and its period line records it, and trial end charges the price the trial took. Without it those points charged the code catalog's price.",
   'refund-fully-discounted':
     "issue 23, 2026-12-02. A removed members' refund is reduced by the percent off of the invoice that billed its period (section 14); when a 100% off takes all of it, nothing is credited and no creditTeamBalance activity runs, the marker taken in its place. Without the marker (runs from before) the refund was credited whole there, so the activity runs.",
+  'void-paid-invoice':
+    'issue 22, 2026-12-02. The voidPaidInvoice update (the platform voids a paid invoice issued in error): its marker comes first, then the voidPaidInvoice activity, then what ending the period the invoice started writes (as a refund). No history before it holds that update.',
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -100,3 +102,5 @@ export const ORDER_AWAITING_PAYMENT: PatchId = 'order-awaiting-payment';
 export const PRICE_IN_FORCE: PatchId = 'price-in-force';
 /** A removed members' refund wholly taken by the period's 100% off credits nothing (src/workflows/team/ledger.ts). */
 export const REFUND_FULLY_DISCOUNTED: PatchId = 'refund-fully-discounted';
+/** A paid invoice voided by the voidPaidInvoice update (src/workflows/team/payment-requests.ts). */
+export const VOID_PAID_INVOICE: PatchId = 'void-paid-invoice';

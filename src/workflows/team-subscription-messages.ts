@@ -211,6 +211,14 @@ export interface RefundResult {
   restricted: boolean;
 }
 
+/** The paid invoice to void; the API checked first that it is the team's, paid and not fully credited. */
+export interface VoidPaidInvoiceRequest {
+  invoiceId: string;
+}
+
+/** What was left of the invoice went back as a refund's would (card, balance, credits); it is `void` now. */
+export type VoidPaidInvoiceResult = RefundResult & { invoiceId: string };
+
 export const startTrialUpdate = defineUpdate<TrialStarted, [PlanSelection]>('startTrial');
 export const subscribeUpdate = defineUpdate<ChargedInvoice, [PlanSelection]>('subscribe');
 export const changePlanUpdate = defineUpdate<PlanChangeResult, [PlanChangeRequest]>('changePlan');
@@ -225,6 +233,8 @@ export const buySeatsUpdate = defineUpdate<SeatOrderResult, [SeatOrderRequest]>(
 export const addSeatsUpdate = defineUpdate<SeatsAdded, [{ count: number }]>('addSeats');
 export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [InvoicePayment]>('recordInvoicePayment');
 export const requestRefundUpdate = defineUpdate<RefundResult, [RefundRequest]>('requestRefund');
+/** Section 13: the platform voids a paid invoice issued in error (its credit note, the money back the way it came). */
+export const voidPaidInvoiceUpdate = defineUpdate<VoidPaidInvoiceResult, [VoidPaidInvoiceRequest]>('voidPaidInvoice');
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
 /**

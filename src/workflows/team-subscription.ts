@@ -24,6 +24,7 @@ import {
   stateQuery,
   subscribeUpdate,
   upcomingInvoiceQuery,
+  voidPaidInvoiceUpdate,
   withdrawPendingChangeUpdate,
   type TeamSubscriptionInput,
 } from './team-subscription-messages';
@@ -48,6 +49,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(addSeatsUpdate, (input) => team.addSeats(input), { validator: (input) => team.validateAddSeats(input) });
   setHandler(recordInvoicePaymentUpdate, (payment) => team.recordInvoicePayment(payment), { validator: (payment) => team.validateInvoicePayment(payment) });
   setHandler(requestRefundUpdate, (request) => team.requestRefund(request), { validator: (request) => team.validateRequestRefund(request) });
+  setHandler(voidPaidInvoiceUpdate, (request) => team.voidPaidInvoice(request), { validator: (request) => team.validateVoidPaidInvoice(request) });
   setHandler(redeemCodeUpdate, (request) => team.redeemCode(request), { validator: (request) => team.validateRedeemCode(request) });
   setHandler(pricePublishedSignal, (published) => team.pricePublished(published));
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));

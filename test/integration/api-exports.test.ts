@@ -41,6 +41,12 @@ beforeAll(async () => {
   await pay((await issue('exp-us', '2026-11-10', 3600)).invoiceId, '2026-11-10');
   await issue('exp-us', '2026-11-20', 1200); // open: not paid yet
 
+  await team('exp-it', 'IT'); // 10000 + 22% = 12200: credits 2000, card 10200; voided (issued in error) the next day
+  await billing.grantTeamCredits({ key: 'exp-it:credits', teamId: 'exp-it', amount: 2000, acquiredAt: '2026-10-01T00:00:00Z', source: 'referral' });
+  const it = await issue('exp-it', '2026-11-16', 10000);
+  await pay(it.invoiceId, '2026-11-16');
+  await billing.voidPaidInvoice({ invoiceId: it.invoiceId, at: '2026-11-17T10:00:00Z' });
+
   await team('exp-nl', 'NL');
   await pay((await issue('exp-nl', '2026-10-15', 1200)).invoiceId, '2026-10-15'); // Q4, not November
 }, 120_000);
@@ -78,7 +84,11 @@ test('the month\'s documents as CSV: each numbered document once, summing to the
     expect.objectContaining({ customer: 'exp-fr Ltd', country: 'FR', taxId: 'FR40303265045', net: -12000, tax: 0, total: -12000, card: -12000, status: 'refund' }),
     // A partial refund: its own amount, all to the card, never the invoice's whole split.
     expect.objectContaining({ customer: 'exp-at Ltd', country: 'AT', net: -5000, tax: -1000, total: -6000, balance: 0, credits: 0, card: -6000, status: 'refund' }),
+    // The void of a paid invoice: all of it, each part back the way it was paid.
+    expect.objectContaining({ customer: 'exp-it Ltd', country: 'IT', net: -10000, tax: -2200, total: -12200, balance: 0, credits: -2000, card: -10200, status: 'void' }),
   ]);
+  // The voided invoice keeps its number and shows how it was paid; its note gives that back.
+  expect(invoices.find((row) => row.customer === 'exp-it Ltd')).toMatchObject({ status: 'void', net: 10000, tax: 2200, total: 12200, balance: 0, credits: 2000, card: 10200 });
   expect(rows.find((row) => row.date === '2026-11-20')).toMatchObject({ status: 'open', total: 1200, card: 0 });
 });
 
@@ -89,11 +99,14 @@ test('the quarter\'s tax per country and rate: the invoices\' tax less the credi
     { country: 'AT', treatment: 'standard', rateBasisPoints: 2000, rate: '20%', net: 10000 - 5000, tax: 2000 - 1000, invoices: 1, creditNotes: 1 },
     { country: 'DE', treatment: 'standard', rateBasisPoints: 1900, rate: '19%', net: 12000 - 1006, tax: 2280 - 191, invoices: 1, creditNotes: 1 },
     { country: 'FR', treatment: 'reverse_charge', rateBasisPoints: 0, rate: '0%', net: 0, tax: 0, invoices: 1, creditNotes: 1 },
+    { country: 'IT', treatment: 'standard', rateBasisPoints: 2200, rate: '22%', net: 10000 - 10000, tax: 2200 - 2200, invoices: 1, creditNotes: 1 },
     { country: 'NL', treatment: 'standard', rateBasisPoints: 2100, rate: '21%', net: 1200, tax: 252, invoices: 1, creditNotes: 0 },
     { country: 'US', treatment: 'untaxed', rateBasisPoints: 0, rate: '0%', net: 4800, tax: 0, invoices: 2, creditNotes: 0 },
   ]);
   const quarter = (table: string) => api.db(table).where('issued_on', '>=', '2026-10-01').where('issued_on', '<', '2027-01-01');
-  const ledgerTax = (await ledgerSum(quarter('invoices').whereNot({ status: 'void' }).sum({ total: 'tax' }))) + (await ledgerSum(quarter('credit_notes').sum({ total: 'tax' })));
+  // Invoices voided unpaid were never owed; one voided once paid is owed, and its void credit note takes it back.
+  const owed = quarter('invoices').where((q) => q.whereNot({ status: 'void' }).orWhereExists(api.db('credit_notes').whereRaw('credit_notes.invoice_id = invoices.id')));
+  const ledgerTax = (await ledgerSum(owed.sum({ total: 'tax' }))) + (await ledgerSum(quarter('credit_notes').sum({ total: 'tax' })));
   expect(res.body.tax).toBe(ledgerTax);
   expect(res.body.tax).toBe(sum(res.body.lines.map((line: { tax: number }) => line.tax)));
 });

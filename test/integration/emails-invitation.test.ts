@@ -1,45 +1,27 @@
 // The invitation email on a real SMTP server (the smtp-server package): it arrives once, to the invitee, with the
 // accept link and the expiry date; following the link through the API makes the invitee a billing manager.
 import { randomUUID } from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
 import { spelledDate } from '../../src/domain';
+import { decoded, startSmtpSink, type Received, type SmtpSink } from '../support/smtp-sink';
 import { ApiHarness } from '../support/api-harness';
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-const received: Received[] = [];
-let smtp: SMTPServer;
+let smtp: SmtpSink;
+let received: Received[];
 let harness: ApiHarness;
 const saved = { SMTP_URL: process.env.SMTP_URL, INVITATION_ACCEPT_URL: process.env.INVITATION_ACCEPT_URL };
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as { port: number };
+  smtp = await startSmtpSink();
+  received = smtp.received;
   // The worker's email activities read these when they send their first email.
-  process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+  process.env.SMTP_URL = smtp.url;
   process.env.INVITATION_ACCEPT_URL = 'https://billing.example.com/v1/billing-manager-invitations/{invitationId}/accept';
   harness = await ApiHarness.start();
 }, 120_000);
 
 afterAll(async () => {
   await harness?.teardown();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
   for (const [name, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -47,11 +29,6 @@ afterAll(async () => {
 }, 60_000);
 
 jest.setTimeout(60_000);
-
-/** The message as text: quoted-printable soft breaks joined and escapes decoded. */
-function decoded(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 test('the invitee gets one email with the accept link and the expiry date, and the link accepts through the API', async () => {
   const owner = await harness.createUser('owner');

@@ -2,7 +2,7 @@
 // heartbeat names (the teams before it were told by that attempt), and a team in the read model with no running
 // workflow is reported, not retried for ever. The whole workflow runs in api-pricing.test.ts.
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { pricePublicationActivities } from '../../src/activities/price-publication';
+import { pricePublicationActivities, type TeamsTold } from '../../src/activities/price-publication';
 import type { PriceVersion } from '../../src/domain';
 import { ApiHarness } from '../support/api-harness';
 
@@ -26,13 +26,13 @@ test('a retried page resumes after the teams its heartbeat says were signalled, 
   const retry = new MockActivityEnvironment({ heartbeatDetails: { sent: 20 }, taskQueue: 'price-publication-test', workflowNamespace: 'default' });
   const heartbeats: unknown[] = [];
   retry.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  const page = await retry.run(tellTeamsOfPrice, { version, after: '', limit: 50 });
+  const page: TeamsTold = await retry.run(tellTeamsOfPrice, { version, after: '', limit: 50 });
   // Signals 20–44 only (two batches of 20 and 5), each batch heartbeated; the page was short, so it was the last.
   expect(page.notReached).toEqual(teams.slice(20));
   expect(page.last).toBeNull();
   expect(heartbeats).toEqual([{ sent: 40 }, { sent: 60 }]);
 
   // A full page names its last team, where the next page starts.
-  const first = await new MockActivityEnvironment({ taskQueue: 'price-publication-test', workflowNamespace: 'default' }).run(tellTeamsOfPrice, { version, after: '', limit: 10 });
+  const first: TeamsTold = await new MockActivityEnvironment({ taskQueue: 'price-publication-test', workflowNamespace: 'default' }).run(tellTeamsOfPrice, { version, after: '', limit: 10 });
   expect(first).toEqual({ told: 0, notReached: teams.slice(0, 10), last: 'resume-09' });
 });

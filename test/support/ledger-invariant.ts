@@ -45,8 +45,8 @@ export async function checkLedgerInvariant(db: Db, scope: LedgerScope = {}): Pro
   const { teamId } = scope;
   const ofTeam = (query: Knex.QueryBuilder, column = 'team_id') => (teamId ? query.where(column, teamId) : query);
   const invoices = (await ofTeam(db('invoices')).select('id', 'idempotency_key', 'status', 'total', 'balance_applied', 'credits_applied', 'charged')) as InvoiceRow[];
-  const payments = (await ofTeam(db('payments')).select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount')) as {
-    id: string; invoice_id: string | null; provider: string; provider_payment_id: string; amount: number;
+  const payments = (await ofTeam(db('payments')).select('id', 'invoice_id', 'provider', 'provider_payment_id', 'amount', 'refunded_amount')) as {
+    id: string; invoice_id: string | null; provider: string; provider_payment_id: string; amount: number; refunded_amount: number;
   }[];
   // API-credit purchases belong to accounts, not teams: one team's scope has none.
   const purchases = teamId ? [] : (await db('api_credit_purchases').select('provider', 'provider_payment_id', 'amount')) as { provider: string; provider_payment_id: string; amount: number }[];
@@ -62,8 +62,10 @@ export async function checkLedgerInvariant(db: Db, scope: LedgerScope = {}): Pro
   }
   for (const invoice of invoices) {
     const paid = paymentsByInvoice.get(invoice.id) ?? [];
+    // A paid invoice voided (section 13) keeps its payment, refunded in full by its void credit note.
+    const voidedWhenPaid = invoice.status === 'void' && paid.every((payment) => payment.refunded_amount === payment.amount);
     if (invoice.status !== 'paid') {
-      if (paid.length > 0) problems.push(`invoice ${invoice.idempotency_key} is ${invoice.status} but has ${paid.length} payment(s)`);
+      if (paid.length > 0 && !voidedWhenPaid) problems.push(`invoice ${invoice.idempotency_key} is ${invoice.status} but has ${paid.length} payment(s)`);
       continue;
     }
     const sum = invoice.balance_applied + invoice.credits_applied + invoice.charged;

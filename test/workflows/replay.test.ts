@@ -34,7 +34,7 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Every workflow type the worker runs (src/workflows/index.ts). */
-const WORKFLOW_TYPES = ['billingManagerInvitation', 'creditExpirySweep', 'notificationEmails', 'pricePublication', 'renewalSweep', 'teamSubscription', 'webhookDelivery'];
+const WORKFLOW_TYPES = ['billingManagerInvitation', 'creditExpirySweep', 'documentEmails', 'notificationEmails', 'pricePublication', 'renewalSweep', 'teamSubscription', 'webhookDelivery'];
 
 test('every workflow type has a stored history, and the list above names every workflow', () => {
   const stored = new Set(files.map((file) => {

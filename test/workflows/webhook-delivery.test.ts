@@ -35,7 +35,7 @@ beforeAll(async () => {
     db: ledger.db,
     payments: createSandboxProvider({ db: ledger.db }),
     webhooks: { timeoutMs: 500 },
-    email: { mailer: { send: async (email) => (emails.push(email), {}) }, acceptUrl: (id) => `http://localhost/accept/${id}` },
+    email: { mailer: { send: async (email) => (emails.push(email), {}) }, acceptUrl: (id) => `http://localhost/accept/${id}`, apiUrl: (path) => `http://localhost${path}` },
   });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
   running = worker.run();

@@ -5,6 +5,8 @@ import type { LedgerReads } from '../ledger-reads';
 import { operation } from '../operation';
 import { problem } from '../problem';
 import { Id, Json, TeamIdParam } from '../schemas';
+import { creditNotePdf, invoicePdf, type CreditNoteDetail } from '../../portal/invoice-pdf';
+import type { InvoiceDetail } from '../../portal/pages/invoices';
 
 /** Invoices, payments, the team balance, credit history and in-product notices, read from the ledger. */
 export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Router {
@@ -39,6 +41,30 @@ export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Rout
     const note = (await ledger.creditNotes(team.teamId)).find((n: { id: string }) => n.id === params.creditNoteId);
     if (!note) throw problem(404, `team ${team.teamId} has no credit note ${params.creditNoteId}`, { field: 'path.creditNoteId' });
     return note;
+  });
+
+  // The documents as PDFs (section 13), drawn as the portal draws them: the links in receipt and credit note emails.
+  const pdf = z.string().meta({ description: 'the document as PDF', format: 'binary' });
+  // The PDF is drawn from the JSON the API answers (the portal's input): dates as the API writes them.
+  const asJson = <T>(value: unknown) => JSON.parse(JSON.stringify(value)) as T;
+  const teamName = async (teamId: string) => ((await ctx.db('teams').where({ id: teamId }).first('name')) as { name: string } | undefined)?.name ?? teamId;
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/invoices/{invoiceId}/pdf', tag, summary: 'An invoice as PDF', access: view, mediaType: 'application/pdf',
+    params: TeamIdParam.extend({ invoiceId: Id }), response: pdf, errors: [404],
+  }, async ({ team, params }) => {
+    const invoice = await ledger.invoice(team.teamId, params.invoiceId);
+    if (!invoice) throw problem(404, `team ${team.teamId} has no invoice ${params.invoiceId}`, { field: 'path.invoiceId' });
+    return invoicePdf(asJson<InvoiceDetail>(invoice), await teamName(team.teamId));
+  });
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/teams/{teamId}/credit-notes/{creditNoteId}/pdf', tag, summary: 'A credit note as PDF', access: view, mediaType: 'application/pdf',
+    params: TeamIdParam.extend({ creditNoteId: Id }), response: pdf, errors: [404],
+  }, async ({ team, params }) => {
+    const note = (await ledger.creditNotes(team.teamId)).find((n: { id: string }) => n.id === params.creditNoteId);
+    if (!note) throw problem(404, `team ${team.teamId} has no credit note ${params.creditNoteId}`, { field: 'path.creditNoteId' });
+    return creditNotePdf(asJson<CreditNoteDetail>(note), await teamName(team.teamId));
   });
 
   operation(router, ctx, {

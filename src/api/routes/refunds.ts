@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { refundEligibility } from '../../domain';
-import { requestRefundUpdate } from '../../workflows/team-subscription-messages';
+import { requestRefundUpdate, voidPaidInvoiceUpdate } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import type { LedgerReads } from '../ledger-reads';
 import { operation } from '../operation';
@@ -36,6 +36,25 @@ export function refundRoutes(ctx: ApiContext, ledger: LedgerReads, workflows: Te
       throw windowClosedAs422(error);
     });
     return { ...refund, deadline: eligibility.deadline };
+  });
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/invoices/{invoiceId}/void', tag: 'Payment methods',
+    summary: 'Void a paid invoice issued in error (platform): it keeps its number, a credit note (reason void) gives back what is left of it the way it was paid; the period it started ends today',
+    access: { kind: 'platform' }, params: TeamIdParam.extend({ invoiceId: Id }),
+    response: z.object({
+      invoiceId: z.string(), refundId: z.string(), paymentId: z.string().nullable(), amount: z.int(), balanceReturned: z.int(), creditsReturned: z.int(),
+      periodEndedOn: Day.nullable(), restricted: z.boolean(),
+    }),
+    status: 201, errors: [404, 409],
+  }, async ({ team, params }) => {
+    const invoice = await ledger.invoiceToVoid(team.teamId, params.invoiceId);
+    if (!invoice) throw problem(404, `team ${team.teamId} has no invoice ${params.invoiceId}`, { field: 'path.invoiceId' });
+    if (invoice.status !== 'paid') {
+      throw problem(409, `invoice ${invoice.number} is ${invoice.status}: only a paid invoice can be voided`, { code: invoice.status === 'void' ? 'already_void' : 'invoice_not_paid' });
+    }
+    if (invoice.credited >= invoice.total) throw problem(409, `invoice ${invoice.number} is fully credited already`, { code: 'fully_credited' });
+    return workflows.update(team.teamId, voidPaidInvoiceUpdate, { invoiceId: invoice.id });
   });
 
   return router;

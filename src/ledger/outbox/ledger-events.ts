@@ -4,6 +4,7 @@ import type { CreditNoteRow, DbOrTrx, InvoiceRow, NotificationRow } from '../row
 
 export type { NotificationRow } from '../rows';
 import type { Day } from '../../domain';
+import { queueDocumentEmail } from './document-emails';
 import { queueNotificationEmails } from './notification-emails';
 import { recordWebhookEvent } from './webhook-events';
 
@@ -50,6 +51,8 @@ export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, lines: re
 export async function invoicePaid(trx: DbOrTrx, invoice: InvoiceRow, at: string): Promise<void> {
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.paid`, type: 'invoice.paid', data: invoiceData(invoice) });
+  // Section 13: the billing recipients get the receipt, with a link to the invoice's PDF, once per paid invoice.
+  await queueDocumentEmail(trx, { key: `${invoice.idempotency_key}:receipt`, teamId: invoice.team_id, kind: 'invoice_receipt', documentId: invoice.id });
   const attempt = invoice.charge_attempt ?? 1;
   const firstPeriod = invoice.reason === 'subscribe' || invoice.reason === 'trial_end' || invoice.reason === 'seat_order';
   if (!firstPeriod && attempt < 2) return;
@@ -72,6 +75,8 @@ export async function creditNoteCreated(trx: DbOrTrx, note: CreditNoteRow, invoi
       currency: 'usd', issuedOn: note.issued_on, net: note.net, tax: note.tax, taxRateBasisPoints: note.tax_rate_bp, total: note.total,
     },
   });
+  // Money back to the card (a refund, a void): the credit note's email links its PDF.
+  if (note.to === 'card') await queueDocumentEmail(trx, { key: `${note.idempotency_key}:email`, teamId: note.team_id, kind: 'credit_note', documentId: note.id });
 }
 
 /** An in-product notice: its emails are queued, and the events it stands for recorded. */

@@ -1,14 +1,16 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, TimeoutFailure, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
+  VoidedInvoice,
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
 import { COLLECT_RECONCILE, INVOICE_SEQUENCE, REFUND_FULLY_DISCOUNTED } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
+import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
 import type { LastPayment } from './state';
 import { ACTIVITY_RETRY } from '../retry';
 
@@ -51,15 +53,6 @@ const local = proxyLocalActivities<BillingActivities>({
 /** Notices for the team's admins and billing managers. */
 export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice' | 'price_change_notice';
 
-/**
- * How one collection attempt ended: paid (with how), declined by the card's issuer, or refused for good by the
- * provider or the ledger (a bad payment method, an invoice closed meanwhile): a retry of the same charge cannot help.
- */
-export type Collection =
-  | { paid: InvoiceSummary; declined?: undefined; refused?: undefined }
-  | { paid?: undefined; declined: { code: string | null }; refused?: undefined }
-  | { paid?: undefined; declined?: undefined; refused: { type: string; message: string }; failure: unknown };
-
 /** An invoice's payment given back: `amount` to the card, the rest to the balance and the credits it came from. */
 export interface Refund {
   refundId: string;
@@ -68,18 +61,6 @@ export interface Refund {
   amount: Cents;
   balanceReturned: Cents;
   creditsReturned: Cents;
-}
-
-/** The invoice was written but its collection refused for good: the caller undoes it or dunning takes it. */
-export class CollectionRefused extends Error {
-  constructor(
-    readonly invoice: ChargedInvoice,
-    readonly refusal: { type: string; message: string },
-    /** The activity's failure, as code written before the refusal was handled saw it. */
-    readonly failure: unknown,
-  ) {
-    super(`collecting invoice ${invoice.invoiceId} was refused: ${refusal.type}: ${refusal.message}`);
-  }
 }
 
 export class TeamLedger {
@@ -247,6 +228,11 @@ export class TeamLedger {
     return billing.refundInvoice({ key, invoiceId: payment.invoiceId, at: this.clock.now() });
   }
 
+  /** Section 13: a paid invoice voided, its money back as a refund's (one path), once per key (`<invoice key>:void`). */
+  async voidPaid(invoiceId: string): Promise<VoidedInvoice> {
+    return billing.voidPaidInvoice({ invoiceId, at: this.clock.now() });
+  }
+
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
   async audit(key: string, kind: string, payload: Record<string, unknown>, on: Day): Promise<void> {
     await billing.recordAudit(this.auditRow(key, kind, payload, on));
@@ -280,27 +266,4 @@ function paidAs(summary: InvoiceSummary): Pick<ChargedInvoice, 'invoiceId' | 'nu
   const { invoiceId, number, net, tax, total, balanceApplied, creditsApplied, charged, status } = summary;
   // A result only: the number and tax go to the caller, never into a command, so no patch is needed.
   return { invoiceId, ...(number === undefined ? {} : { number, net, tax }), total, balanceApplied, creditsApplied, charged, status };
-}
-
-/** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */
-function outOfKeyWindow(error: unknown): boolean {
-  return error instanceof ActivityFailure && (error.retryState === 'TIMEOUT' || error.cause instanceof TimeoutFailure);
-}
-
-/** Failures of a collection that no retry of the same charge fixes, and that leave the invoice unpaid. */
-const REFUSALS = new Set(['PaymentRequestRejected', 'PaymentProviderNotConfigured']);
-
-/** The provider or the ledger refused the collection for good: `ActivityFailure` caused by one of REFUSALS. */
-function refusalOf(error: unknown): { type: string; message: string } | null {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
-  const type = error.cause.type ?? '';
-  return REFUSALS.has(type) ? { type, message: error.cause.message } : null;
-}
-
-/** A card decline: `ActivityFailure` caused by the activity's non-retryable `PaymentDeclined`. */
-function declineOf(error: unknown): { code: string | null } | null {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'PaymentDeclined') return null;
-  const [details] = error.cause.details ?? [];
-  const code = (details as { code?: unknown } | undefined)?.code;
-  return { code: typeof code === 'string' ? code : null };
 }

@@ -11,9 +11,13 @@ import type {
   SeatOrderRequest,
   SeatOrderResult,
   SeatsAdded,
+  VoidPaidInvoiceRequest,
+  VoidPaidInvoiceResult,
 } from '../team-subscription-messages';
-import { RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD } from '../patches';
-import { checkRefund, forgetPayment, refundEnds } from './refunds';
+import type { Day } from '../../domain';
+import type { FreeReason } from './seat-orders';
+import { RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD, VOID_PAID_INVOICE } from '../patches';
+import { checkRefund, checkVoidRequest, forgetPayment, refundEnds } from './refunds';
 import * as checks from './checks';
 import * as seatChecks from './seat-checks';
 import { restricted } from './state';
@@ -59,16 +63,40 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
       async (today) => {
         const payment = checkRefund(this.state, this.clock.now(), this.billingCountry, request);
         const refund = await this.ledger.refund(payment);
-        forgetPayment(this.state, payment);
-        // The period (or order) it started ends today, its unbilled member changes with it; an order not started never starts.
-        const ends = refundEnds(this.state, payment);
-        if (ends === 'ordered') this.state.orderedSeats = null;
-        if (ends === 'period') Object.assign(this.state, { seatOrder: null, orderedSeats: null });
-        const periodEndedOn = ends === 'period' && this.state.plan !== 'free' ? today : null;
-        if (periodEndedOn) await this.downgradeToFree(today, 'refunded');
+        const periodEndedOn = await this.endWhatItPaidFor(payment, today, 'refunded');
         return { ...refund, periodEndedOn, restricted: restricted(this.state, today) };
       },
     );
+  }
+
+  validateVoidPaidInvoice(request: VoidPaidInvoiceRequest): void {
+    checkVoidRequest(request);
+  }
+
+  /**
+   * Section 13: the platform voids a paid invoice issued in error. The money goes back as a refund's (no refund
+   * window: the invoice was wrong, not regretted), and, like a refund, the period or order the invoice started ends
+   * today: the team is not served a period nobody paid for. An invoice of an earlier period or a member review ends nothing.
+   */
+  voidPaidInvoice(request: VoidPaidInvoiceRequest): Promise<VoidPaidInvoiceResult> {
+    return this.request('void_invoice', () => checkVoidRequest(request), async (today) => {
+      patched(VOID_PAID_INVOICE); // no history before it holds this update
+      const { invoiceKey, periodStart, ...refund } = await this.ledger.voidPaid(request.invoiceId);
+      const invoice = { invoiceId: request.invoiceId, invoiceKey, ...(periodStart ? { periodStart } : {}) };
+      const periodEndedOn = await this.endWhatItPaidFor(invoice, today, 'invoice_voided');
+      return { ...refund, invoiceId: request.invoiceId, periodEndedOn, restricted: restricted(this.state, today) };
+    });
+  }
+
+  /** A paid invoice given back: not refundable again; the period (or order) it started ends today, its unbilled member changes with it; an order not started never starts. */
+  private async endWhatItPaidFor(payment: Parameters<typeof refundEnds>[1], today: Day, reason: FreeReason): Promise<Day | null> {
+    forgetPayment(this.state, payment);
+    const ends = refundEnds(this.state, payment);
+    if (ends === 'ordered') this.state.orderedSeats = null;
+    if (ends === 'period') Object.assign(this.state, { seatOrder: null, orderedSeats: null });
+    const periodEndedOn = ends === 'period' && this.state.plan !== 'free' ? today : null;
+    if (periodEndedOn) await this.downgradeToFree(today, reason);
+    return periodEndedOn;
   }
 
   // ---- seat orders (section 7) -----------------------------------------------------------------------------

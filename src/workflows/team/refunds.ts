@@ -2,7 +2,7 @@
 // team's billing country is in the EU or the UK). It goes back the way it was paid; a refund of the current period
 // (or order) ends it today.
 import { epochMs, refundEligibility, REFUND_WINDOW_HOURS, type Instant } from '../../domain';
-import type { RefundRequest } from '../team-subscription-messages';
+import type { RefundRequest, VoidPaidInvoiceRequest } from '../team-subscription-messages';
 import { reject } from './checks';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { LastPayment, TeamState } from './state';
@@ -17,7 +17,7 @@ export function rememberPayment(state: TeamState, payment: LastPayment): void {
 }
 
 /** Forgets a refunded payment: a second request for it finds nothing to refund. */
-export function forgetPayment(state: TeamState, payment: LastPayment): void {
+export function forgetPayment(state: TeamState, payment: Pick<LastPayment, 'invoiceKey'>): void {
   state.recentPayments = (state.recentPayments ?? []).filter((p) => p.invoiceKey !== payment.invoiceKey);
   if (state.lastPayment?.invoiceKey === payment.invoiceKey) state.lastPayment = null;
 }
@@ -41,9 +41,14 @@ export function checkRefund(state: TeamState, now: Instant, billingCountry: stri
  * the money goes back, the subscription goes on). Payments carried from before the invoice was known ended the
  * period whatever they paid, as refunds did then.
  */
-export function refundEnds(state: TeamState, payment: LastPayment): 'period' | 'ordered' | null {
+export function refundEnds(state: TeamState, payment: Pick<LastPayment, 'invoiceId' | 'invoiceKey' | 'periodStart'>): 'period' | 'ordered' | null {
   if (!payment.invoiceId) return state.plan !== 'free' ? 'period' : null;
   if (orderedSeatsOf(state)?.invoice?.key === payment.invoiceKey) return 'ordered';
   const current = seatOrderOf(state)?.period.start ?? state.period?.start;
   return payment.periodStart !== undefined && payment.periodStart === current ? 'period' : null;
+}
+
+/** A void names the invoice; whether it is the team's, paid and not fully credited the ledger says (the API asks it first). */
+export function checkVoidRequest(request: VoidPaidInvoiceRequest | undefined): void {
+  if (typeof request?.invoiceId !== 'string' || request.invoiceId === '') reject('invalid_request', 'The invoice to void must be named (invoiceId).');
 }

@@ -22,13 +22,14 @@ import type {
   SeatOrderResult,
   SeatsAdded,
 } from '../team-subscription-messages';
-import { CollectionRefused, type TeamLedger } from './ledger';
+import { CollectionRefused } from './collection-outcomes';
+import type { TeamLedger } from './ledger';
 import { reject } from './checks';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
 import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE, UNDO_REFUSED_CHARGE } from '../patches';
 
-export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded';
+export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded' | 'invoice_voided';
 
 /** What the seat system needs from the team's lifecycle around it. */
 export interface SeatOrderHost {
