@@ -51,7 +51,7 @@ export function pricePublicationActivities({ db, temporal }: Pick<BillingDepende
         context.heartbeat({ sent: sent + SIGNALS_AT_ONCE });
       }
       if (notReached.length > 0) context.log.warn('price publication: teams in the read model without a running workflow', { notReached });
-      return { told: teams.length - notReached.length, notReached, last: teams.length < limit ? null : teams.at(-1)! };
+      return { told: teams.length - notReached.length, notReached: notReached.sort(), last: teams.length < limit ? null : teams.at(-1)! };
     },
   };
 }
