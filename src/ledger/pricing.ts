@@ -49,6 +49,13 @@ export async function priceInForceOn(db: Db, plan: PaidPlan, interval: Interval,
   return priceInForce(await priceVersions(db, { plan, interval }), plan, interval, on);
 }
 
+/** Every per-member price in force on `on`: the latest version of each plan and interval published by then. */
+export async function pricesInForceOn(db: Db, on: Day): Promise<PriceVersion[]> {
+  const versions = await priceVersions(db);
+  const prices = new Map(versions.filter((v) => v.publishedOn <= on).map((v) => [`${v.plan}:${v.interval}`, v])); // oldest first: the last wins
+  return [...prices.values()];
+}
+
 /**
  * A new version of a price, numbered after the last (under the lock of the price's first version, so two
  * publications never take one number). Publishing the same price, day and treatment again returns that version.

@@ -2,7 +2,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { BillingManager, TeamMember } from '../ledger/accounts/directory';
 import type { ApiContext } from '../api/context';
-import type { BillingAction, BillingParty } from '../domain';
+import type { BillingAction, BillingParty, PriceVersion } from '../domain';
 import type { TeamSubscriptionView, UpcomingInvoice } from '../workflows/team-subscription-messages';
 import { creditNotePdf, invoicePdf, type CreditNoteDetail } from './invoice-pdf';
 import { billingDetailsPage } from './pages/billing-details';
@@ -36,14 +36,15 @@ export function portalPages(ctx: ApiContext, router: Router, page: (action: Bill
 
   router.get('/', page('view_billing', async ({ api, viewer }) => {
     const base = team(viewer.teamId);
-    const [subscription, upcoming, members] = await Promise.all([
+    const [subscription, upcoming, prices, members] = await Promise.all([
       api.get<TeamSubscriptionView>(`${base}/subscription`),
       api.get<UpcomingInvoice | null>(`${base}/upcoming-invoice`),
+      api.get<PriceVersion[]>('/v1/prices'),
       // Section 11: the member list only for those who may see it; a billing manager alone never asks for it.
       may(viewer, 'view_team') ? api.get<TeamMember[]>(`${base}/members`) : Promise.resolve(null),
     ]);
     const seatOrders = ctx.operations.some((op) => /seat/.test(op.path));
-    return planPage(viewer, { subscription, upcoming, members, seatOrders });
+    return planPage(viewer, { subscription, upcoming, members, seatOrders, prices });
   }));
 
   router.get('/invoices', page('view_billing', async ({ api, viewer }) => {

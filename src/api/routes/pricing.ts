@@ -6,12 +6,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { checkCoupon, dayOf, type Coupon } from '../../domain';
-import { createCoupon, createPromotionCode, PricingRefused, publishPrice } from '../../ledger/pricing';
+import { createCoupon, createPromotionCode, PricingRefused, pricesInForceOn, publishPrice } from '../../ledger/pricing';
 import { redeemCodeUpdate } from '../../workflows/team-pricing-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
 import { problem } from '../problem';
-import { Id, Interval, Json, TeamIdParam } from '../schemas';
+import { Id, Interval, Json, Plan, TeamIdParam } from '../schemas';
 import type { TeamWorkflows } from '../team-workflows';
 
 const platform = { kind: 'platform' } as const;
@@ -22,6 +22,10 @@ const CouponBody = z.strictObject({
   id: Id, percentOff: z.int().min(1).max(100).optional(), amountOff: z.int().min(1).max(1_000_000_000).optional(),
   duration: z.enum(['once', 'repeating', 'forever']), months: z.int().min(1).max(1200).optional(), plans: z.array(PaidPlan).min(1).optional(),
 });
+
+const PriceInForce = z.object({
+  plan: Plan, interval: Interval, version: z.int(), amount: z.int(), publishedOn: z.iso.date(), grandfathered: z.boolean(),
+}).meta({ id: 'PriceInForce' });
 
 function refusedAs409(error: unknown): never {
   if (error instanceof PricingRefused) throw problem(409, error.message, { code: error.reason, field: `body.${error.field}` });
@@ -58,6 +62,11 @@ export function pricingRoutes(ctx: ApiContext, workflows: TeamWorkflows): Router
     method: 'post', path: '/v1/teams/{teamId}/coupon', tag, summary: 'Redeem a promotion code; refused naming why (expired, used up, another plan, first-time only, a coupon held)',
     access: { kind: 'team', actions: ['change_plan'] }, params: TeamIdParam, body: z.strictObject({ code: Code }), response: Json, status: 201, errors: [404, 409],
   }, ({ team, body }) => workflows.update(team.teamId, redeemCodeUpdate, { code: body.code }));
+
+  operation(router, ctx, {
+    method: 'get', path: '/v1/prices', tag, summary: 'The per-member prices in force today: each plan and interval with its version (what a new subscription takes)',
+    access: { kind: 'user' }, response: z.array(PriceInForce),
+  }, () => pricesInForceOn(ctx.db, dayOf(new Date().toISOString())));
 
   operation(router, ctx, {
     method: 'post', path: '/v1/prices', tag,

@@ -1,7 +1,7 @@
 // The plan page: plan, status, period, a pending change; the upcoming invoice line by line; changing plan (a quote
 // first, then a confirmation); cancelling or withdrawing a change; members (seats) used against what is paid for.
 import type { TeamMember } from '../../ledger/accounts/directory';
-import { freeCapacity, isSoldPerMember, memberPrice, PLANS, type Plan } from '../../domain';
+import { freeCapacity, isSoldPerMember, memberPrice, PLANS, type Interval, type Plan, type PriceVersion } from '../../domain';
 import type { SeatOrder, TeamSubscriptionView, UpcomingInvoice } from '../../workflows/team-subscription-messages';
 import { day, intervalName, isoDay, money, planName, reasonName, statusName } from '../format';
 import { html, type Html } from '../html';
@@ -17,6 +17,8 @@ export interface PlanPageData {
   members: TeamMember[] | null;
   /** Whether the API sells seat orders yet. */
   seatOrders: boolean;
+  /** The per-member prices in force today (GET /v1/prices): what choosing a plan takes (section 14). */
+  prices: PriceVersion[];
 }
 
 const dateOf = (value: string) => html`<time datetime="${isoDay(value)}">${day(value)}</time>`;
@@ -29,7 +31,7 @@ ${overview(sub, changes)}
 ${priceChangeNotice(sub)}
 ${upcoming(data.upcoming)}
 ${changes ? promotionCode(sub) : null}
-${changes && sub.status !== 'past_due' ? changePlan(sub) : null}
+${changes && sub.status !== 'past_due' ? changePlan(sub, data.prices) : null}
 ${changes && sub.plan !== 'free' && sub.pendingChange?.plan !== 'free' ? cancel(sub) : null}
 ${seats(viewer, data)}`);
 }
@@ -65,7 +67,14 @@ function upcoming(invoice: UpcomingInvoice | null): Html {
 </section>`;
 }
 
-function changePlan(sub: TeamSubscriptionView): Html {
+/** A plan's price in force today, with its version; the code catalog's where the ledger has none. */
+function priceToday(prices: PriceVersion[], sub: TeamSubscriptionView, plan: Plan, interval: Interval): Html {
+  const version = prices.find((price) => price.plan === plan && price.interval === interval);
+  const amount = version?.amount ?? memberPrice(plan, interval, sub.today);
+  return html`<span data-testid="price-${plan}-${interval}" data-version="${String(version?.version ?? 1)}">${money(amount)}</span>`;
+}
+
+function changePlan(sub: TeamSubscriptionView, prices: PriceVersion[]): Html {
   const plans = PLANS.filter((plan): plan is Plan => plan !== 'free' && isSoldPerMember(plan, sub.today));
   const onFree = sub.status === 'free';
   return html`<section aria-labelledby="change-h" class="panel">
@@ -74,7 +83,7 @@ function changePlan(sub: TeamSubscriptionView): Html {
   <form id="plan-change" data-on-free="${String(onFree)}">
     <fieldset><legend>Plan</legend>
       ${plans.map((plan) => html`<label class="choice"><input type="radio" name="plan" value="${plan}" data-name="${planName(plan)}"${plan === sub.plan || (onFree && plan === plans[0]) ? html` checked` : null} required>
-        <span>${planName(plan)} <span class="muted">· ${money(memberPrice(plan, 'month', sub.today))} per member a month, or ${money(memberPrice(plan, 'year', sub.today))} a year</span></span></label>`)}
+        <span>${planName(plan)} <span class="muted">· ${priceToday(prices, sub, plan, 'month')} per member a month, or ${priceToday(prices, sub, plan, 'year')} a year</span></span></label>`)}
     </fieldset>
     <fieldset><legend>Billing</legend>
       <label class="choice"><input type="radio" name="interval" value="month"${sub.interval === 'month' ? html` checked` : null}> Monthly</label>
@@ -123,7 +132,7 @@ function seats(viewer: Viewer, data: PlanPageData): Html {
   const used = sub.plan === 'free'
     ? html`<p class="meter"><strong data-testid="seats-used">${sub.members} of ${capacity}</strong> members used on the Free plan.</p>
       ${sub.restricted ? html`<p class="alert" role="alert">Your team has more members than Free allows, so some features are limited. Choose a plan to lift this.</p>` : null}`
-    : html`<p class="meter"><strong data-testid="seats-used">${sub.members}</strong> ${sub.members === 1 ? 'member is' : 'members are'} billed on ${planName(sub.plan)}, each at ${money(memberPrice(sub.plan, sub.interval, sub.period?.start ?? sub.today))} a ${sub.interval}.</p>`;
+    : html`<p class="meter"><strong data-testid="seats-used">${sub.members}</strong> ${sub.members === 1 ? 'member is' : 'members are'} billed on ${planName(sub.plan)}, each at ${money(sub.price?.amount ?? memberPrice(sub.plan, sub.interval, sub.period?.start ?? sub.today))} a ${sub.interval}${sub.price ? html` <span class="muted" data-testid="held-price">(price version ${String(sub.price.version)})</span>` : null}.</p>`;
   return html`<section aria-labelledby="seats-h" class="panel">
   <h2 id="seats-h">Members and seats</h2>
   ${used}
