@@ -27,6 +27,13 @@ module.exports = {
       },
     },
     {
+      name: 'documents-draw-from-the-domain',
+      comment: 'Invoices and credit notes as a customer reads them: the API serves their PDFs and the portal shows them, so they import neither.',
+      severity: 'error',
+      from: { path: '^src/documents/' },
+      to: { pathNot: ['^src/(domain|documents)/', '^node_modules/(@types/)?pdfkit/'] },
+    },
+    {
       name: 'workflows-import-domain-and-activity-types',
       comment: 'Workflow code replays: it imports the domain, workflow code and, by type only, the activities.',
       severity: 'error',

@@ -1,7 +1,7 @@
 // In Stripe mode the engine charges with PaymentIntents, not Stripe Invoices, so the document Stripe hosts for a
 // payment is the charge's receipt. Its address is asked of Stripe when the customer clicks, never stored.
 import type { ApiContext } from '../api/context';
-import type { InvoiceDetail } from './pages/invoices';
+import type { InvoiceDetail } from '../documents/types';
 
 export async function stripeReceiptUrl(ctx: ApiContext, invoice: InvoiceDetail): Promise<string | null> {
   const payment = invoice.payments.find((p) => p.provider === 'stripe');

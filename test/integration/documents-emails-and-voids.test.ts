@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBillingActivities, type BillingActivities } from '../../src/activities';
 import { relayOutbound } from '../../src/activities/relay';
+import { queueDocumentEmail } from '../../src/ledger/outbox/document-emails';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { teamWorkflowId } from '../../src/workflows/team-subscription-messages';
 import { decoded, startSmtpSink, type Received, type SmtpSink } from '../support/smtp-sink';
@@ -177,4 +178,18 @@ test('a void is refused for an invoice not paid (409), fully credited (409) or u
 
   const unknown = await api.call(api.platform(), 'post', `/v1/teams/${teamId}/invoices/in_unknown/void`).expect(404);
   expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'path.invoiceId' })]);
+});
+
+test('a team with nobody to tell queues no document email, so no email workflow starts for it', async () => {
+  const owner = await api.createUser('lonely-owner');
+  const teamId = await api.createTeam(owner.id);
+  const email = { key: `${teamId}:probe:receipt`, teamId, kind: 'invoice_receipt' as const, documentId: 'inv_probe' };
+  const queued = () => api.db('document_emails').where({ idempotency_key: email.key }).count<{ count: string }[]>('* as count');
+  await api.db('team_members').where({ team_id: teamId }).delete();
+  await queueDocumentEmail(api.db, email);
+  expect(Number((await queued())[0]!.count)).toBe(0);
+  await api.db('team_members').insert({ team_id: teamId, user_id: owner.id, role: 'owner' });
+  await queueDocumentEmail(api.db, email);
+  await queueDocumentEmail(api.db, email); // a retried payment queues it once
+  expect(Number((await queued())[0]!.count)).toBe(1);
 });

@@ -5,8 +5,8 @@ import { createBillingActivities, type BillingActivities } from '../../src/activ
 import { ledgerReads } from '../../src/api/ledger-reads';
 import { setBillingDetails } from '../../src/billing-details/billing-details';
 import { taxIdValidator } from '../../src/billing-details/tax-ids';
-import { creditNotePdf, invoicePdf, type CreditNoteDetail } from '../../src/portal/invoice-pdf';
-import type { InvoiceDetail } from '../../src/portal/pages/invoices';
+import { creditNotePdf, invoicePdf } from '../../src/documents/invoice-pdf';
+import type { CreditNoteDetail, InvoiceDetail } from '../../src/documents/types';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

@@ -19,6 +19,7 @@ const probes: Probe[] = [
   { name: 'workflow-imports-ledger-type', dir: 'src/workflows', code: "import type { DbOrTrx } from '../ledger/rows';\nexport type D = DbOrTrx;\n", breaks: 'workflows-import-no-layer-above' },
   { name: 'activities-import-api', dir: 'src/activities', code: "import { apiContext } from '../api/context';\nexport const c = apiContext;\n", breaks: 'nothing-imports-api-or-portal-from-below' },
   { name: 'portal-imports-api-internals', dir: 'src/portal', code: "import { operation } from '../api/operation';\nexport const o = operation;\n", breaks: 'portal-uses-the-api-client-only' },
+  { name: 'documents-import-portal', dir: 'src/documents', code: "import { page } from '../portal/layout';\nexport const p = page;\n", breaks: 'documents-draw-from-the-domain' },
   { name: 'runtime-cycle-a', dir: 'src/payments', code: `import { b } from './${tag}-runtime-cycle-b';\nexport const a = (): number => b() + 1;\n`, breaks: 'no-runtime-cycles' },
   { name: 'runtime-cycle-b', dir: 'src/payments', code: `import { a } from './${tag}-runtime-cycle-a';\nexport const b = (): number => a() - 1;\n`, breaks: 'no-runtime-cycles' },
   { name: 'type-cycle-a', dir: 'src/webhooks', code: `import type { B } from './${tag}-type-cycle-b';\nexport interface A { b?: B }\n`, breaks: 'cycles-only-between-activities-and-workflow-messages' },
@@ -26,6 +27,7 @@ const probes: Probe[] = [
   // What the rules allow: a workflow's activity types, the ledger under activities, the domain under the ledger.
   { name: 'workflow-activity-types', dir: 'src/workflows', code: "import type { BillingActivities } from '../activities';\nexport type A = BillingActivities;\n", breaks: null },
   { name: 'activities-use-ledger', dir: 'src/activities', code: "import { newId } from '../ledger/rows';\nexport const id = newId;\n", breaks: null },
+  { name: 'api-draws-documents', dir: 'src/api', code: "import { invoicePdf } from '../documents/invoice-pdf';\nexport const pdf = invoicePdf;\n", breaks: null },
   { name: 'ledger-uses-domain', dir: 'src/ledger', code: "import { isCents } from '../domain/money';\nexport const cents = isCents;\n", breaks: null },
 ];
 

@@ -5,8 +5,8 @@ import type { LedgerReads } from '../ledger-reads';
 import { operation } from '../operation';
 import { problem } from '../problem';
 import { Id, Json, TeamIdParam } from '../schemas';
-import { creditNotePdf, invoicePdf, type CreditNoteDetail } from '../../portal/invoice-pdf';
-import type { InvoiceDetail } from '../../portal/pages/invoices';
+import { creditNotePdf, invoicePdf } from '../../documents/invoice-pdf';
+import type { CreditNoteDetail, InvoiceDetail } from '../../documents/types';
 
 /** Invoices, payments, the team balance, credit history and in-product notices, read from the ledger. */
 export function billingHistoryRoutes(ctx: ApiContext, ledger: LedgerReads): Router {

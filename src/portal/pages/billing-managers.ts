@@ -1,6 +1,6 @@
 // Billing managers: who they are, the invitations waiting (each with its expiry date), inviting and removing.
 import type { BillingManager } from '../../ledger/accounts/directory';
-import { day, isoDay } from '../format';
+import { day, isoDay } from '../../documents/format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
 import type { Viewer } from '../viewer';

@@ -1,7 +1,7 @@
 // Credit notes (section 13) beside the invoices: each with the invoice it corrects, where the money went, and a PDF.
-import { creditReasonName, day, isoDay, money } from '../format';
+import { creditReasonName, day, isoDay, money } from '../../documents/format';
 import { html, type Html } from '../html';
-import type { CreditNoteDetail } from '../documents';
+import type { CreditNoteDetail } from '../../documents/types';
 
 const WENT_TO: Record<CreditNoteDetail['to'], string> = { card: 'to the card', balance: 'to your team balance' };
 

@@ -1,5 +1,5 @@
 // Credits the team holds (each with its expiry), their history, and the team balance kept from refunds.
-import { day, isoDay, money } from '../format';
+import { day, isoDay, money } from '../../documents/format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
 import type { Viewer } from '../viewer';

@@ -1,44 +1,12 @@
 // The invoices: each with its lines, how it was paid (team balance, credits, card) and a PDF.
-import { formatRate, REVERSE_CHARGE_NOTE } from '../../domain';
-import { day, isoDay, money, reasonName } from '../format';
+import { REVERSE_CHARGE_NOTE } from '../../domain';
+import { day, isoDay, money, reasonName, taxLabel } from '../../documents/format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
-import type { CreditNoteDetail, DocumentTax } from '../documents';
+import type { CreditNoteDetail, InvoiceDetail } from '../../documents/types';
 import { creditNotesSection } from './credit-notes';
 import type { Viewer } from '../viewer';
 import { linesTable } from './tables';
-
-export interface InvoiceSummary {
-  id: string;
-  number: string;
-  reason: string;
-  status: string;
-  currency: string;
-  issuedOn: string;
-  periodStart: string | null;
-  periodEnd: string | null;
-  net: number;
-  tax: number;
-  total: number;
-  balanceApplied: number;
-  creditsApplied: number;
-  charged: number;
-}
-
-export interface PaymentRow {
-  id: string;
-  provider: string;
-  method: string | null;
-  amount: number;
-  status: string;
-  refundedAmount: number;
-  paidAt: string;
-}
-
-export interface InvoiceDetail extends InvoiceSummary, DocumentTax {
-  lines: { description: string; amount: number }[];
-  payments: PaymentRow[];
-}
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
 
@@ -66,14 +34,6 @@ function invoiceCard(invoice: InvoiceDetail): Html {
   </details>
   <p><a class="button secondary" href="/portal/invoices/${invoice.id}/pdf" download>Download PDF<span class="visually-hidden"> of the invoice of ${day(invoice.issuedOn)}</span></a></p>
 </article>`;
-}
-
-/** `VAT 19% (DE)`, `VAT 0% (FR), reverse charge`, `VAT: not charged`: as the PDF says it. */
-export function taxLabel(document: Pick<InvoiceDetail, 'taxTreatment' | 'taxRateBasisPoints' | 'taxCountry'>): string {
-  const where = document.taxCountry ? ` (${document.taxCountry})` : '';
-  if (document.taxTreatment === 'reverse_charge') return `VAT 0%${where}, reverse charge`;
-  if (document.taxTreatment === 'untaxed') return 'VAT: not charged';
-  return `VAT ${formatRate(document.taxRateBasisPoints)}${where}`;
 }
 
 function howPaid(invoice: InvoiceDetail): Html {

@@ -1,7 +1,7 @@
 // The plan page's parts for section 14: the promotion code field (a team holds one coupon at a time) and the
 // notice of a published price that reaches the team at a renewal.
 import type { TeamSubscriptionView } from '../../workflows/team-subscription-messages';
-import { day, isoDay, money, planName } from '../format';
+import { day, isoDay, money, planName } from '../../documents/format';
 import { html, type Html } from '../html';
 
 const dateOf = (value: string) => html`<time datetime="${isoDay(value)}">${day(value)}</time>`;

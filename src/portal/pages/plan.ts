@@ -3,7 +3,7 @@
 import type { TeamMember } from '../../ledger/accounts/directory';
 import { freeCapacity, isSoldPerMember, memberPrice, PLANS, type Interval, type Plan, type PriceVersion } from '../../domain';
 import type { SeatOrder, TeamSubscriptionView, UpcomingInvoice } from '../../workflows/team-subscription-messages';
-import { day, intervalName, isoDay, money, planName, reasonName, statusName } from '../format';
+import { day, intervalName, isoDay, money, planName, reasonName, statusName } from '../../documents/format';
 import { html, type Html } from '../html';
 import { page } from '../layout';
 import { may, type Viewer } from '../viewer';

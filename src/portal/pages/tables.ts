@@ -1,5 +1,5 @@
 // Line tables shared by the plan page (upcoming invoice) and the invoice pages.
-import { money } from '../format';
+import { money } from '../../documents/format';
 import { html, type Html } from '../html';
 
 export interface Line {

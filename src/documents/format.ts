@@ -1,5 +1,6 @@
-// How the portal writes money, days and plans for a customer.
-import { PLAN_NAMES, type Plan } from '../domain';
+// How documents, the portal and the API's PDFs write money, days, plans and tax for a customer.
+import { formatRate, PLAN_NAMES, type Plan } from '../domain';
+import type { DocumentTax } from './types';
 
 export function money(cents: number, currency = 'usd'): string {
   const sign = cents < 0 ? '−' : '';
@@ -49,4 +50,12 @@ const CREDIT_REASONS: Record<string, string> = { refund: 'Refund', member_remove
 /** Why a credit note was issued. */
 export function creditReasonName(reason: string): string {
   return CREDIT_REASONS[reason] ?? reason;
+}
+
+/** `VAT 19% (DE)`, `VAT 0% (FR), reverse charge`, `VAT: not charged`: as the PDF says it. */
+export function taxLabel(document: Pick<DocumentTax, 'taxTreatment' | 'taxRateBasisPoints' | 'taxCountry'>): string {
+  const where = document.taxCountry ? ` (${document.taxCountry})` : '';
+  if (document.taxTreatment === 'reverse_charge') return `VAT 0%${where}, reverse charge`;
+  if (document.taxTreatment === 'untaxed') return 'VAT: not charged';
+  return `VAT ${formatRate(document.taxRateBasisPoints)}${where}`;
 }

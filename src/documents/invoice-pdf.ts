@@ -4,15 +4,12 @@
 // paid (an invoice) or where the money went (a credit note, with the invoice it corrects).
 import PDFDocument from 'pdfkit';
 import { creditNoteParts, REVERSE_CHARGE_NOTE, type BillingParty } from '../domain';
-import { creditReasonName, day, money as portalMoney, reasonName } from './format';
-import type { CreditNoteDetail, DocumentTax } from './documents';
-import { taxLabel, type InvoiceDetail } from './pages/invoices';
-
-export type { CreditNoteDetail, DocumentTax } from './documents';
+import { creditReasonName, day, money as documentMoney, reasonName, taxLabel } from './format';
+import type { CreditNoteDetail, DocumentTax, InvoiceDetail } from './types';
 
 
 // The PDF's standard fonts have no U+2212 minus sign: amounts there take the ASCII hyphen-minus.
-const money = (cents: number, currency: string) => portalMoney(cents, currency).replace('\u2212', '-');
+const money = (cents: number, currency: string) => documentMoney(cents, currency).replace('\u2212', '-');
 
 const STATUS: Record<string, string> = { paid: 'Paid', open: 'Payment due', failed: 'Not paid', void: 'Void' };
 export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Buffer> {
