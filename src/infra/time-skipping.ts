@@ -9,17 +9,30 @@ import { say } from './provision-log';
  * Time skipping is global to one environment: tests of one environment run serially.
  * The only place that chooses the server, so moving to the real server's time skipping is a one-file change.
  */
+/**
+ * Attempts at starting the server: the SDK gives the Java server a fixed 5 s to answer, which a busy machine (two
+ * simulations starting beside a loaded worker) can miss; the SDK kills the late one, and the next try usually wins.
+ */
+const START_ATTEMPTS = 3;
+
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installQuietRuntime(); // in a process that already runs a worker (the API's simulations), its runtime serves
   const server = await resolveTestServer();
-  const started = Date.now();
-  try {
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: server ? { type: 'existing-path', path: server.path } : { type: 'cached-download' } },
-    });
-    say('Temporal test server', `started ${server?.version ?? 'the SDK download'} in ${Date.now() - started} ms`);
-    return env;
-  } catch (error) {
-    throw new Error(`the Temporal time-skipping test server did not start (${server?.path ?? 'SDK download'}): ${(error as Error).message}`, { cause: error });
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    try {
+      const env = await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: server ? { type: 'existing-path', path: server.path } : { type: 'cached-download' } },
+      });
+      say('Temporal test server', `started ${server?.version ?? 'the SDK download'} in ${Date.now() - started} ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+      return env;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (attempt < START_ATTEMPTS && /did not start within/.test(message)) {
+        say('Temporal test server', `not answering after ${Date.now() - started} ms (attempt ${attempt} of ${START_ATTEMPTS}); starting another`);
+        continue;
+      }
+      throw new Error(`the Temporal time-skipping test server did not start (${server?.path ?? 'SDK download'}): ${message}`, { cause: error });
+    }
   }
 }

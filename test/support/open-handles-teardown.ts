@@ -24,7 +24,9 @@ function safe(read: () => string | undefined): string {
 }
 
 export default async function reportOpenHandles(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1_000).unref()); // a server stopped just now closes its pipes
+  // A server stopped just now closes its pipes. The timer keeps the process alive (not unref'd): when nothing else
+  // is open, an unref'd one let Node end the run here, before Jest set its exit code, so a failed run exited 0.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const getHandles = (process as unknown as { _getActiveHandles(): Handle[] })._getActiveHandles;
   const standardStreams = new Set<unknown>([process.stdin, process.stdout, process.stderr]);
   const open = getHandles

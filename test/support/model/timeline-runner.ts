@@ -45,6 +45,9 @@ export class TimelineRunner {
   ) {}
 
   static async run(engine: SimulationEngine, db: Db, scenario: Scenario, teamId: string): Promise<TimelineOutcome> {
+    // Each timeline starts from the seeded catalog, as a simulation's own ledger does: a price one timeline published
+    // must not reach the next (a shrunk failure would depend on the timelines run before it).
+    await engine.db('catalog_prices').where('version', '>', 1).delete();
     const couponProblems = await createScenarioCoupons(engine.db, scenario.coupons ?? []); // as simulate() does
     if (couponProblems.length > 0) throw new ScenarioRejected(couponProblems);
     const runner = new TimelineRunner(engine, db, scenario, await startScenarioTeam(engine, scenario, teamId));

@@ -49,6 +49,12 @@ const action: fc.Arbitrary<Action & { payAfter?: number }> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ action: fc.constant('addSeats' as const), count: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ action: fc.constant('requestRefund' as const) }) },
   { weight: 2, arbitrary: fc.record({ action: fc.constant('redeemCode' as const), code: fc.constantFrom(...COUPONS.map((c) => c.code)) }) },
+  // A new price for everyone (section 14), lower or higher than the catalog's: per member per month, ×10 a year.
+  {
+    weight: 1,
+    arbitrary: fc.record({ plan: paidPlan, interval, perMonth: fc.integer({ min: 500, max: 4_000 }), grandfather: fc.boolean() })
+      .map(({ plan, interval, perMonth, grandfather }) => ({ action: 'publishPrice' as const, plan, interval, amount: interval === 'year' ? perMonth * 10 : perMonth, grandfather })),
+  },
 );
 
 /** A timeline of 1–12 events over at most a year from its start. */
