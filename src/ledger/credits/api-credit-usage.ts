@@ -107,7 +107,10 @@ async function alertIfCrossed(trx: DbOrTrx, account: AccountRow, at: Instant): P
     recipients: account.low_balance_recipients,
     created_at: at,
   });
-  await queueDocumentEmail(trx, { key: `${alertKey}:email`, teamId: null, kind: 'low_balance_alert', documentId: alertKey });
+  // Its email goes to the owner (the user whose id the account is) and the recipients: with neither, nobody to tell.
+  if (account.low_balance_recipients.length > 0 || (await trx('users').where({ id: account.account_id }).first('id'))) {
+    await queueDocumentEmail(trx, { key: `${alertKey}:email`, teamId: null, kind: 'low_balance_alert', documentId: alertKey });
+  }
   await recordWebhookEvent(trx, {
     key: `${alertKey}:credits.low_balance`,
     type: 'credits.low_balance',
