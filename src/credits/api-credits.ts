@@ -2,7 +2,7 @@
 import { dayOf } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { PaymentProvider } from '../payments/payment-provider';
-import { listAlerts, readBalance, setLowBalanceThreshold } from '../ledger/credits/api-credit-accounts';
+import { listAlerts, readBalance, readLowBalanceSettings, setLowBalanceSettings, setLowBalanceThreshold, type LowBalanceSettings } from '../ledger/credits/api-credit-accounts';
 import { manualInvoicing, purchaseApiCredits, type PurchaseRequest } from './api-credit-purchases';
 import { consumeApiCredits, type UsageEvent } from '../ledger/credits/api-credit-usage';
 import { clockOf, type CreditServiceDeps } from '../ledger/credits/referral-credits';
@@ -22,6 +22,8 @@ export function apiCredits(deps: ApiCreditDeps) {
     balance: (accountId: string) => readBalance(db, accountId),
     alerts: (accountId: string) => listAlerts(db, accountId),
     setLowBalanceThreshold: (accountId: string, threshold: Cents | null) => setLowBalanceThreshold(db, accountId, threshold),
+    lowBalanceSettings: (accountId: string) => readLowBalanceSettings(db, accountId),
+    setLowBalanceSettings: (settings: LowBalanceSettings) => setLowBalanceSettings(db, settings),
     manualInvoicing: (accountId: string) => manualInvoicing(db, accountId, dayOf(now())),
   };
 }

@@ -8,6 +8,7 @@ export type { ReferralChannel, Registration, ReferralReward } from '../ledger/cr
 export type { Contribution, ContributionRequest } from '../ledger/credits/contributions';
 export type { CreditHistoryEntry, CreditHolder, HistoryPage } from '../ledger/credits/credit-history';
 export type { CreditHoldings } from '../ledger/credits/credit-holdings';
-export type { ApiCreditAlert, ApiCreditBalance } from '../ledger/credits/api-credit-accounts';
+export type { ApiCreditAlert, ApiCreditBalance, LowBalanceSettings } from '../ledger/credits/api-credit-accounts';
+export { MAX_LOW_BALANCE_RECIPIENTS } from '../ledger/credits/low-balance';
 export type { UsageCharge, UsageEvent } from '../ledger/credits/api-credit-usage';
 export type { CreditPurchaseRecord, PurchaseRequest } from './api-credit-purchases';

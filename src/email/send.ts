@@ -8,6 +8,7 @@ import { creditNoteParts } from '../domain/refunds';
 import { billingNoticeRecipients } from '../ledger/invitations/notice-recipients';
 import type { Mailer } from './mailer';
 import type { EmailSettings } from './settings';
+import { lowBalanceAlertEmail, type DocumentEmail } from './low-balance-alert';
 import { hasTemplate, renderEmail, type EmailContent } from './templates';
 
 export interface EmailToSend {
@@ -52,26 +53,34 @@ export async function sendNotificationEmails(db: DbOrTrx, settings: EmailSetting
 }
 
 /**
- * A document's email (section 13) to the team's billing recipients (admins and billing managers, as its notices):
- * a paid invoice's receipt or a credit note to the card, with its figures, how the money moved, and its PDF's link.
+ * A document's email: a paid invoice's receipt or a credit note to the card (section 13) to the team's billing
+ * recipients (admins and billing managers, as its notices), with its figures, how the money moved, and its PDF's
+ * link; or an API-credit account's low-balance alert (section 12) to its owner and the recipients it set.
  */
 export async function sendDocumentEmails(db: DbOrTrx, settings: EmailSettings, documentEmailId: number): Promise<{ sent: number; recipients: number }> {
   const email = (await db('document_emails').where({ id: documentEmailId }).first()) as DocumentEmailRow | undefined;
   if (!email) return { sent: 0, recipients: 0 };
-  const team = `/v1/teams/${encodeURIComponent(email.team_id)}`;
-  const { payload, path } = email.kind === 'invoice_receipt'
-    ? await receiptFacts(db, email.document_id, team)
-    : await creditNoteFacts(db, email.document_id, team);
-  const scope = { teamId: email.team_id };
-  const content = renderEmail(email.kind, {
-    on: String(payload.issuedOn), payload, scopeName: await scopeName(db, scope), documentUrl: settings.apiUrl(path),
-  });
-  const recipients = (await billingNoticeRecipients(db, scope)).map((recipient) => recipient.email);
+  const { facts, recipients } = email.team_id === null
+    ? await lowBalanceAlertEmail(db, settings, email.document_id)
+    : await teamDocumentEmail(db, settings, { ...email, team_id: email.team_id });
+  const content = renderEmail(email.kind, facts);
   let sent = 0;
   for (const to of recipients) {
     if (await sendOnce(db, settings.mailer, { key: `document:${email.idempotency_key}:${to}`, to, template: email.kind, content })) sent += 1;
   }
   return { sent, recipients: recipients.length };
+}
+
+async function teamDocumentEmail(db: DbOrTrx, settings: EmailSettings, email: DocumentEmailRow & { team_id: string }): Promise<DocumentEmail> {
+  const team = `/v1/teams/${encodeURIComponent(email.team_id)}`;
+  const { payload, path } = email.kind === 'invoice_receipt'
+    ? await receiptFacts(db, email.document_id, team)
+    : await creditNoteFacts(db, email.document_id, team);
+  const scope = { teamId: email.team_id };
+  return {
+    facts: { on: String(payload.issuedOn), payload, scopeName: await scopeName(db, scope), documentUrl: settings.apiUrl(path) },
+    recipients: (await billingNoticeRecipients(db, scope)).map((recipient) => recipient.email),
+  };
 }
 
 type DocumentFacts = { payload: Record<string, unknown>; path: string };

@@ -18,6 +18,8 @@ export interface TemplateFacts {
   acceptUrl?: string;
   /** For a document (an invoice's receipt, a credit note): where its PDF is. */
   documentUrl?: string;
+  /** For a low-balance alert: where the account's user buys credits (POST). */
+  purchaseUrl?: string;
 }
 
 type Template = (facts: TemplateFacts) => { subject: string; lines: string[]; action?: { label: string; url: string } };
@@ -91,6 +93,15 @@ const templates: Record<string, Template> = {
       `Given back ${paidParts(payload, ['to the team balance', 'to the credits it was paid with', 'to the card'])}.`,
     ],
     ...(documentUrl ? { action: { label: 'Credit note PDF', url: documentUrl } } : {}),
+  }),
+  // Section 12's low-balance alert, once per crossing; `on` is when the usage crossed, `scopeName` the owner's name.
+  low_balance_alert: ({ scopeName, on, payload, purchaseUrl }) => ({
+    subject: `${scopeName}: API credits down to ${money(payload.balance)}, below ${money(payload.threshold)}`,
+    lines: [
+      `On ${date(on)} the API-credit balance of ${scopeName} fell to ${money(payload.balance)}, below its low-balance threshold of ${money(payload.threshold)}.`,
+      'Usage the balance does not cover is refused, and credits are never bought automatically: buy more before it runs out.',
+      `The account's user buys credits with a purchase: POST ${purchaseUrl ?? '/v1/api-credits/{accountId}/purchases'} with the amount in cents and a payment method.`,
+    ],
   }),
   webhook_delivery_failed: ({ payload }) => ({
     subject: `Webhook delivery failed: ${String(payload.eventType)} to ${String(payload.url)}`,

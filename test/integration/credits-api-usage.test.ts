@@ -130,8 +130,10 @@ test('a crossing records exactly one credits.low_balance webhook event, under th
   expect(await testDb.db('webhook_deliveries').where({ event_id: events[0].id, endpoint_id: 'we_low' })).toHaveLength(1);
   expect(relayed).toEqual([1]);
   expect(await relaying.alerts('acct-hook')).toEqual([
-    { idempotencyKey: 'acct-hook:low_balance:1', kind: 'low_balance', balance: 400, threshold: 500, at: expect.any(String) },
+    { idempotencyKey: 'acct-hook:low_balance:1', kind: 'low_balance', balance: 400, threshold: 500, at: '2026-05-20T10:00:00Z' },
   ]);
+  // No user owns acct-hook and it named no recipients: nobody to tell, so no email is queued.
+  expect(await testDb.db('document_emails').where('idempotency_key', 'like', 'acct-hook:%')).toEqual([]);
   await testDb.db('webhook_deliveries').where({ endpoint_id: 'we_low' }).delete();
   await testDb.db('webhook_endpoints').where({ id: 'we_low' }).delete();
 });

@@ -102,8 +102,9 @@ test('API credits: a crossing is one credits.low_balance event, and the owner or
   const events = await testDb.db('webhook_events').where({ type: 'credits.low_balance' }).where('idempotency_key', 'like', 'cat:%');
   expect(events).toHaveLength(1);
   expect(events[0]).toMatchObject({ idempotency_key: 'cat:low_balance:1:credits.low_balance', data: { accountId: 'cat', balance: 400, threshold: 500 } });
-  // After the commit, the route started the delivery to the subscribed endpoint (once: the second event crossed nothing).
-  expect(started).toEqual([`webhook-delivery:${events[0].id}:we_credits`]);
+  // After the commit, the route started the delivery to the subscribed endpoint and the alert's email to the owner
+  // (once: the second event crossed nothing).
+  expect(started).toEqual([`webhook-delivery:${events[0].id}:we_credits`, 'document-emails:cat:low_balance:1:email']);
   const alert = { idempotencyKey: 'cat:low_balance:1', kind: 'low_balance', balance: 400, threshold: 500, at: expect.any(String) };
   expect((await get('/v1/api-credits/cat/alerts', 'cat')).body).toEqual({ accountId: 'cat', alerts: [alert] });
   expect((await get('/v1/api-credits/cat/alerts')).body).toEqual({ accountId: 'cat', alerts: [alert] }); // the platform

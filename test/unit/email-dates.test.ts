@@ -25,3 +25,16 @@ test.each([
   expect(`${email.subject}\n${email.text}`).toContain(spelled);
   expect(`${email.subject}\n${email.text}`.replace('https://billing.example.com/portal/invitations/inv_1', '')).not.toMatch(ISO);
 });
+
+test('the low-balance alert says the balance left, the threshold, when it fell and how to buy more credits', () => {
+  const email = renderEmail('low_balance_alert', {
+    on: '2026-12-08T22:48:00.000Z', payload: { accountId: 'ann', balance: 400, threshold: 500 }, scopeName: 'Ann',
+    purchaseUrl: 'https://billing.example.com/v1/api-credits/ann/purchases',
+  });
+  expect(email.subject).toBe('Ann: API credits down to $4.00, below $5.00');
+  expect(email.text).toBe([
+    'On December 8, 2026, 22:48 UTC the API-credit balance of Ann fell to $4.00, below its low-balance threshold of $5.00.',
+    'Usage the balance does not cover is refused, and credits are never bought automatically: buy more before it runs out.',
+    "The account's user buys credits with a purchase: POST https://billing.example.com/v1/api-credits/ann/purchases with the amount in cents and a payment method.",
+  ].join('\n\n') + '\n');
+});

@@ -11,6 +11,8 @@ export interface AccountRow {
   low_balance_threshold: Cents | null;
   low_balance_armed: boolean;
   low_balance_crossings: number;
+  /** Mailed with the owner when the balance crosses the threshold. */
+  low_balance_recipients: string[];
   last_usage_at: Date | null;
   last_usage_amount: Cents | null;
   last_usage_key: string | null;
@@ -35,16 +37,38 @@ export async function readBalance(db: DbOrTrx, accountId: string): Promise<ApiCr
   return { accountId, balance: row?.balance ?? 0, lowBalanceThreshold: row?.low_balance_threshold ?? null, lastUsage };
 }
 
-/** A new threshold is armed only if the balance is not already below it: no crossing has happened yet. */
+/** Who is told when the balance falls below `threshold`: the account's owner, and `recipients` besides. */
+export interface LowBalanceSettings {
+  accountId: string;
+  threshold: Cents | null;
+  recipients: string[];
+}
+
+export async function readLowBalanceSettings(db: DbOrTrx, accountId: string): Promise<LowBalanceSettings> {
+  const row = (await db('api_credit_accounts').where({ account_id: accountId }).first()) as AccountRow | undefined;
+  return { accountId, threshold: row?.low_balance_threshold ?? null, recipients: row?.low_balance_recipients ?? [] };
+}
+
 export async function setLowBalanceThreshold(db: DbOrTrx, accountId: string, threshold: Cents | null): Promise<ApiCreditBalance> {
+  await updateLowBalance(db, accountId, { low_balance_threshold: threshold });
+  return readBalance(db, accountId);
+}
+
+/** The threshold and its recipients together (`recipients` already checked and deduplicated by the caller). */
+export async function setLowBalanceSettings(db: DbOrTrx, settings: LowBalanceSettings): Promise<LowBalanceSettings> {
+  await updateLowBalance(db, settings.accountId, { low_balance_threshold: settings.threshold, low_balance_recipients: settings.recipients });
+  return readLowBalanceSettings(db, settings.accountId);
+}
+
+/** A new threshold is armed only if the balance is not already below it: no crossing has happened yet. */
+async function updateLowBalance(db: DbOrTrx, accountId: string, change: { low_balance_threshold: Cents | null; low_balance_recipients?: string[] }): Promise<void> {
   await db.transaction(async (trx) => {
     await ensureAccount(trx, accountId);
     const { balance } = (await trx('api_credit_accounts').where({ account_id: accountId }).forUpdate().first('balance')) as AccountRow;
     await trx('api_credit_accounts')
       .where({ account_id: accountId })
-      .update({ low_balance_threshold: threshold, low_balance_armed: armedAt(balance, threshold), updated_at: trx.fn.now() });
+      .update({ ...change, low_balance_armed: armedAt(balance, change.low_balance_threshold), updated_at: trx.fn.now() });
   });
-  return readBalance(db, accountId);
 }
 
 export interface ApiCreditAlert {

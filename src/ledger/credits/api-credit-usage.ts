@@ -4,6 +4,7 @@
 import type { Instant } from '../../domain/calendar';
 import type { Cents } from '../../domain/money';
 import { instantOf, type DbOrTrx } from '../rows';
+import { queueDocumentEmail } from '../outbox/document-emails';
 import { recordWebhookEvent } from '../outbox/webhook-events';
 import { readBalance, type AccountRow } from './api-credit-accounts';
 import { assertSameFacts, CreditRefusal } from './errors';
@@ -86,7 +87,8 @@ async function refuse(db: DbOrTrx, event: UsageEvent): Promise<never> {
 
 /**
  * One alert per crossing: the crossing's number is part of its key, and the alert disarms until a refill. Its
- * `credits.low_balance` webhook event is recorded in the same transaction, under the alert's key.
+ * `credits.low_balance` webhook event, and its email to the owner and the recipients the account set then, are
+ * queued in the same transaction, under the alert's key.
  */
 async function alertIfCrossed(trx: DbOrTrx, account: AccountRow, at: Instant): Promise<boolean> {
   const state = { balance: account.balance, threshold: account.low_balance_threshold, armed: account.low_balance_armed };
@@ -102,7 +104,13 @@ async function alertIfCrossed(trx: DbOrTrx, account: AccountRow, at: Instant): P
     kind: 'low_balance',
     balance: account.balance,
     threshold: account.low_balance_threshold,
+    recipients: account.low_balance_recipients,
+    created_at: at,
   });
+  // Its email goes to the owner (the user whose id the account is) and the recipients: with neither, nobody to tell.
+  if (account.low_balance_recipients.length > 0 || (await trx('users').where({ id: account.account_id }).first('id'))) {
+    await queueDocumentEmail(trx, { key: `${alertKey}:email`, teamId: null, kind: 'low_balance_alert', documentId: alertKey });
+  }
   await recordWebhookEvent(trx, {
     key: `${alertKey}:credits.low_balance`,
     type: 'credits.low_balance',

@@ -19,3 +19,6 @@ export function crossesLowBalance(state: LowBalanceState): boolean {
 export function armedAt(balance: Cents, threshold: Cents | null): boolean {
   return threshold === null || balance >= threshold;
 }
+
+/** Addresses an account may name beside its owner: the people who buy its credits, not a mailing list. */
+export const MAX_LOW_BALANCE_RECIPIENTS = 10;
