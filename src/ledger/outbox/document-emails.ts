@@ -1,9 +1,10 @@
-// The document email outbox: a paid invoice's receipt, and a credit note of money back to the card, queued in the
-// transaction that records the document's money, under a key naming that document's email (so a retried payment
-// queues it once); the relay starts its email workflow after the commit.
+// The document email outbox: an invoice requested to be paid later (invoice first, section 7), a paid invoice's
+// receipt, and a credit note of money back to the card, queued in the transaction that records the document's money,
+// under a key naming that document's email (so a retried write queues it once); the relay starts its email workflow
+// after the commit.
 import type { DbOrTrx } from '../rows';
 
-export type DocumentEmailKind = 'invoice_receipt' | 'credit_note';
+export type DocumentEmailKind = 'invoice_request' | 'invoice_receipt' | 'credit_note';
 
 export interface DocumentEmailRow {
   id: number;

@@ -33,6 +33,11 @@ export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, lines: re
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
+  // Section 7, invoice first: an invoice issued with a due day is to be paid later, so the billing recipients get it
+  // (its figures, due day, how to pay, its PDF), once per invoice.
+  if (invoice.due_on !== null) {
+    await queueDocumentEmail(trx, { key: `${invoice.idempotency_key}:request`, teamId: invoice.team_id, kind: 'invoice_request', documentId: invoice.id });
+  }
   if (invoice.reason !== 'plan_change') return;
   // Its period line bills the plan and interval the change moves to.
   const period = lines.find((line) => line.kind === 'period');
