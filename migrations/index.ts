@@ -17,6 +17,7 @@ import * as taxDocuments from './20261201_022_tax_documents';
 import * as pricing from './20261202_026_pricing';
 import * as keyFacts from './20261202_027_key_facts';
 import * as documentEmails from './20261202_028_document_emails';
+import * as invoiceRequestEmails from './20261202_032_invoice_request_emails';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202_026_pricing': pricing,
   '20261202_027_key_facts': keyFacts,
   '20261202_028_document_emails': documentEmails,
+  '20261202_032_invoice_request_emails': invoiceRequestEmails,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -90,8 +90,8 @@ const invoicePdf = (team: string, invoice: InvoiceRow) => `${team}/invoices/${en
 async function requestFacts(db: DbOrTrx, invoiceId: string, team: string): Promise<DocumentFacts | null> {
   const invoice = (await db('invoices').where({ id: invoiceId }).first()) as InvoiceRow;
   if (invoice.status !== 'open') return null;
-  const { number, issued_on: issuedOn, due_on: dueOn, net, tax, total, balance_applied: balance, credits_applied: credits, charged: due } = invoice;
-  return { payload: { number, issuedOn, dueOn, net, tax, total, balance, credits, due }, path: invoicePdf(team, invoice) };
+  const { number, issued_on: issuedOn, due_on: dueOn, purchase_order: purchaseOrder = null, net, tax, total, balance_applied: balance, credits_applied: credits, charged: due } = invoice;
+  return { payload: { number, issuedOn, dueOn, purchaseOrder, net, tax, total, balance, credits, due }, path: invoicePdf(team, invoice) };
 }
 
 async function receiptFacts(db: DbOrTrx, invoiceId: string, team: string): Promise<DocumentFacts> {

@@ -79,6 +79,7 @@ const templates: Record<string, Template> = {
     subject: `${scopeName}: invoice ${String(payload.number)} for ${money(payload.total)}, due ${date(payload.dueOn)}`,
     lines: [
       `Invoice ${String(payload.number)} of ${date(payload.issuedOn)}, as requested: net ${money(payload.net)}, tax ${money(payload.tax)}, total ${money(payload.total)}.`,
+      ...(typeof payload.purchaseOrder === 'string' ? [`Your purchase order: ${payload.purchaseOrder}.`] : []),
       // The balance and credits the team had are held for it when it is issued (section 4); the rest is to pay.
       ...(payload.due === payload.total ? [] : [`Covered already: ${paidParts({ ...payload, card: 0 }, ['from the team balance', 'with credits', 'by card'])}. Left to pay: ${money(payload.due)}.`]),
       `Please pay ${money(payload.due)} by ${date(payload.dueOn)}: by bank transfer with ${String(payload.number)} as the payment reference, or by card.`,

@@ -46,7 +46,7 @@ async function germanTeam(name: string) {
 test('a billing manager requests an invoice for 3 Basic seats: open, 32400 + 19% VAT 6156 = 38556, due in 30 days, emailed once with its PDF', async () => {
   const { teamId, owner, member, visitor, manager } = await germanTeam('request');
   const path = `/v1/teams/${teamId}/seat-orders/invoice-requests`;
-  const request = { plan: 'basic', seats: 3 };
+  const request = { plan: 'basic', seats: 3, purchaseOrder: 'PO-2026-0042' };
 
   for (const refused of [member, visitor]) {
     const res = await api.call(api.withToken(refused.token), 'post', path, request).expect(403);
@@ -64,7 +64,7 @@ test('a billing manager requests an invoice for 3 Basic seats: open, 32400 + 19%
     status: 'awaiting_payment', plan: 'basic', seats: 3, startsOn: issuedOn,
     invoice: {
       invoiceId: expect.any(String), number: expect.stringMatching(/^INV-\d{4}-\d{6}$/), status: 'open', issuedOn, dueOn: due.day,
-      net: 32400, tax: 6156, total: 38556, amountDue: 38556,
+      net: 32400, tax: 6156, total: 38556, amountDue: 38556, purchaseOrder: 'PO-2026-0042',
       pdfUrl: `${BASE}/v1/teams/${teamId}/invoices/${requested.body.invoice.invoiceId}/pdf`,
     },
   });
@@ -83,11 +83,12 @@ test('a billing manager requests an invoice for 3 Basic seats: open, 32400 + 19%
   const text = decoded(message.raw);
   expect(text).toMatch(new RegExp(`^Subject: Acme: invoice ${number} for \\$385\\.56, due ${due.spelled}`, 'm'));
   expect(text).toContain('net $324.00, tax $61.56, total $385.56.');
+  expect(text).toContain('Your purchase order: PO-2026-0042.');
   expect(text).toContain(`Please pay $385.56 by ${due.spelled}: by bank transfer with ${number} as the payment reference, or by card.`);
   const link = new RegExp(`${BASE}/v1/teams/[\\w-]+/invoices/[\\w-]+/pdf`).exec(text)?.[0];
   expect(link).toBe(requested.body.invoice.pdfUrl);
   const pdf = await fetchPdfLines(api, link!, manager.token);
-  for (const field of ['Invoice', `Number ${number}`, 'Status Payment due', 'VAT 19% (DE)', '$324.00', '$61.56', '$385.56', 'Amount due']) expect(pdf).toContain(field);
+  for (const field of ['Invoice', `Number ${number}`, 'Status Payment due', `Due ${due.spelled}`, 'Purchase order PO-2026-0042', 'VAT 19% (DE)', '$324.00', '$61.56', '$385.56', 'Amount due']) expect(pdf).toContain(field);
 
   // The relay run again over the outbox sends nothing more: one queued email, one message per recipient.
   const { taskQueue } = await api.temporal.workflow.getHandle(teamWorkflowId(teamId)).describe();
@@ -110,6 +111,8 @@ test('bad input is a 400 naming the field; the platform may request; a second re
     [{ plan: 'basic', seats: 3, dueDays: 91 }, 'body.dueDays'],
     [{ plan: 'basic', seats: 3, dueDays: 1.5 }, 'body.dueDays'],
     [{ seats: 3 }, 'body.plan'],
+    [{ plan: 'basic', seats: 3, purchaseOrder: ' ' }, 'body.purchaseOrder'],
+    [{ plan: 'basic', seats: 3, purchaseOrder: 'P'.repeat(101) }, 'body.purchaseOrder'],
   ] as const) {
     const res = await api.call(as, 'post', path, body).expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -119,7 +122,7 @@ test('bad input is a 400 naming the field; the platform may request; a second re
 
   const requested = await api.call(api.platform(), 'post', path, { plan: 'professional', seats: 3, dueDays: 14 }).expect(201);
   // 21600 × 3 = 64800; round(64800 × 0.19) = 12312.
-  expect(requested.body.invoice).toMatchObject({ net: 64800, tax: 12312, total: 77112, dueOn: spelledDayAfter(requested.body.invoice.issuedOn, 14).day });
+  expect(requested.body.invoice).toMatchObject({ net: 64800, tax: 12312, total: 77112, purchaseOrder: null, dueOn: spelledDayAfter(requested.body.invoice.issuedOn, 14).day });
   const second = await api.call(as, 'post', path, { plan: 'basic', seats: 3 }).expect(409);
   expect(second.body).toMatchObject({ code: 'order_pending' });
 });
@@ -129,6 +132,8 @@ test('ordering seats invoice first through /seat-orders needs request_invoice to
   const path = `/v1/teams/${teamId}/seat-orders`;
   const refused = await api.call(api.withToken(member.token), 'post', path, { plan: 'basic', seats: 3, invoiceFirst: true }).expect(403);
   expect(refused.body).toMatchObject({ code: 'forbidden' });
+  const byCard = await api.call(api.withToken(owner.token), 'post', path, { plan: 'basic', seats: 3, purchaseOrder: 'PO-1' }).expect(422);
+  expect(byCard.body).toMatchObject({ code: 'invalid_request', detail: expect.stringContaining('purchaseOrder goes with invoiceFirst') });
 
   const ordered = await api.call(api.withToken(owner.token), 'post', path, { plan: 'basic', seats: 3, invoiceFirst: true, dueDays: 10 }).expect(200);
   expect(ordered.body).toMatchObject({ status: 'awaiting_payment', invoice: { status: 'open', net: 32400, tax: 6156, total: 38556 }, ordered: { invoice: { paid: false } } });

@@ -16,7 +16,7 @@ import { teamTaxRate, withTax } from '../tax-estimates';
 import { requireActions } from '../middleware/team-access';
 import { operation } from '../operation';
 import { problem } from '../problem';
-import { Cents, ChargedInvoice, Count, Day, Id, Json, PaidPlan, TeamIdParam } from '../schemas';
+import { Cents, ChargedInvoice, Count, Day, Id, Json, PaidPlan, PurchaseOrder, TeamIdParam } from '../schemas';
 import type { SubscriptionReader } from '../subscription-views';
 import type { TeamWorkflows } from '../team-workflows';
 
@@ -29,9 +29,10 @@ const SeatOrderBody = z.strictObject({
   seats: Count,
   invoiceFirst: z.boolean().optional().meta({ description: 'An open invoice now, paid by card or bank transfer; the order starts when it is paid (needs request_invoice)' }),
   dueDays: DueDays,
+  purchaseOrder: PurchaseOrder.optional(),
 });
 
-const InvoiceRequestBody = z.strictObject({ plan: PaidPlan, seats: Count, dueDays: DueDays });
+const InvoiceRequestBody = z.strictObject({ plan: PaidPlan, seats: Count, dueDays: DueDays, purchaseOrder: PurchaseOrder.optional() });
 
 const OpenInvoice = z
   .object({
@@ -44,6 +45,7 @@ const OpenInvoice = z
     tax: Cents,
     total: Cents.meta({ description: 'net + tax' }),
     amountDue: Cents.meta({ description: 'What is left to pay by bank transfer or card: the total less the team balance and credits held for it' }),
+    purchaseOrder: z.string().nullable(),
     pdfUrl: z.string().meta({ description: 'GET it (as someone who may view the billing) for the invoice as PDF' }),
   })
   .meta({ id: 'OpenInvoice' });
@@ -82,7 +84,7 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscripti
     access: { kind: 'team', actions: ['request_invoice'] }, params: TeamIdParam, body: InvoiceRequestBody, response: InvoiceRequested, errors: refusals,
   }, async ({ team, body }) => {
     const result = await order(team.teamId, { ...body, invoiceFirst: true });
-    return invoiceRequested(team.teamId, result, ctx.config.API_PUBLIC_URL);
+    return invoiceRequested(team.teamId, body.purchaseOrder, result, ctx.config.API_PUBLIC_URL);
   });
 
   operation(router, ctx, {
@@ -114,7 +116,7 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscripti
 type SeatQuoteRequest = z.output<typeof SeatQuoteBody>;
 
 /** An invoice-first order as the invoice it opened: its figures, its due day and its PDF. */
-function invoiceRequested(teamId: string, result: SeatOrderResult, apiUrl: string): z.output<typeof InvoiceRequested> {
+function invoiceRequested(teamId: string, purchaseOrder: string | undefined, result: SeatOrderResult, apiUrl: string): z.output<typeof InvoiceRequested> {
   const invoice = result.invoice;
   const open = result.status === 'active' ? null : result.ordered.invoice;
   // Issued today, so numbered and taxed (only results replayed from before numbering lack them).
@@ -125,7 +127,7 @@ function invoiceRequested(teamId: string, result: SeatOrderResult, apiUrl: strin
   return {
     status: result.status, plan: result.ordered.plan, seats: result.ordered.seats, startsOn: result.ordered.startsOn,
     invoice: {
-      invoiceId, number, status: 'open', issuedOn, dueOn: open.dueOn, net, tax, total, amountDue,
+      invoiceId, number, status: 'open', issuedOn, dueOn: open.dueOn, net, tax, total, amountDue, purchaseOrder: purchaseOrder ?? null,
       pdfUrl: `${apiUrl}/v1/teams/${encodeURIComponent(teamId)}/invoices/${encodeURIComponent(invoiceId)}/pdf`,
     },
   };

@@ -11,7 +11,7 @@ import { recordWebhookEvent } from './webhook-events';
 function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   return {
     invoiceId: invoice.id, number: invoice.number, reason: invoice.reason, status: invoice.status, currency: 'usd',
-    issuedOn: invoice.issued_on, dueOn: invoice.due_on, periodStart: invoice.period_start, periodEnd: invoice.period_end,
+    issuedOn: invoice.issued_on, dueOn: invoice.due_on, purchaseOrder: invoice.purchase_order ?? null, periodStart: invoice.period_start, periodEnd: invoice.period_end,
     net: invoice.net, tax: invoice.tax, taxRateBasisPoints: invoice.tax_rate_bp, taxTreatment: invoice.tax_treatment, total: invoice.total, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied, charged: invoice.charged,
   };
 }
