@@ -25,6 +25,8 @@ export interface IssueInvoiceInput {
   reason: InvoiceReason;
   issuedOn: Day;
   dueOn?: Day;
+  /** Invoice first: the buyer's purchase-order reference, printed on the invoice. */
+  purchaseOrder?: string;
   periodStart?: Day;
   periodEnd?: Day;
   lines: InvoiceLineInput[];
@@ -85,6 +87,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
           status: 'open',
           issued_on: input.issuedOn,
           due_on: input.dueOn ?? null,
+          purchase_order: input.purchaseOrder ?? null,
           period_start: input.periodStart ?? null,
           period_end: input.periodEnd ?? null,
           total: taxed.total,

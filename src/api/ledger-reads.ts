@@ -3,7 +3,7 @@ import type { Db } from '../ledger/db';
 import { workflowRunHistoryUrl, type TemporalUi } from '../observability/temporal-ui-links';
 
 const invoiceColumns = {
-  id: 'id', number: 'number', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on',
+  id: 'id', number: 'number', reason: 'reason', status: 'status', currency: 'currency', issuedOn: 'issued_on', dueOn: 'due_on', purchaseOrder: 'purchase_order',
   periodStart: 'period_start', periodEnd: 'period_end', net: 'net', tax: 'tax', taxRateBasisPoints: 'tax_rate_bp',
   taxTreatment: 'tax_treatment', taxCountry: 'tax_country', seller: 'seller', buyer: 'buyer', total: 'total', balanceApplied: 'balance_applied',
   creditsApplied: 'credits_applied', charged: 'charged', closedAt: 'closed_at', workflowId: 'workflow_id', runId: 'run_id',

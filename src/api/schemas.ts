@@ -2,7 +2,7 @@
 // Request bodies are strict (an unknown field is a 400 naming it), so a typo never silently does nothing.
 import { z } from 'zod';
 import 'zod-openapi';
-import { INTERVALS, PLANS, type Interval as IntervalName, type PaidPlan as PaidPlanName, type Plan as PlanName } from '../domain';
+import { INTERVALS, PLANS, PURCHASE_ORDER_MAX_LENGTH, type Interval as IntervalName, type PaidPlan as PaidPlanName, type Plan as PlanName } from '../domain';
 import { MEMBER_ROLES, type MemberRole as MemberRoleName } from '../ledger/accounts/directory';
 
 /** z.enum of a readonly list, keeping its literal type. */
@@ -20,6 +20,9 @@ export const Email = z.email().max(254);
 // No control characters: they have no place in a name, and Postgres refuses NUL.
 const hasControlCharacters = (text: string) => [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 export const Name = z.string().trim().min(1).max(200).refine((name) => !hasControlCharacters(name), 'has no control characters');
+/** The buyer's purchase-order reference for a requested invoice: printed on it, for their accounts payable. */
+export const PurchaseOrder = z.string().trim().min(1).max(PURCHASE_ORDER_MAX_LENGTH).refine((text) => !hasControlCharacters(text), 'has no control characters')
+  .meta({ description: "Your purchase-order reference, printed on the invoice and in its email (invoice first only)", example: 'PO-2026-0042' });
 /** A provider's object ID: pm_card_visa, pm_1Nx…, cus_…. */
 export const ProviderId = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, 'is a provider ID such as pm_card_visa');
 export const Count = z.int().min(1).max(10_000);

@@ -16,6 +16,9 @@ export function invoicePdf(invoice: InvoiceDetail, teamName: string): Promise<Bu
   return drawn(`Invoice ${invoice.number}`, teamName, (pdf) => {
     pdf.heading('Invoice', [
       `Number ${invoice.number}`, `Issued ${day(invoice.issuedOn)}`, `Status ${STATUS[invoice.status] ?? invoice.status}`,
+      // Invoice first (section 7): payable through its due day, against the buyer's purchase order if they gave one.
+      ...(invoice.dueOn ? [`Due ${day(invoice.dueOn)}`] : []),
+      ...(invoice.purchaseOrder ? [`Purchase order ${invoice.purchaseOrder}`] : []),
       ...(invoice.periodStart && invoice.periodEnd ? [`Period ${day(invoice.periodStart)} to ${day(invoice.periodEnd)}`] : []),
     ]);
     pdf.parties(invoice, teamName);

@@ -36,6 +36,9 @@ export interface InvoiceSummary {
   status: string;
   currency: string;
   issuedOn: string;
+  /** Invoice first: payable through this day. */
+  dueOn?: string | null;
+  purchaseOrder?: string | null;
   periodStart: string | null;
   periodEnd: string | null;
   net: number;

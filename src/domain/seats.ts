@@ -9,6 +9,8 @@ import { multiply, prorate } from './money';
 
 export const EXPIRY_NOTICE_DAYS = 30;
 export const INVOICE_FIRST_DUE_DAYS = 30;
+/** Invoice first: the longest purchase-order reference a buyer may give the invoice. */
+export const PURCHASE_ORDER_MAX_LENGTH = 100;
 
 /** An order runs one year (12 anchored months) from its start. */
 export function seatOrderPeriod(start: Day): Period {

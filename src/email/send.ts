@@ -3,7 +3,7 @@
 // Message-ID, which receiving servers use to drop duplicates.
 import { createHash } from 'node:crypto';
 import type { CreditNoteRow, DbOrTrx, InvoiceRow, NotificationRow } from '../ledger/rows';
-import type { DocumentEmailRow } from '../ledger/outbox/document-emails';
+import type { DocumentEmailKind, DocumentEmailRow } from '../ledger/outbox/document-emails';
 import { creditNoteParts } from '../domain/refunds';
 import { billingNoticeRecipients } from '../ledger/invitations/notice-recipients';
 import type { Mailer } from './mailer';
@@ -53,16 +53,20 @@ export async function sendNotificationEmails(db: DbOrTrx, settings: EmailSetting
 }
 
 /**
- * A document's email: a paid invoice's receipt or a credit note to the card (section 13) to the team's billing
- * recipients (admins and billing managers, as its notices), with its figures, how the money moved, and its PDF's
- * link; or an API-credit account's low-balance alert (section 12) to its owner and the recipients it set.
+ * A document's email: an invoice to pay by its due day (section 7), a paid invoice's receipt or a credit note to the
+ * card (section 13), to the team's billing recipients (admins and billing managers, as its notices), with its figures,
+ * how the money moves, and its PDF's link; or an API-credit account's low-balance alert (section 12) to its owner and
+ * the recipients it set.
  */
 export async function sendDocumentEmails(db: DbOrTrx, settings: EmailSettings, documentEmailId: number): Promise<{ sent: number; recipients: number }> {
   const email = (await db('document_emails').where({ id: documentEmailId }).first()) as DocumentEmailRow | undefined;
   if (!email) return { sent: 0, recipients: 0 };
-  const { facts, recipients } = email.team_id === null
+  const document = email.team_id === null
     ? await lowBalanceAlertEmail(db, settings, email.document_id)
     : await teamDocumentEmail(db, settings, { ...email, team_id: email.team_id });
+  // An invoice paid or voided before its email went out is no longer to be paid: its receipt or void says the rest.
+  if (!document) return { sent: 0, recipients: 0 };
+  const { facts, recipients } = document;
   const content = renderEmail(email.kind, facts);
   let sent = 0;
   for (const to of recipients) {
@@ -71,11 +75,11 @@ export async function sendDocumentEmails(db: DbOrTrx, settings: EmailSettings, d
   return { sent, recipients: recipients.length };
 }
 
-async function teamDocumentEmail(db: DbOrTrx, settings: EmailSettings, email: DocumentEmailRow & { team_id: string }): Promise<DocumentEmail> {
+async function teamDocumentEmail(db: DbOrTrx, settings: EmailSettings, email: DocumentEmailRow & { team_id: string }): Promise<DocumentEmail | null> {
   const team = `/v1/teams/${encodeURIComponent(email.team_id)}`;
-  const { payload, path } = email.kind === 'invoice_receipt'
-    ? await receiptFacts(db, email.document_id, team)
-    : await creditNoteFacts(db, email.document_id, team);
+  const facts = email.kind === 'low_balance_alert' ? null : await DOCUMENT_FACTS[email.kind](db, email.document_id, team);
+  if (!facts) return null;
+  const { payload, path } = facts;
   const scope = { teamId: email.team_id };
   return {
     facts: { on: String(payload.issuedOn), payload, scopeName: await scopeName(db, scope), documentUrl: settings.apiUrl(path) },
@@ -85,10 +89,26 @@ async function teamDocumentEmail(db: DbOrTrx, settings: EmailSettings, email: Do
 
 type DocumentFacts = { payload: Record<string, unknown>; path: string };
 
+const DOCUMENT_FACTS: Record<Exclude<DocumentEmailKind, 'low_balance_alert'>, (db: DbOrTrx, documentId: string, team: string) => Promise<DocumentFacts | null>> = {
+  invoice_request: requestFacts,
+  invoice_receipt: receiptFacts,
+  credit_note: creditNoteFacts,
+};
+
+const invoicePdf = (team: string, invoice: InvoiceRow) => `${team}/invoices/${encodeURIComponent(invoice.id)}/pdf`;
+
+/** An open invoice's figures; what the balance and credits already cover (held for it) leaves `card` to pay. */
+async function requestFacts(db: DbOrTrx, invoiceId: string, team: string): Promise<DocumentFacts | null> {
+  const invoice = (await db('invoices').where({ id: invoiceId }).first()) as InvoiceRow;
+  if (invoice.status !== 'open') return null;
+  const { number, issued_on: issuedOn, due_on: dueOn, purchase_order: purchaseOrder = null, net, tax, total, balance_applied: balance, credits_applied: credits, charged: due } = invoice;
+  return { payload: { number, issuedOn, dueOn, purchaseOrder, net, tax, total, balance, credits, due }, path: invoicePdf(team, invoice) };
+}
+
 async function receiptFacts(db: DbOrTrx, invoiceId: string, team: string): Promise<DocumentFacts> {
   const invoice = (await db('invoices').where({ id: invoiceId }).first()) as InvoiceRow;
   const { number, issued_on: issuedOn, net, tax, total, balance_applied: balance, credits_applied: credits, charged: card } = invoice;
-  return { payload: { number, issuedOn, net, tax, total, balance, credits, card }, path: `${team}/invoices/${encodeURIComponent(invoice.id)}/pdf` };
+  return { payload: { number, issuedOn, net, tax, total, balance, credits, card }, path: invoicePdf(team, invoice) };
 }
 
 async function creditNoteFacts(db: DbOrTrx, creditNoteId: string, team: string): Promise<DocumentFacts> {

@@ -76,6 +76,19 @@ const templates: Record<string, Template> = {
     ],
   }),
   // Section 13's documents: the figures as the document states them, how the money moved, and its PDF.
+  // Invoice first (section 7): payable through its due day; the order starts once paid, and never if it is not.
+  invoice_request: ({ scopeName, payload, documentUrl }) => ({
+    subject: `${scopeName}: invoice ${String(payload.number)} for ${money(payload.total)}, due ${date(payload.dueOn)}`,
+    lines: [
+      `Invoice ${String(payload.number)} of ${date(payload.issuedOn)}, as requested: net ${money(payload.net)}, tax ${money(payload.tax)}, total ${money(payload.total)}.`,
+      ...(typeof payload.purchaseOrder === 'string' ? [`Your purchase order: ${payload.purchaseOrder}.`] : []),
+      // The balance and credits the team had are held for it when it is issued (section 4); the rest is to pay.
+      ...(payload.due === payload.total ? [] : [`Covered already: ${paidParts({ ...payload, card: 0 }, ['from the team balance', 'with credits', 'by card'])}. Left to pay: ${money(payload.due)}.`]),
+      `Please pay ${money(payload.due)} by ${date(payload.dueOn)}: by bank transfer with ${String(payload.number)} as the payment reference, or by card.`,
+      'The seat order starts once the invoice is paid. Unpaid after its due day, the invoice is voided and the order does not start.',
+    ],
+    ...(documentUrl ? { action: { label: 'Invoice PDF', url: documentUrl } } : {}),
+  }),
   invoice_receipt: ({ scopeName, payload, documentUrl }) => ({
     subject: `${scopeName}: receipt for invoice ${String(payload.number)} (${money(payload.total)})`,
     lines: [

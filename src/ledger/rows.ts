@@ -45,6 +45,8 @@ export interface InvoiceRow {
   /** Invoice first with Stripe: the `send_invoice` invoice that collects this one. */
   provider_invoice_id?: string | null;
   provider_invoice_url?: string | null;
+  /** A requested invoice's purchase-order reference, as the buyer gave it (migration 032). */
+  purchase_order?: string | null;
 }
 
 export type CreditNoteReason = 'refund' | 'member_removed' | 'void';

@@ -163,6 +163,8 @@ export interface SeatOrderRequest {
   seats: number;
   invoiceFirst?: boolean;
   dueDays?: number;
+  /** Invoice first: the buyer's purchase-order reference, printed on the invoice (1 to 100 characters). */
+  purchaseOrder?: string;
 }
 
 export type SeatOrderResult =

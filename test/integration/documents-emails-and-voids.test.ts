@@ -2,63 +2,31 @@
 // its figures and a link to its PDF that the API serves; once per invoice however often the payment is retried.
 // And the platform voiding a paid invoice issued in error: a credit note (reason void) of what is left of it, the
 // money back the way it was paid, the invoice void with its number, the period it started ended.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createBillingActivities, type BillingActivities } from '../../src/activities';
 import { relayOutbound } from '../../src/activities/relay';
 import { queueDocumentEmail } from '../../src/ledger/outbox/document-emails';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { teamWorkflowId } from '../../src/workflows/team-subscription-messages';
-import { decoded, startSmtpSink, type Received, type SmtpSink } from '../support/smtp-sink';
+import { decoded } from '../support/smtp-sink';
+import { fetchPdfLines, PUBLIC_URL as BASE, startEmailEnvironment, type EmailEnvironment } from '../support/document-emails';
 import { ApiHarness, VISA } from '../support/api-harness';
 
-let smtp: SmtpSink;
-let received: Received[];
+let emails: EmailEnvironment;
 let api: ApiHarness;
 let billing: BillingActivities;
-const BASE = 'https://billing.example.com';
-const saved = { SMTP_URL: process.env.SMTP_URL, API_PUBLIC_URL: process.env.API_PUBLIC_URL };
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  received = smtp.received;
-  // The worker's email activities read these when they send their first email.
-  process.env.SMTP_URL = smtp.url;
-  process.env.API_PUBLIC_URL = BASE;
+  emails = await startEmailEnvironment();
   api = await ApiHarness.start();
   billing = createBillingActivities({ db: api.db, payments: { sandbox: createSandboxProvider({ db: api.db }) } });
 }, 120_000);
 
 afterAll(async () => {
   await api?.teardown();
-  await smtp?.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  await emails?.close();
 }, 60_000);
 
 jest.setTimeout(90_000);
-
-function pdfText(pdf: Buffer): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'seatbill-pdf-')), 'document.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync(process.execPath, [join(__dirname, '../support/pdf-text.mjs'), file], { encoding: 'utf8' });
-}
-
-/** The PDF a link in an email names, fetched from the API with `token`. */
-async function fetchPdf(link: string, token: string): Promise<string> {
-  const res = await api.call(api.withToken(token), 'get', new URL(link).pathname).buffer(true)
-    .parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
-  expect(res.headers['content-type']).toMatch(/^application\/pdf/);
-  return pdfText(res.body as Buffer);
-}
 
 /**
  * X1 with one member: a consumer team in Germany (19%) subscribes to Basic monthly with 300 credits: line 1200,
@@ -75,7 +43,7 @@ async function germanTeamSubscribed(name: string) {
   return { owner, teamId, email, key, invoice: paid.body as { invoiceId: string; number: string } };
 }
 
-const messagesTo = (email: string, subject: RegExp) => received.filter((r) => r.to.includes(email) && subject.test(decoded(r.raw)));
+const messagesTo = (email: string, subject: RegExp) => emails.messagesTo(email, subject);
 
 test('the paid invoice\'s receipt: its number, net, tax, total, how it was paid, and a link to its PDF served by the API', async () => {
   const { owner, teamId, email, invoice } = await germanTeamSubscribed('receipt-owner');
@@ -88,7 +56,7 @@ test('the paid invoice\'s receipt: its number, net, tax, total, how it was paid,
   const link = new RegExp(`${BASE}/v1/teams/[\\w-]+/invoices/[\\w-]+/pdf`).exec(text)?.[0];
   expect(link).toBe(`${BASE}/v1/teams/${teamId}/invoices/${invoice.invoiceId}/pdf`);
 
-  const pdf = (await fetchPdf(link!, owner.token)).split('\n');
+  const pdf = await fetchPdfLines(api, link!, owner.token);
   for (const field of ['Invoice', `Number ${invoice.number}`, 'Status Paid', 'VAT 19% (DE)', '$12.00', '$2.28', '$14.28', 'Paid with credits', '$3.00', 'Charged to card', '$11.28']) {
     expect(pdf).toContain(field);
   }
@@ -148,7 +116,7 @@ test('the platform voids a paid invoice: a void credit note of all of it, 1128 b
   expect(text).toContain('Net $12.00, tax $2.28, total $14.28.');
   expect(text).toContain('Given back $3.00 to the credits it was paid with and $11.28 to the card.');
   const link = new RegExp(`${BASE}/v1/teams/[\\w-]+/credit-notes/[\\w-]+/pdf`).exec(text)?.[0];
-  const pdf = (await fetchPdf(link!, owner.token)).split('\n');
+  const pdf = await fetchPdfLines(api, link!, owner.token);
   for (const field of ['Credit note', `Number ${notes[0]!.number}`, `Corrects invoice ${invoice.number}`, 'Reason Voided invoice', '-$14.28']) expect(pdf).toContain(field);
 
   // Again, under another key: the invoice is void already.

@@ -7,23 +7,55 @@ import {
   addSeatsUpdate,
   buySeatsUpdate,
   recordInvoicePaymentUpdate,
+  type SeatOrderRequest,
+  type SeatOrderResult,
   type TeamSubscriptionView,
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { teamTaxRate, withTax } from '../tax-estimates';
+import { requireActions } from '../middleware/team-access';
 import { operation } from '../operation';
 import { problem } from '../problem';
-import { ChargedInvoice, Count, Id, Json, PaidPlan, TeamIdParam } from '../schemas';
+import { Cents, ChargedInvoice, Count, Day, Id, Json, PaidPlan, PurchaseOrder, TeamIdParam } from '../schemas';
 import type { SubscriptionReader } from '../subscription-views';
 import type { TeamWorkflows } from '../team-workflows';
 
 const refusals = [404, 409, 422] as const;
 
+const DueDays = z.int().min(1).max(90).optional().meta({ description: 'Days until the invoice is due (30 by default); payable through the due day' });
+
 const SeatOrderBody = z.strictObject({
   plan: PaidPlan,
   seats: Count,
-  invoiceFirst: z.boolean().optional().meta({ description: 'An open invoice now, paid by card or bank transfer; the order starts when it is paid' }),
-  dueDays: z.int().min(1).max(90).optional().meta({ description: 'Days until the invoice is due (30 by default); payable through the due day' }),
+  invoiceFirst: z.boolean().optional().meta({ description: 'An open invoice now, paid by card or bank transfer; the order starts when it is paid (needs request_invoice)' }),
+  dueDays: DueDays,
+  purchaseOrder: PurchaseOrder.optional(),
+});
+
+const InvoiceRequestBody = z.strictObject({ plan: PaidPlan, seats: Count, dueDays: DueDays, purchaseOrder: PurchaseOrder.optional() });
+
+const OpenInvoice = z
+  .object({
+    invoiceId: z.string(),
+    number: z.string().meta({ example: 'INV-2026-000123' }),
+    status: z.literal('open'),
+    issuedOn: Day,
+    dueOn: Day.meta({ description: 'Payable through this day; unpaid after it, the invoice is voided and the order never starts' }),
+    net: Cents,
+    tax: Cents,
+    total: Cents.meta({ description: 'net + tax' }),
+    amountDue: Cents.meta({ description: 'What is left to pay by bank transfer or card: the total less the team balance and credits held for it' }),
+    purchaseOrder: z.string().nullable(),
+    pdfUrl: z.string().meta({ description: 'GET it (as someone who may view the billing) for the invoice as PDF' }),
+  })
+  .meta({ id: 'OpenInvoice' });
+
+const InvoiceRequested = z.object({
+  status: z.enum(['awaiting_payment', 'scheduled']).meta({ description: 'awaiting_payment: the order starts when paid; scheduled: when the current period or order ends, if paid' }),
+  plan: PaidPlan,
+  seats: z.int(),
+  startsOn: Day.meta({ description: 'The first day of the order once paid (today when paid later, on Free)' }),
+  invoice: OpenInvoice,
 });
 
 const SeatQuoteBody = z
@@ -34,12 +66,26 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscripti
   const router = Router();
   const tag = 'Seat orders';
   const change = { kind: 'team', actions: ['change_plan'] } as const;
+  // One way to order seats, by card or invoice first: the team workflow's buySeats update.
+  const order = (teamId: string, request: SeatOrderRequest) => workflows.update(teamId, buySeatsUpdate, request);
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/seat-orders', tag,
     summary: 'Order seats for a year: now by card, invoice first, or from the end of the current period or order',
     access: change, params: TeamIdParam, body: SeatOrderBody, response: Json.meta({ description: 'status active | awaiting_payment | scheduled' }), errors: refusals,
-  }, ({ team, body }) => workflows.update(team.teamId, buySeatsUpdate, body));
+  }, ({ team, principal, body }) => {
+    if (body.invoiceFirst) requireActions(principal, team, ['request_invoice']); // section 11: invoice first is a requested invoice
+    return order(team.teamId, body);
+  });
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/teams/{teamId}/seat-orders/invoice-requests', tag, status: 201,
+    summary: 'Request an invoice for a year of seats: open, due in 30 days unless told, paid by bank transfer or card; emailed to the admins and billing managers',
+    access: { kind: 'team', actions: ['request_invoice'] }, params: TeamIdParam, body: InvoiceRequestBody, response: InvoiceRequested, errors: refusals,
+  }, async ({ team, body }) => {
+    const result = await order(team.teamId, { ...body, invoiceFirst: true });
+    return invoiceRequested(team.teamId, body.purchaseOrder, result, ctx.config.API_PUBLIC_URL);
+  });
 
   operation(router, ctx, {
     method: 'post', path: '/v1/teams/{teamId}/seat-orders/seats', tag, summary: 'Add seats to the running order, prorated to its end',
@@ -68,6 +114,24 @@ export function seatRoutes(ctx: ApiContext, workflows: TeamWorkflows, subscripti
 }
 
 type SeatQuoteRequest = z.output<typeof SeatQuoteBody>;
+
+/** An invoice-first order as the invoice it opened: its figures, its due day and its PDF. */
+function invoiceRequested(teamId: string, purchaseOrder: string | undefined, result: SeatOrderResult, apiUrl: string): z.output<typeof InvoiceRequested> {
+  const invoice = result.invoice;
+  const open = result.status === 'active' ? null : result.ordered.invoice;
+  // Issued today, so numbered and taxed (only results replayed from before numbering lack them).
+  if (result.status === 'active' || !open || !invoice || invoice.number === undefined || invoice.net === undefined || invoice.tax === undefined) {
+    throw new Error(`the invoice-first order of team ${teamId} answered without its open invoice`);
+  }
+  const { invoiceId, number, on: issuedOn, net, tax, total, charged: amountDue } = invoice;
+  return {
+    status: result.status, plan: result.ordered.plan, seats: result.ordered.seats, startsOn: result.ordered.startsOn,
+    invoice: {
+      invoiceId, number, status: 'open', issuedOn, dueOn: open.dueOn, net, tax, total, amountDue, purchaseOrder: purchaseOrder ?? null,
+      pdfUrl: `${apiUrl}/v1/teams/${encodeURIComponent(teamId)}/invoices/${encodeURIComponent(invoiceId)}/pdf`,
+    },
+  };
+}
 
 function seatQuote(view: TeamSubscriptionView, request: SeatQuoteRequest): { today: string; invoice: Invoice } {
   if (request.addSeats !== undefined) {

@@ -11,7 +11,7 @@ import { recordWebhookEvent } from './webhook-events';
 function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   return {
     invoiceId: invoice.id, number: invoice.number, reason: invoice.reason, status: invoice.status, currency: 'usd',
-    issuedOn: invoice.issued_on, dueOn: invoice.due_on, periodStart: invoice.period_start, periodEnd: invoice.period_end,
+    issuedOn: invoice.issued_on, dueOn: invoice.due_on, purchaseOrder: invoice.purchase_order ?? null, periodStart: invoice.period_start, periodEnd: invoice.period_end,
     net: invoice.net, tax: invoice.tax, taxRateBasisPoints: invoice.tax_rate_bp, taxTreatment: invoice.tax_treatment, total: invoice.total, balanceApplied: invoice.balance_applied, creditsApplied: invoice.credits_applied, charged: invoice.charged,
   };
 }
@@ -33,6 +33,11 @@ export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, lines: re
   const base = { teamId: invoice.team_id, occurredAt: at };
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
   await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
+  // Section 7, invoice first: an invoice issued with a due day is to be paid later, so the billing recipients get it
+  // (its figures, due day, how to pay, its PDF), once per invoice.
+  if (invoice.due_on !== null) {
+    await queueDocumentEmail(trx, { key: `${invoice.idempotency_key}:request`, teamId: invoice.team_id, kind: 'invoice_request', documentId: invoice.id });
+  }
   if (invoice.reason !== 'plan_change') return;
   // Its period line bills the plan and interval the change moves to.
   const period = lines.find((line) => line.kind === 'period');

@@ -143,14 +143,15 @@ export class TeamLedger {
     }
   }
 
-  /** Invoice first: writes the invoice open, due on `dueOn`, and collects nothing. */
-  async issueOpen(key: string, invoice: Invoice, dueOn: Day): Promise<ChargedInvoice> {
+  /** Invoice first: writes the invoice open, due on `dueOn` (with the buyer's purchase order, if any), and collects nothing. */
+  async issueOpen(key: string, invoice: Invoice, dueOn: Day, purchaseOrder?: string): Promise<ChargedInvoice> {
     const issued = await billing.issueInvoice({
       key,
       teamId: this.teamId,
       reason: invoice.reason,
       issuedOn: invoice.on,
       dueOn,
+      ...(purchaseOrder === undefined ? {} : { purchaseOrder }), // a value of the same command: no patch
       lines: invoice.lines,
       workflowId: workflowInfo().workflowId,
       runId: workflowInfo().runId,

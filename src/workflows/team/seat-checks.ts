@@ -1,7 +1,7 @@
 // The checks behind the seat system's update validators (section 7), and the seat rules the subscription's own
 // requests must respect while a seat order runs or is bought. Same contract as ./checks: a validator that throws
 // leaves no trace in history, and the handler checks again after the day's scheduled events.
-import { checkInvite, checkReorder, isInterval, isPastDue, isPlan, isSoldBySeats, isSoldPerMember, type Day } from '../../domain';
+import { checkInvite, checkReorder, isInterval, isPastDue, isPlan, isSoldBySeats, isSoldPerMember, PURCHASE_ORDER_MAX_LENGTH, type Day } from '../../domain';
 import type { InvoicePayment, PlanChangeRequest, SeatOrderRequest } from '../team-subscription-messages';
 import { reject } from './checks';
 import { invoiceAwaitingPayment, orderedSeatsOf, seatLimit, seatOrderOf } from './seat-state';
@@ -17,6 +17,10 @@ export function checkBuySeats(state: TeamState, today: Day, request: SeatOrderRe
   const { dueDays } = request;
   if (dueDays !== undefined && (!request.invoiceFirst || !Number.isSafeInteger(dueDays) || dueDays < 1 || dueDays > MAX_DUE_DAYS)) {
     reject('invalid_request', `dueDays goes with invoiceFirst and is 1 to ${MAX_DUE_DAYS}.`);
+  }
+  const { purchaseOrder } = request;
+  if (purchaseOrder !== undefined && (!request.invoiceFirst || typeof purchaseOrder !== 'string' || purchaseOrder.trim() === '' || purchaseOrder.length > PURCHASE_ORDER_MAX_LENGTH)) {
+    reject('invalid_request', `purchaseOrder goes with invoiceFirst and is 1 to ${PURCHASE_ORDER_MAX_LENGTH} characters.`);
   }
   if (state.status === 'trialing') reject('trialing', 'The team is in a trial: cancel it or let it end before ordering seats.');
   if (state.status === 'past_due') reject('past_due', 'The last invoice is unpaid: let it be paid first.');

@@ -159,7 +159,7 @@ export class SeatOrders {
   private async orderInvoiceFirst(request: SeatOrderRequest, today: Day, startsOn: Day): Promise<ChargedInvoice> {
     const invoice = invoiceFirstSeatOrderInvoice({ plan: request.plan, seats: request.seats, issuedOn: today });
     const dueOn = invoiceDueDay(today, request.dueDays);
-    const issued = await this.ledger.issueOpen(this.ledger.invoiceKey(invoice), invoice, dueOn);
+    const issued = await this.ledger.issueOpen(this.ledger.invoiceKey(invoice), invoice, dueOn, request.purchaseOrder);
     const { invoiceId, key, total, charged } = issued;
     const provider = await this.sendThroughProvider(issued);
     this.state.orderedSeats = {
