@@ -13,9 +13,9 @@ export const INVITATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function invitationPageRoute(ctx: ApiContext): RequestHandler {
   return async (req, res, next) => {
+    const invitationId = String(req.params.invitationId);
+    const signInUrl = ctx.config.PORTAL_SIGN_IN_URL?.replace('{invitationId}', encodeURIComponent(invitationId)) ?? null;
     try {
-      const invitationId = String(req.params.invitationId);
-      const signInUrl = ctx.config.PORTAL_SIGN_IN_URL?.replace('{invitationId}', encodeURIComponent(invitationId)) ?? null;
       const session = res.locals.portalSession as PortalSession | undefined;
       if (!session) return signInUrl ? void res.redirect(303, signInUrl) : sendPage(res, 401, signInFirstPage());
       if (!INVITATION_ID.test(invitationId)) return sendPage(res, 404, invalidInvitationPage(signInUrl));
@@ -26,7 +26,7 @@ export function invitationPageRoute(ctx: ApiContext): RequestHandler {
       sendPage(res, 200, invitationPage(invitation, session.userId, onThisTeam ? '/portal/billing-managers' : null));
     } catch (error) {
       if (error instanceof ApiRefusal) {
-        return error.status === 404 ? sendPage(res, 404, invalidInvitationPage(null)) : sendPage(res, 502, failurePage(error.status, error.problem));
+        return error.status === 404 ? sendPage(res, 404, invalidInvitationPage(signInUrl)) : sendPage(res, 502, failurePage(error.status, error.problem));
       }
       next(error);
     }

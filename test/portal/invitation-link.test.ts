@@ -129,7 +129,7 @@ test('the invitee declines: the invitation is closed and nobody becomes a billin
   await api.call(api.actingFor(sent.invitee.id), 'post', `/v1/billing-manager-invitations/${sent.invitationId}/accept`).expect(404);
 });
 
-test('an account with another email sees "This invitation is not valid." and cannot accept it', async () => {
+test('an account with another email sees "This invitation is not valid." and cannot accept it, until signed in as the invitee', async () => {
   const { api } = portal;
   const sent = await invite();
   const { link } = await linkInEmail(sent.invitee.email);
@@ -149,4 +149,11 @@ test('an account with another email sees "This invitation is not valid." and can
   expect(call).toEqual({ status: 404, body: expect.objectContaining({ message: 'This invitation is not valid.' }) });
   const pending = await api.call(api.actingFor(sent.owner), 'get', `/v1/teams/${sent.teamId}/billing-manager-invitations`).expect(200);
   expect(pending.body.map((i: { invitationId: string }) => i.invitationId)).toEqual([sent.invitationId]);
+
+  // Signed in again as the invited account, the same browser sees the invitation.
+  await page.getByRole('link', { name: 'Sign in with another account' }).click();
+  await page.getByLabel('Email').fill(sent.invitee.email);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('invitation-scope').waitFor();
+  expect(await page.getByTestId('invitation-scope').textContent()).toBe('Acme');
 });
