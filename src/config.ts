@@ -41,8 +41,14 @@ const schema = z.object({
   SIMULATION_MAX_EVENTS: z.coerce.number().int().positive().default(200),
   SIMULATIONS_AT_ONCE: z.coerce.number().int().positive().default(2),
   SIMULATION_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
-  /** The accept link in invitation emails; `{invitationId}` is replaced. Unset: this engine's own, on PORT. */
+  /** The link in invitation emails; `{invitationId}` is replaced. Unset: the portal's invitation page at API_PUBLIC_URL. */
   INVITATION_ACCEPT_URL: z.string().min(1).optional(),
+  /**
+   * The SaaS's page that signs a person in and sends them back through a portal session made for the invitation
+   * (`POST /v1/portal-sessions` with `invitationId`); `{invitationId}` is replaced. Unset: the portal asks the person
+   * to sign in to the app and open the link again.
+   */
+  PORTAL_SIGN_IN_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Where links in emails reach this API (a receipt's PDF): `<API_PUBLIC_URL>/v1/...`. Unset: this engine's own, on PORT. */
   API_PUBLIC_URL: z.url().optional(),
   /** The seller on every invoice and credit note (section 13). */
@@ -66,10 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);
   }
+  // The API serves the portal (under /portal), so the invitation's page is on the API's public URL.
+  const apiPublicUrl = (parsed.data.API_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, '');
   const config: Config = {
     ...parsed.data,
-    INVITATION_ACCEPT_URL: parsed.data.INVITATION_ACCEPT_URL ?? `http://localhost:${parsed.data.PORT}/v1/billing-manager-invitations/{invitationId}/accept`,
-    API_PUBLIC_URL: (parsed.data.API_PUBLIC_URL ?? `http://localhost:${parsed.data.PORT}`).replace(/\/+$/, ''),
+    INVITATION_ACCEPT_URL: parsed.data.INVITATION_ACCEPT_URL ?? `${apiPublicUrl}/portal/invitations/{invitationId}`,
+    API_PUBLIC_URL: apiPublicUrl,
   };
   if (config.PAYMENT_PROVIDER === 'stripe' && !config.STRIPE_SECRET_KEY) {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');

@@ -43,3 +43,8 @@ export function checkAcceptance(input: {
   }
   return checkInvitation({ email: invitation.email, sentAt: invitation.sentAt, now: input.now, accountEmail: account?.email ?? null });
 }
+
+/** A pending invitation past its 7 days is expired, even before its workflow's timer has closed it. */
+export function invitationStatusAt(invitation: { status: InvitationStatus; expiresAt: Moment }, now: Moment): InvitationStatus {
+  return invitation.status === 'pending' && epochMs(now) >= epochMs(invitation.expiresAt) ? 'expired' : invitation.status;
+}

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { CreditNoteRow, DbOrTrx, InvoiceRow, NotificationRow } from '../ledger/rows';
 import type { DocumentEmailKind, DocumentEmailRow } from '../ledger/outbox/document-emails';
 import { creditNoteParts } from '../domain/refunds';
-import { billingNoticeRecipients } from '../ledger/invitations/notice-recipients';
+import { billingNoticeRecipients, scopeName } from '../ledger/invitations/notice-recipients';
 import type { Mailer } from './mailer';
 import type { EmailSettings } from './settings';
 import { lowBalanceAlertEmail, type DocumentEmail } from './low-balance-alert';
@@ -128,11 +128,4 @@ async function recipientsOf(db: DbOrTrx, notice: NotificationRow, scope: { teamI
     return user ? [user.email] : [];
   }
   return (await billingNoticeRecipients(db, scope)).map((recipient) => recipient.email);
-}
-
-async function scopeName(db: DbOrTrx, scope: { teamId: string } | { organizationId: string }): Promise<string> {
-  const row = 'teamId' in scope
-    ? ((await db('teams').where({ id: scope.teamId }).first('name')) as { name: string } | undefined)
-    : ((await db('organizations').where({ id: scope.organizationId }).first('name')) as { name: string } | undefined);
-  return row?.name ?? ('teamId' in scope ? `team ${scope.teamId}` : `organization ${scope.organizationId}`);
 }

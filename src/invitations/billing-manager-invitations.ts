@@ -1,21 +1,24 @@
 // The API's side of billing-manager invitations: send them (a row, the invitee's message and a workflow per email),
-// list them, and pass acceptances and revocations to their workflows. Once a workflow has ended, its row answers.
+// list them, show one to its invitee, and pass acceptances, declines and revocations to their workflows. Once a
+// workflow has ended, its row answers.
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Directory } from '../ledger/accounts/directory';
 import type { Db } from '../ledger/db';
-import { checkAcceptance, instantFromEpochMs, invitationExpiresAt } from '../domain';
+import { checkAcceptance, instantFromEpochMs, invitationExpiresAt, invitationStatusAt } from '../domain';
 import type { billingManagerInvitation } from '../workflows/billing-manager-invitation';
 import {
   acceptInvitationUpdate,
   invitationWorkflowId,
   invitationWorkflowSummary,
   revokeInvitationUpdate,
+  type AcceptingAccount,
   type InvitationScope,
 } from '../workflows/billing-manager-invitation-messages';
 import { InvitationRefusal, type InvitationRefusalCode } from '../ledger/invitations/errors';
 import { findInvitation, insertInvitation, pendingInvitations, type Invitation } from '../ledger/invitations/invitation-rows';
+import { scopeName } from '../ledger/invitations/notice-recipients';
 import { recordInvitationSent } from '../ledger/invitations/notices';
 import { relayOutbound } from '../activities/relay';
 
@@ -26,6 +29,12 @@ export interface InvitationServiceDeps {
   directory: Pick<Directory, 'user'>;
   /** When invitations are sent and checked; tests on the time-skipping server pass its clock. */
   now?: () => Date;
+}
+
+/** An invitation as its invitee sees it: with the team's (or organization's) name and who sent it. */
+export interface InvitationForInvitee extends Invitation {
+  scopeName: string;
+  invitedByName: string | null;
 }
 
 /** The invitation's secret link: 192 random bits, so it cannot be guessed from others. */
@@ -46,6 +55,20 @@ export function billingManagerInvitations({ db, temporal, taskQueue, directory, 
       }
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
+  }
+
+  async function signedIn(userId: string | null): Promise<AcceptingAccount | null> {
+    const user = userId === null ? null : await directory.user(userId);
+    return user ? { userId: user.id, email: user.email } : null;
+  }
+
+  /** The invitation and the signed-in account it was sent to; "invalid invitation" for anyone else, as for accept. */
+  async function forInvitee(invitationId: string, userId: string | null): Promise<{ invitation: Invitation; account: AcceptingAccount }> {
+    const [account, invitation] = await Promise.all([signedIn(userId), findInvitation(db, invitationId)]);
+    if (!account || !invitation || account.email.toLowerCase() !== invitation.email.toLowerCase()) {
+      throw new InvitationRefusal('invalid_invitation', 'invalid invitation');
+    }
+    return { invitation, account };
   }
 
   return {
@@ -77,12 +100,18 @@ export function billingManagerInvitations({ db, temporal, taskQueue, directory, 
       return pendingInvitations(db, scope);
     },
 
+    /** The invitation, to the signed-in account with its email only; its status is `expired` once its 7 days are over. */
+    async view(invitationId: string, userId: string | null): Promise<InvitationForInvitee> {
+      const { invitation } = await forInvitee(invitationId, userId);
+      const inviter = invitation.invitedBy === null ? null : await directory.user(invitation.invitedBy);
+      return { ...invitation, status: invitationStatusAt(invitation, at()), scopeName: await scopeName(db, invitation.scope), invitedByName: inviter?.name ?? null };
+    },
+
     /** Only the signed-in account with the invited email may accept; anyone else learns only "invalid invitation". */
     async accept(invitationId: string, userId: string | null): Promise<Invitation> {
-      const user = userId === null ? null : await directory.user(userId);
+      const account = await signedIn(userId);
       let invitation = await findInvitation(db, invitationId);
-      if (!invitation || !user) throw new InvitationRefusal('invalid_invitation', 'invalid invitation');
-      const account = { userId: user.id, email: user.email };
+      if (!invitation || !account) throw new InvitationRefusal('invalid_invitation', 'invalid invitation');
       if (invitation.status === 'pending') {
         await ask(invitationId, acceptInvitationUpdate, account);
         invitation = (await findInvitation(db, invitationId))!;
@@ -90,6 +119,23 @@ export function billingManagerInvitations({ db, temporal, taskQueue, directory, 
       const check = checkAcceptance({ invitation: { ...invitation, acceptedBy: invitation.decidedBy }, account, now: at() });
       if (!check.ok) throw new InvitationRefusal(check.error, check.message);
       return invitation;
+    },
+
+    /**
+     * The invitee declines: the invitation is closed as revoked by the invitee (the workflow's revocation, so no new
+     * command). Declining twice is one decline; an accepted, withdrawn or expired invitation is closed.
+     */
+    async decline(invitationId: string, userId: string | null): Promise<Invitation> {
+      const { account, invitation: found } = await forInvitee(invitationId, userId);
+      let invitation = found;
+      if (invitationStatusAt(invitation, at()) === 'pending') {
+        await ask(invitationId, revokeInvitationUpdate, { revokedBy: account.userId });
+        invitation = (await findInvitation(db, invitationId))!;
+      }
+      if (invitation.status === 'revoked' && invitation.decidedBy === account.userId) return invitation;
+      const status = invitationStatusAt(invitation, at());
+      if (status === 'expired') throw new InvitationRefusal('invitation_expired', 'the invitation has expired');
+      throw new InvitationRefusal('invitation_closed', `the invitation is ${status} and can no longer be declined`);
     },
 
     /** Revoking twice is one revocation; an accepted or expired invitation is closed. */

@@ -41,7 +41,7 @@ export function page(viewer: Viewer, current: string, title: string, content: Ht
 </html>`;
 }
 
-/** A page outside a session: expired links, refusals, failures. */
+/** A page outside a team's pages: expired links, refusals, failures, an invitation. Its live region says what a form did. */
 export function plainPage(title: string, content: Html): Html {
   return html`<!doctype html>
 <html lang="en">
@@ -49,6 +49,7 @@ export function plainPage(title: string, content: Html): Html {
 <body class="plain">
 <main id="main" class="card">
   <h1>${title}</h1>
+  <div id="notice" class="notice" role="status" aria-live="polite"></div>
   ${content}
 </main>
 </body>

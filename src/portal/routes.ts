@@ -10,6 +10,7 @@ import { sendPage } from './headers';
 import { html } from './html';
 import { plainPage } from './layout';
 import { failurePage, noBillingAccessPage, sessionEndedPage } from './pages/errors';
+import { INVITATION_ID, invitationPageRoute } from './invitation-route';
 import { portalPages, type PageHandler } from './page-routes';
 
 export type { PageHandler, PageInput } from './page-routes';
@@ -28,18 +29,22 @@ export function portalRoutes(ctx: ApiContext): Router {
 
   // The link: traded once for the cookie. The answer is a page that moves on by itself rather than a redirect:
   // the browser withholds a SameSite=Strict cookie from a redirect chain that began on another site (the SaaS).
+  // A session made for an invitation (`?invitation=`) opens the invitation's page instead of the plan.
   router.get('/s/:token', async (req, res, next) => {
     try {
       const token = String(req.params.token);
+      const invitation = typeof req.query.invitation === 'string' && INVITATION_ID.test(req.query.invitation) ? req.query.invitation : null;
+      const opens = invitation ? `/portal/invitations/${invitation}` : '/portal/';
       const session = LINK_TOKEN.test(token) ? await sessions.exchange(token) : null;
       if (!session) {
         const cookie = readSessionCookie(req);
-        if (cookie && (await sessions.byCookie(cookie))) return void res.redirect(303, '/portal/');
+        if (cookie && (await sessions.byCookie(cookie))) return void res.redirect(303, opens);
         return sendPage(res, 410, sessionEndedPage());
       }
       setSessionCookie(req, res, session.cookieSecret, session.expiresAt);
-      res.set('Refresh', '0; url=/portal/');
-      sendPage(res, 200, plainPage('Opening your billing page', html`<p><a href="/portal/">Continue to your billing page</a></p>`));
+      res.set('Refresh', `0; url=${opens}`);
+      const what = invitation ? 'your invitation' : 'your billing page';
+      sendPage(res, 200, plainPage(`Opening ${what}`, html`<p><a href="${opens}">Continue to ${what}</a></p>`));
     } catch (error) {
       next(error);
     }
@@ -58,6 +63,7 @@ export function portalRoutes(ctx: ApiContext): Router {
   });
 
   router.use('/api', portalProxy(ctx));
+  router.get('/invitations/:invitationId', invitationPageRoute(ctx));
 
   const page = (action: BillingAction, handler: PageHandler): RequestHandler => async (req, res, next) => {
     try {

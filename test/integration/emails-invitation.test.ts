@@ -1,36 +1,34 @@
 // The invitation email on a real SMTP server (the smtp-server package): it arrives once, to the invitee, with the
-// accept link and the expiry date; following the link through the API makes the invitee a billing manager.
+// link to the invitation's page (INVITATION_ACCEPT_URL set here; the page itself is test/portal/invitation-link.test.ts)
+// and the expiry date; accepting through the API makes the invitee a billing manager.
 import { randomUUID } from 'node:crypto';
 import { spelledDate } from '../../src/domain';
 import { decoded, startSmtpSink, type Received, type SmtpSink } from '../support/smtp-sink';
 import { ApiHarness } from '../support/api-harness';
+import { setEnvironment } from '../support/environment';
 
 let smtp: SmtpSink;
 let received: Received[];
 let harness: ApiHarness;
-const saved = { SMTP_URL: process.env.SMTP_URL, INVITATION_ACCEPT_URL: process.env.INVITATION_ACCEPT_URL };
+let restoreEnvironment: (() => void) | undefined;
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
   received = smtp.received;
   // The worker's email activities read these when they send their first email.
-  process.env.SMTP_URL = smtp.url;
-  process.env.INVITATION_ACCEPT_URL = 'https://billing.example.com/v1/billing-manager-invitations/{invitationId}/accept';
+  restoreEnvironment = setEnvironment({ SMTP_URL: smtp.url, INVITATION_ACCEPT_URL: 'https://billing.example.com/portal/invitations/{invitationId}' });
   harness = await ApiHarness.start();
 }, 120_000);
 
 afterAll(async () => {
   await harness?.teardown();
   await smtp?.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment?.();
 }, 60_000);
 
 jest.setTimeout(60_000);
 
-test('the invitee gets one email with the accept link and the expiry date, and the link accepts through the API', async () => {
+test("the invitee gets one email with the invitation page's link and the expiry date, and accepts through the API", async () => {
   const owner = await harness.createUser('owner');
   const teamId = await harness.createTeam(owner.id);
   const email = `bm-${randomUUID()}@example.com`;
@@ -45,11 +43,12 @@ test('the invitee gets one email with the accept link and the expiry date, and t
   expect(text).toMatch(/^Subject: You are invited to manage billing for Acme/m);
   expect(text).toContain(spelledDate(invitation.expiresAt)); // 'December 8, 2026, 22:48 UTC'
   expect(text).not.toContain(invitation.expiresAt);
-  const link = /https:\/\/billing\.example\.com\/v1\/billing-manager-invitations\/[\w-]+\/accept/.exec(text)?.[0];
-  expect(link).toBe(`https://billing.example.com/v1/billing-manager-invitations/${invitation.invitationId}/accept`);
+  const link = /https:\/\/billing\.example\.com\/portal\/invitations\/[\w-]+/.exec(text)?.[0];
+  expect(link).toBe(`https://billing.example.com/portal/invitations/${invitation.invitationId}`);
   expect(text).toContain(`<a href="${link}">Accept the invitation</a>`); // the HTML part
 
-  const accepted = await harness.call(harness.withToken(token.body.token as string), 'post', new URL(link!).pathname).expect(200);
+  const accept = `/v1/billing-manager-invitations/${invitation.invitationId}/accept`;
+  const accepted = await harness.call(harness.withToken(token.body.token as string), 'post', accept).expect(200);
   expect(accepted.body).toMatchObject({ invitationId: invitation.invitationId, status: 'accepted', decidedBy: invitee.body.id });
   const managers = await harness.call(harness.actingFor(owner.id), 'get', `/v1/teams/${teamId}/billing-managers`).expect(200);
   expect(managers.body.map((m: { userId: string }) => m.userId)).toContain(invitee.body.id);

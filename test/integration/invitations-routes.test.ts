@@ -148,6 +148,43 @@ test('a revoked invitation cannot be accepted', async () => {
   expect(await api.db('team_billing_managers').where({ team_id: teamId, user_id: carl.id })).toEqual([]);
 });
 
+test('the invitee reads the invitation and declines it (closed: revoked by the invitee); anyone else gets "invalid invitation"', async () => {
+  const erin = await api.createUser('erin');
+  const asErin = api.withToken(erin.token);
+  const { email } = await api.db('users').where({ id: erin.id }).first('email');
+  const [invitationId] = await invite(people.owner.caller, `/v1/teams/${teamId}`, [email]);
+  const [second] = await invite(people.owner.caller, `/v1/teams/${teamId}`, [email]);
+
+  const shown = await call(asErin, 'get', `/v1/billing-manager-invitations/${invitationId}`).expect(200);
+  expect(shown.body).toMatchObject({ invitationId, scope: { teamId }, email, status: 'pending', scopeName: 'Acme', invitedByName: 'owner', invitedBy: people.owner.id });
+  for (const [method, path] of [['get', ''], ['post', '/decline']] as const) {
+    const refused = await call(people.stranger.caller, method, `/v1/billing-manager-invitations/${invitationId}${path}`).expect(404);
+    expect(refused.body).toMatchObject({ code: 'invalid_invitation', detail: 'invalid invitation' });
+  }
+
+  const declined = await call(asErin, 'post', `/v1/billing-manager-invitations/${invitationId}/decline`).expect(200);
+  expect(declined.body).toMatchObject({ invitationId, status: 'revoked', decidedBy: erin.id });
+  await call(asErin, 'post', `/v1/billing-manager-invitations/${invitationId}/decline`).expect(200); // declining twice is one decline
+  expect((await call(asErin, 'post', `/v1/billing-manager-invitations/${invitationId}/accept`).expect(404)).body.code).toBe('invalid_invitation');
+  expect((await call(asErin, 'get', `/v1/billing-manager-invitations/${invitationId}`).expect(200)).body.status).toBe('revoked');
+  expect(await api.db('team_billing_managers').where({ team_id: teamId, user_id: erin.id })).toEqual([]);
+
+  // Accepted, an invitation can no longer be declined.
+  await call(asErin, 'post', `/v1/billing-manager-invitations/${second}/accept`).expect(200);
+  expect((await call(asErin, 'post', `/v1/billing-manager-invitations/${second}/decline`).expect(409)).body.code).toBe('invitation_closed');
+});
+
+test('a portal session made for an invitation opens its page; teamId or invitationId, not both', async () => {
+  const [invitationId] = await invite(people.owner.caller, `/v1/teams/${teamId}`, ['fay@example.com']);
+  const as = api.actingFor(people.stranger.id);
+  const made = await call(as, 'post', '/v1/portal-sessions', { invitationId }).expect(201);
+  expect(made.body.url).toMatch(new RegExp(`/portal/s/[\\w-]+\\?invitation=${invitationId}$`));
+  const both = await call(as, 'post', '/v1/portal-sessions', { teamId, invitationId }).expect(400);
+  expect(both.body.errors).toEqual([expect.objectContaining({ field: 'body.teamId' })]);
+  const unknown = await call(as, 'post', '/v1/portal-sessions', { invitationId: 'inv_unknown' }).expect(404);
+  expect(unknown.body.errors).toEqual([expect.objectContaining({ field: 'body.invitationId' })]);
+});
+
 test("removing an organization's billing manager takes effect at once, on the very next request", async () => {
   const dora = await api.createUser('dora');
   const { email } = await api.db('users').where({ id: dora.id }).first('email');

@@ -16,8 +16,9 @@ export class PortalHarness {
 
   private constructor(readonly api: ApiHarness, private readonly server: Server, readonly baseUrl: string) {}
 
-  static async start(): Promise<PortalHarness> {
-    const api = await ApiHarness.start();
+  /** `env`: settings beside the harness's own (e.g. PORTAL_SIGN_IN_URL). */
+  static async start(options: { env?: NodeJS.ProcessEnv } = {}): Promise<PortalHarness> {
+    const api = await ApiHarness.start(options);
     const server = createServer(api.app);
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,11 +50,20 @@ export class PortalHarness {
   }
 
   /** What the SaaS backend does when a signed-in user opens Billing: a portal session made as that user. */
-  async portalUrl(userId: string, teamId: string): Promise<{ id: string; url: string }> {
+  portalUrl(userId: string, teamId: string): Promise<{ id: string; url: string }> {
+    return this.portalSession(userId, { teamId });
+  }
+
+  /** What the SaaS backend does once it has signed in a person who followed an invitation's link. */
+  invitationUrl(userId: string, invitationId: string): Promise<{ id: string; url: string }> {
+    return this.portalSession(userId, { invitationId });
+  }
+
+  private async portalSession(userId: string, body: { teamId: string } | { invitationId: string }): Promise<{ id: string; url: string }> {
     const res = await fetch(`${this.baseUrl}/v1/portal-sessions`, {
       method: 'POST',
       headers: { ...this.api.actingFor(userId).headers, 'content-type': 'application/json', 'idempotency-key': `ps-${Date.now()}-${Math.random()}` },
-      body: JSON.stringify({ teamId }),
+      body: JSON.stringify(body),
     });
     if (res.status !== 201) throw new Error(`POST /v1/portal-sessions: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string; url: string };

@@ -23,6 +23,10 @@ const Invitation = z
     decidedBy: z.string().nullable(),
   })
   .meta({ id: 'BillingManagerInvitation' });
+const InvitationForInvitee = Invitation.extend({
+  scopeName: z.string().meta({ description: "The team's or organization's name" }),
+  invitedByName: z.string().nullable().meta({ description: 'Who sent it; null when the platform did' }),
+}).meta({ id: 'BillingManagerInvitationForInvitee' });
 
 const STATUS: Record<InvitationRefusalCode, number> = { invalid_invitation: 404, invitation_not_found: 404, invitation_expired: 410, invitation_closed: 409 };
 
@@ -98,6 +102,19 @@ export function invitationRoutes(ctx: ApiContext, invitations: BillingManagerInv
     summary: 'Accept an invitation, as the signed-in account of the invited email ("invalid invitation" for any other)',
     params: InvitationParam, response: Invitation, errors: [404, 410],
   }, ({ params, principal }) => refusalAsProblem(invitations.accept(params.invitationId, actingUserId(principal))));
+
+  // The invitee's side, as the portal's invitation page shows it: the invitation itself, and declining it.
+  operation(router, ctx, {
+    method: 'get', path: '/v1/billing-manager-invitations/{invitationId}', tag, access: userAccess,
+    summary: 'The invitation, to the signed-in account of the invited email ("invalid invitation" for any other); `expired` once past its 7 days',
+    params: InvitationParam, response: InvitationForInvitee, errors: [404],
+  }, ({ params, principal }) => refusalAsProblem(invitations.view(params.invitationId, actingUserId(principal))));
+
+  operation(router, ctx, {
+    method: 'post', path: '/v1/billing-manager-invitations/{invitationId}/decline', tag, access: userAccess,
+    summary: 'Decline an invitation, as the signed-in account of the invited email: it is closed (`revoked`, decided by the invitee)',
+    params: InvitationParam, response: Invitation, errors: [404, 409, 410],
+  }, ({ params, principal }) => refusalAsProblem(invitations.decline(params.invitationId, actingUserId(principal))));
 
   return router;
 }

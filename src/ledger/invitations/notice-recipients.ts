@@ -42,3 +42,11 @@ function organizationRoleGrants(db: DbOrTrx, organizationId: string): Knex.Query
     .unionAll((q) => q.select('user_id', db.raw("'billing_manager'")).from('organization_billing_managers').where({ organization_id: organizationId }));
 }
 
+
+/** The team's or organization's name, as emails and the invitation page write it. */
+export async function scopeName(db: DbOrTrx, scope: InvitationScope): Promise<string> {
+  const row = 'teamId' in scope
+    ? ((await db('teams').where({ id: scope.teamId }).first('name')) as { name: string } | undefined)
+    : ((await db('organizations').where({ id: scope.organizationId }).first('name')) as { name: string } | undefined);
+  return row?.name ?? ('teamId' in scope ? `team ${scope.teamId}` : `organization ${scope.organizationId}`);
+}
