@@ -32,6 +32,8 @@ function heldPrice(state: TeamState, plan: PaidPlan, interval: Interval, start: 
  * period after its end (the trial end charges the price taken when the trial started).
  */
 export function learnPublishedPrice(state: TeamState, published: PriceVersion): PriceChangeNotice | null {
+  // Only the plan and interval the team is on: one it has pending takes its price in force on the change's day, as a
+  // change of plan does (section 14), with no notice (pendingChangePrice).
   if (state.plan === 'free' || state.plan !== published.plan || state.interval !== published.interval) return null;
   const start = state.period?.start ?? state.trial?.end;
   const nextRenewalOn = state.period?.end ?? (state.trial ? periodFrom(state.trial.end, state.interval).end : null);
