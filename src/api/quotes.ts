@@ -2,8 +2,10 @@
 // charges with. An immediate plan change's invoice (with the member changes not yet billed, prorated to the old
 // period's end) is domain's planChange, given the view's unbilled member changes, as the workflow's is. A period the
 // change would start is priced at the price in force today, read by the ledger function the workflow's activity
-// reads it with (section 14).
+// reads it with (section 14). So is the period a deferred change starts, at the price in force on its day: the quote
+// names that price (pendingPrice), and the upcoming invoice of the renewal that applies it charges it.
 import {
+  deferredPeriodOf,
   discountInvoice,
   isSoldPerMember,
   memberChangeLines,
@@ -21,7 +23,7 @@ import {
 } from '../domain';
 import type { Db } from '../ledger/db';
 import { priceInForceOn } from '../ledger/pricing';
-import type { TeamSubscriptionView } from '../workflows/team-subscription-messages';
+import type { PendingChangePrice, TeamSubscriptionView } from '../workflows/team-subscription-messages';
 import { problem } from './problem';
 
 export interface QuoteRequest {
@@ -38,6 +40,11 @@ export interface Quote {
     timing: 'immediate' | 'deferred' | 'split' | 'trial';
     invoice: Invoice | null;
     pendingChange: PendingChange | null;
+    /**
+     * The price version the pending change's period takes on its day (a change of plan or interval: the price in force
+     * then, as published now; no 30-day notice); null when nothing is pending or it goes to Free.
+     */
+    pendingPrice: HeldPrice | null;
   };
   members: null | {
     /** Prorated to the period's end; billed at the next member review or renewal. */
@@ -49,10 +56,28 @@ export interface Quote {
   };
 }
 
-/** The quote at the price in force today (from the ledger's catalog) for the period the change would start. */
+/**
+ * The quote at the price in force today (from the ledger's catalog) for the period the change would start, and at the
+ * price in force on its day for the period a deferred change would start.
+ */
 export async function quoteAtPriceInForce(db: Db, view: TeamSubscriptionView, request: QuoteRequest): Promise<Quote> {
   const period = periodStartedBy(view, request);
-  return quote(view, request, period && (await priceInForceOn(db, period.plan, period.interval, view.today)));
+  const quoted = quote(view, request, period && (await priceInForceOn(db, period.plan, period.interval, view.today)));
+  const pending = quoted.planChange && (await pendingChangePriceInForce(db, quoted.planChange.pendingChange));
+  if (!quoted.planChange || !pending) return quoted;
+  return { ...quoted, planChange: { ...quoted.planChange, pendingPrice: { version: pending.version, amount: pending.amount } } };
+}
+
+/**
+ * The price in force, on the day a pending change takes effect, for its plan and interval (the ledger read the
+ * workflow's renewal makes that day): the upcoming-invoice query's argument, so its preview is that renewal's charge.
+ * Null when nothing is pending or the change goes to Free.
+ */
+export async function pendingChangePriceInForce(db: Db, pendingChange: PendingChange | null): Promise<PendingChangePrice | null> {
+  const deferred = deferredPeriodOf(pendingChange);
+  if (!deferred) return null;
+  const { version, amount } = await priceInForceOn(db, deferred.plan, deferred.interval, deferred.on);
+  return { ...deferred, version, amount };
 }
 
 /**
@@ -85,12 +110,12 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest, pric
   if (view.status === 'free') {
     if (plan === 'free') throw problem(422, 'the team is on Free already', { field: 'body.plan', code: 'no_change' });
     const first = subscribeInvoice({ plan: plan as PaidPlan, interval, members: view.members, today: view.today, price });
-    return { timing: 'immediate', invoice: first.invoice, pendingChange: null };
+    return { timing: 'immediate', invoice: first.invoice, pendingChange: null, pendingPrice: null };
   }
   if (view.trial) {
-    if (plan === 'free') return { timing: 'deferred', invoice: null, pendingChange: { plan, interval, effectiveOn: view.trial.end } };
+    if (plan === 'free') return { timing: 'deferred', invoice: null, pendingChange: { plan, interval, effectiveOn: view.trial.end }, pendingPrice: null };
     const first = trialEndInvoice({ plan: plan as PaidPlan, interval, members: view.members, trialStart: view.trial.start, price });
-    return { timing: 'trial', invoice: first.invoice, pendingChange: null };
+    return { timing: 'trial', invoice: first.invoice, pendingChange: null, pendingPrice: null };
   }
   if (view.plan === 'free' || !view.period) throw problem(409, 'the team has no paid period to change', { code: 'not_subscribed' });
   const current = { plan: view.plan, interval: view.interval, period: view.period, members: view.members, price: view.price };
@@ -102,9 +127,9 @@ function planChangeQuote(view: TeamSubscriptionView, request: QuoteRequest, pric
     case 'invalid':
       throw problem(422, outcome.reason, { field: 'body.plan', code: 'invalid_request' });
     case 'deferred':
-      return { timing: 'deferred', invoice: null, pendingChange: outcome.pending };
+      return { timing: 'deferred', invoice: null, pendingChange: outcome.pending, pendingPrice: null };
     default:
-      return { timing: outcome.timing, invoice: outcome.invoice, pendingChange: outcome.pending };
+      return { timing: outcome.timing, invoice: outcome.invoice, pendingChange: outcome.pending, pendingPrice: null };
   }
 }
 

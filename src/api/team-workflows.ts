@@ -56,8 +56,8 @@ export function teamWorkflows(temporal: Client, taskQueue: string) {
       );
     },
 
-    query<Ret>(teamId: string, query: QueryDefinition<Ret, []>): Promise<Ret> {
-      return asProblem(() => handle(teamId).query(query));
+    query<Ret, Args extends unknown[]>(teamId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+      return asProblem(() => handle(teamId).query(query, ...args));
     },
 
     signal<Args extends unknown[]>(teamId: string, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {

@@ -197,6 +197,17 @@ export function newPeriodOf(current: PlanSelection, to: Partial<PlanSelection>, 
   return decision.timing === 'split' ? asPaid(decision.now) : null;
 }
 
+/**
+ * The plan and interval of the period a pending (deferred) change starts, and the day it takes effect: a tier down or
+ * annual → monthly at the period's end, or a subscription at a seat order's end. It is a change of plan or interval,
+ * so that period takes the price in force on that day (section 14), with no 30-day notice. Null when nothing is
+ * pending or the change goes to Free (nothing is charged).
+ */
+export function deferredPeriodOf(pending: PendingChange | null): { plan: PaidPlan; interval: Interval; on: Day } | null {
+  if (!pending || pending.plan === 'free') return null;
+  return { plan: pending.plan, interval: pending.interval, on: pending.effectiveOn };
+}
+
 function asPaid(selection: PlanSelection): { plan: PaidPlan; interval: Interval } {
   if (selection.plan === 'free') throw new RangeError('an immediate change never goes to free');
   return { plan: selection.plan, interval: selection.interval };

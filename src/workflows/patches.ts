@@ -51,6 +51,8 @@ export const PATCHES = {
     "issue 23, 2026-12-02. A removed members' refund is reduced by the percent off of the invoice that billed its period (section 14); when a 100% off takes all of it, nothing is credited and no creditTeamBalance activity runs, the marker taken in its place. Without the marker (runs from before) the refund was credited whole there, so the activity runs.",
   'void-paid-invoice':
     'issue 22, 2026-12-02. The voidPaidInvoice update (the platform voids a paid invoice issued in error): its marker comes first, then the voidPaidInvoice activity, then what ending the period the invoice started writes (as a refund). No history before it holds that update.',
+  'deferred-change-price-in-force':
+    "issue 23, 2026-12-02. A renewal that applies a pending change of plan or interval (a tier down or annual → monthly at the period's end) takes the price in force that day for the new plan and interval from the ledger's catalog (section 14: a change of plan or interval): a priceInForce local activity after the marker, before the renewal's invoice; the team holds that version and the period line records it. Without it (runs from before) that renewal charged the code catalog's price.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -104,3 +106,5 @@ export const PRICE_IN_FORCE: PatchId = 'price-in-force';
 export const REFUND_FULLY_DISCOUNTED: PatchId = 'refund-fully-discounted';
 /** A paid invoice voided by the voidPaidInvoice update (src/workflows/team/payment-requests.ts). */
 export const VOID_PAID_INVOICE: PatchId = 'void-paid-invoice';
+/** A renewal applying a pending change of plan or interval takes the price in force that day (src/workflows/team/scheduled-events.ts). */
+export const DEFERRED_CHANGE_PRICE_IN_FORCE: PatchId = 'deferred-change-price-in-force';

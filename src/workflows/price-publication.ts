@@ -2,7 +2,8 @@
 // once the version is in the catalog, under an ID naming the version, so a retried request starts it once; it
 // pages through the teams (tellTeamsOfPrice signals one page, paced by the worker's queue) and carries on in a new
 // run when the history grows long. Durable: a worker or API crash mid-way resumes at the page it was on, and the
-// operator sees each page in the Temporal UI.
+// operator sees each page in the Temporal UI. A team with the price's plan or interval pending (a tier down at period
+// end) is not paged: the renewal that applies its change takes the price in force that day, with no notice (section 14).
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { BillingActivities } from '../activities';
 import type { PriceVersion } from '../domain/price-versions';

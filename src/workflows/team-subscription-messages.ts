@@ -157,6 +157,17 @@ export interface UpcomingInvoice {
   refundsToBalance: InvoiceLine[];
 }
 
+/**
+ * The price in force on `on` for `plan` and `interval`, read from the ledger's catalog by the caller of the
+ * upcoming-invoice query (the API's pendingChangePriceInForce): what the renewal or order end that applies the team's
+ * pending change on `on` will charge (section 14). The workflow uses it only when it names that change and day.
+ */
+export interface PendingChangePrice extends HeldPrice {
+  plan: PaidPlan;
+  interval: Interval;
+  on: Day;
+}
+
 /** Section 7: `seats` of a plan for one year, charged to the card, or invoice first (payable within `dueDays`, 30 by default). */
 export interface SeatOrderRequest {
   plan: PaidPlan;
@@ -266,4 +277,5 @@ export interface PaymentFailure {
 export const paymentFailedSignal = defineSignal<[{ paymentId: string; invoiceId?: string }]>('paymentFailed');
 
 export const stateQuery = defineQuery<TeamSubscriptionView>('state');
-export const upcomingInvoiceQuery = defineQuery<UpcomingInvoice | null>('upcomingInvoice');
+/** The next scheduled charge; a pending change's period at `pendingChangePrice` when it is that change's (else the catalog's). */
+export const upcomingInvoiceQuery = defineQuery<UpcomingInvoice | null, [pendingChangePrice?: PendingChangePrice | null]>('upcomingInvoice');

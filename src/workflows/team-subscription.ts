@@ -55,7 +55,7 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
   setHandler(paymentConfirmedSignal, (payment) => team.paymentConfirmed(payment));
   setHandler(paymentFailedSignal, (failure) => team.paymentFailed(failure));
   setHandler(stateQuery, () => team.view());
-  setHandler(upcomingInvoiceQuery, () => team.upcomingInvoice());
+  setHandler(upcomingInvoiceQuery, (pendingChangePrice) => team.upcomingInvoice(pendingChangePrice));
 
   await team.open(input.carried ? undefined : input.team);
   await team.runUntilNewPeriod();

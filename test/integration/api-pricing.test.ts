@@ -113,3 +113,16 @@ test('a team subscribing after a publication is quoted and charged the price in 
   const subscribed = await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'basic', interval: 'month' }).expect(200);
   expect(subscribed.body).toMatchObject({ total: 1500, lines: quoted.body.planChange.invoice.lines });
 });
+
+test('a team moving to Basic at its period end is quoted, and previewed, the Basic price in force on that day: 1500 × 1 member at version 2', async () => {
+  const as = api.withToken(owner.token);
+  const teamId = await api.createTeam(owner.id);
+  await api.call(as, 'post', `/v1/teams/${teamId}/subscription`, { plan: 'professional', interval: 'month' }).expect(200);
+  await api.call(api.platform(), 'post', '/v1/prices', { plan: 'basic', interval: 'month', amount: 1500 }).expect(202); // version 2, as above
+  const quoted = await api.call(as, 'post', `/v1/teams/${teamId}/quotes`, { plan: 'basic' }).expect(200);
+  expect(quoted.body.planChange).toMatchObject({ timing: 'deferred', invoice: null, pendingPrice: { version: 2, amount: 1500 } });
+  const change = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/plan-change`, { plan: 'basic' }).expect(200);
+  expect(change.body).toMatchObject({ timing: 'deferred', pendingChange: quoted.body.planChange.pendingChange });
+  const upcoming = await api.call(as, 'get', `/v1/teams/${teamId}/upcoming-invoice`).expect(200);
+  expect(upcoming.body).toMatchObject({ on: change.body.pendingChange.effectiveOn, reason: 'renewal', total: 1500, lines: [{ kind: 'period', amount: 1500, priceVersion: 2 }] });
+});

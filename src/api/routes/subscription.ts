@@ -10,7 +10,7 @@ import {
 } from '../../workflows/team-subscription-messages';
 import type { ApiContext } from '../context';
 import { operation } from '../operation';
-import { quoteAtPriceInForce, type Quote } from '../quotes';
+import { pendingChangePriceInForce, quoteAtPriceInForce, type Quote } from '../quotes';
 import { taxOf, teamTaxRate, withTax } from '../tax-estimates';
 import { ChargedInvoice, Count, Day, Interval as IntervalSchema, InvoiceLine, Json, PendingChange, Plan as PlanSchema, PlanChange, PlanSelection, Subscription, TeamIdParam } from '../schemas';
 import type { SubscriptionReader } from '../subscription-views';
@@ -68,7 +68,9 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, su
       refundTax: z.int().meta({ description: "the tax the refunds' credit note adds to the balance" }),
     }).nullable(),
   }, async ({ team }) => {
-    const upcoming = await workflows.query(team.teamId, upcomingInvoiceQuery);
+    // A renewal applying a pending change charges the price in force on its day (section 14): read here, as it will be then.
+    const pendingChangePrice = await pendingChangePriceInForce(ctx.db, (await subscription(team.teamId)).pendingChange);
+    const upcoming = await workflows.query(team.teamId, upcomingInvoiceQuery, pendingChangePrice);
     if (!upcoming) return null;
     const rate = await teamTaxRate(ctx.db, ctx.seller, team.teamId, upcoming.on);
     return { ...withTax(upcoming, rate), refundTax: taxOf(upcoming.refundsToBalance, rate) };
@@ -80,7 +82,7 @@ export function subscriptionRoutes(ctx: ApiContext, workflows: TeamWorkflows, su
     body: z
       .strictObject({ plan: PlanSchema.optional(), interval: IntervalSchema.optional(), addMembers: Count.optional(), removeMembers: Count.optional() })
       .refine((q) => Object.values(q).some((value) => value !== undefined), { message: 'name a plan, an interval, addMembers or removeMembers' }),
-    response: Json.meta({ description: '{ today, planChange: { timing, invoice (net, tax, total), pendingChange } | null, members: { charges, refunds, chargeTax, refundTax } | null }' }),
+    response: Json.meta({ description: '{ today, planChange: { timing, invoice (net, tax, total), pendingChange, pendingPrice (the version a pending change takes on its day) } | null, members: { charges, refunds, chargeTax, refundTax } | null }' }),
   }, async ({ team, body }) => taxedQuote(await quoteAtPriceInForce(ctx.db, await subscription(team.teamId), body), (on) => teamTaxRate(ctx.db, ctx.seller, team.teamId, on)));
 
   return router;

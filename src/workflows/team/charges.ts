@@ -21,8 +21,8 @@ import {
   type PeriodStart,
   type RenewalResult,
 } from '../../domain';
-import type { UpcomingInvoice } from '../team-subscription-messages';
-import { renewalPrice } from './price-changes';
+import type { PendingChangePrice, UpcomingInvoice } from '../team-subscription-messages';
+import { pendingChangePrice, renewalPrice } from './price-changes';
 import { upcomingSeatCharge } from './seat-charges';
 import type { TeamState } from './state';
 
@@ -60,8 +60,12 @@ export function trialEndCharge(state: TeamState): PeriodStart {
   return trialEndInvoice({ plan: state.plan, interval: state.interval, members: state.members, trialStart: state.trial.start, price: state.price });
 }
 
-/** The next period's price × members (a pending change applies), plus the closing period's member changes. */
-export function renewalCharge(state: TeamState): RenewalResult & { next: { plan: PaidPlan; interval: Interval }; price: HeldPrice | null } {
+/**
+ * The next period's price × members (a pending change applies), plus the closing period's member changes. `inForce`:
+ * the price in force on the renewal day for the pending change's plan and interval (pendingChangePrice), which that
+ * period takes (section 14); null: the price held or scheduled, or the code catalog's.
+ */
+export function renewalCharge(state: TeamState, inForce: HeldPrice | null = null): RenewalResult & { next: { plan: PaidPlan; interval: Interval }; price: HeldPrice | null } {
   const current = paidSubscription(state);
   const pending = state.pendingChange;
   const next = pending && pending.plan !== 'free' ? { plan: pending.plan, interval: pending.interval } : { plan: current.plan, interval: current.interval };
@@ -74,7 +78,7 @@ export function renewalCharge(state: TeamState): RenewalResult & { next: { plan:
     refundDiscount: periodDiscountOf(state),
   });
   // Section 14: the price version the team holds, or a published one whose renewal this is.
-  const price = renewalPrice(state, renewal.invoice.on, next, current.period.start);
+  const price = inForce ?? renewalPrice(state, renewal.invoice.on, next, current.period.start);
   if (!price) return { ...renewal, next, price };
   const lines = renewal.invoice.lines.map((line, i) => (i === 0 ? atPrice(line, price) : line));
   return { ...renewal, invoice: buildInvoice(renewal.invoice.on, renewal.invoice.reason, lines), next, price };
@@ -103,13 +107,18 @@ export function cancellationCharge(state: TeamState, on: Day): { invoice: Invoic
   return { invoice, refunds: lines.refunds, refundTotal: lines.refundTotal };
 }
 
-/** What the next scheduled charge will be, line by line. */
-export function upcomingInvoice(state: TeamState): UpcomingInvoice | null {
+/**
+ * What the next scheduled charge will be, line by line. `inForce`: the price in force for the pending change's plan and
+ * interval on its day, read from the ledger by the caller (the workflow's preview cannot read it): a renewal or a seat
+ * order's end applying that change charges it.
+ */
+export function upcomingInvoice(state: TeamState, inForce: PendingChangePrice | null = null): UpcomingInvoice | null {
+  const pendingPrice = pendingChangePrice(state, inForce);
   if (state.trial) {
     if (state.pendingChange?.plan === 'free') return null; // canceled during the trial: nothing is charged
     return preview(trialEndCharge(state).invoice, []);
   }
-  const seatCharge = upcomingSeatCharge(state);
+  const seatCharge = upcomingSeatCharge(state, pendingPrice);
   const reviewDue = state.nextReviewOn !== null && state.memberChanges.length > 0;
   // On the seat system, or switching to it when this period ends: the order is the next charge (the subscription's
   // last member changes, settled the same day, go to the balance or on a small invoice of their own).
@@ -122,7 +131,7 @@ export function upcomingInvoice(state: TeamState): UpcomingInvoice | null {
     const last = cancellationCharge(state, state.period.end);
     return last.invoice ? preview(last.invoice, last.refunds) : null;
   }
-  const renewal = renewalCharge(state);
+  const renewal = renewalCharge(state, pendingPrice);
   return preview(renewal.invoice, renewal.refunds);
 }
 

@@ -6,6 +6,7 @@ import { afterFailedAttempt, percentOffCarried, type Day, type Invoice, type Per
 import type {
   ChargedInvoice,
   PaymentMethodRef,
+  PendingChangePrice,
   PlanSelection,
   PublishedSubscriptionView,
   TeamSubscriptionView,
@@ -257,7 +258,7 @@ export abstract class TeamLifecycle {
     };
   }
 
-  upcomingInvoice(): UpcomingInvoice | null {
-    return previewWithDiscount(this.state, upcomingInvoice(this.state));
+  upcomingInvoice(pendingChangePrice: PendingChangePrice | null = null): UpcomingInvoice | null {
+    return previewWithDiscount(this.state, upcomingInvoice(this.state, pendingChangePrice));
   }
 }

@@ -7,6 +7,7 @@
 // same commands as before (no activity added to 10,000 renewals), and the signal is one small event per team.
 import {
   dayOfMonth,
+  deferredPeriodOf,
   memberPrice,
   periodFrom,
   priceChangeNotice,
@@ -17,6 +18,7 @@ import {
   type PriceChangeNotice,
   type PriceVersion,
 } from '../../domain';
+import type { PendingChangePrice } from '../team-subscription-messages';
 import type { TeamState } from './state';
 
 /** The price the team pays now: the one it took, or (carried from before versions) the catalog's on its period start. */
@@ -30,6 +32,8 @@ function heldPrice(state: TeamState, plan: PaidPlan, interval: Interval, start: 
  * period after its end (the trial end charges the price taken when the trial started).
  */
 export function learnPublishedPrice(state: TeamState, published: PriceVersion): PriceChangeNotice | null {
+  // Only the plan and interval the team is on: one it has pending takes its price in force on the change's day, as a
+  // change of plan does (section 14), with no notice (pendingChangePrice).
   if (state.plan === 'free' || state.plan !== published.plan || state.interval !== published.interval) return null;
   const start = state.period?.start ?? state.trial?.end;
   const nextRenewalOn = state.period?.end ?? (state.trial ? periodFrom(state.trial.end, state.interval).end : null);
@@ -38,6 +42,20 @@ export function learnPublishedPrice(state: TeamState, published: PriceVersion): 
   const notice = priceChangeNotice(published, { held: heldPrice(state, state.plan, state.interval, start), nextRenewalOn, anchorDay });
   if (notice && (!state.priceChange || notice.version > state.priceChange.version)) state.priceChange = notice;
   return notice;
+}
+
+/**
+ * Section 14 for a team with a pending change (it moves to Basic at its period's end, say): the change is a change of
+ * plan or interval, so the period it starts takes the price in force on its day, read then from the ledger's catalog
+ * (patch deferred-change-price-in-force), and no 30-day notice applies. The fan-out never tells such a team of its
+ * pending plan's price (it tells teams on the published plan and interval; learnPublishedPrice ignores any other), and
+ * a notice it had for the plan it leaves is dropped when the change applies (takePriceInForce).
+ * `inForce` is the price the caller read for the pending change's plan, interval and day; null when it is not that one.
+ */
+export function pendingChangePrice(state: TeamState, inForce: PendingChangePrice | null | undefined): HeldPrice | null {
+  const deferred = deferredPeriodOf(state.pendingChange);
+  if (!inForce || !deferred || inForce.plan !== deferred.plan || inForce.interval !== deferred.interval || inForce.on !== deferred.on) return null;
+  return { version: inForce.version, amount: inForce.amount };
 }
 
 /** The price a renewal on `on` charges for `next`: the scheduled change once its day has come, else what the team holds. */

@@ -1,13 +1,15 @@
 // The events a team's subscription has scheduled (./schedule): trial end and its notice, renewal, member reviews,
 // reminders, dunning retries, seat order days. Each runs under the lock of ./lifecycle when it falls due.
-import { afterFailedAttempt, type Day } from '../../domain';
+import { patched } from '@temporalio/workflow';
+import { afterFailedAttempt, deferredPeriodOf, type Day, type HeldPrice } from '../../domain';
+import { DEFERRED_CHANGE_PRICE_IN_FORCE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge } from './charges';
 import type { ScheduledEvent } from './schedule';
 import type { FreeReason } from './seat-orders';
 import { seatsStartOn } from './seat-state';
 import { dropToFree, restricted, reviewAfter } from './state';
 import { TeamLifecycle } from './lifecycle';
-import { takePrice } from './price-changes';
+import { takePrice, takePriceInForce } from './price-changes';
 
 export abstract class TeamScheduledEvents extends TeamLifecycle {
   protected override runEvent({ kind, on }: ScheduledEvent): Promise<void> {
@@ -58,16 +60,31 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
   /** Period end: the next period (a pending change applies now) plus the closing period's member changes. */
   protected async renew(on: Day): Promise<void> {
     if (this.state.pendingChange?.plan === 'free') return this.endCanceledPeriod(on);
-    const renewal = renewalCharge(this.state);
+    const pricing = this.pendingChangePriceInForce(on);
+    const inForce = pricing && (await pricing);
+    const renewal = renewalCharge(this.state, inForce);
     const key = this.ledger.invoiceKey(renewal.invoice);
     // Removed members' refunds go to the balance first, so this very invoice uses them (M2).
     await this.ledger.creditBalance(key, renewal.refunds, on);
     const anchorDay = paidSubscription(this.state).anchorDay;
     await this.charge(key, renewal.invoice, renewal.period, () => {
       Object.assign(this.state, { plan: renewal.next.plan, interval: renewal.next.interval, pendingChange: null });
-      takePrice(this.state, renewal.price);
+      if (inForce) takePriceInForce(this.state, inForce); // a change of plan or interval: any scheduled change is for the plan left
+      else takePrice(this.state, renewal.price);
       this.beginPeriod(renewal.period, anchorDay);
     });
+  }
+
+  /**
+   * Section 14: a pending change of plan or interval applied by this renewal takes the price in force today for its
+   * plan and interval, read from the ledger's catalog (a local activity after the deferred-change-price-in-force
+   * marker; see pendingChangePrice). Null when no change applies, or in runs from before the patch, which charged the
+   * code catalog's price there and replay so (the caller awaits only a read, so they take no extra turn either).
+   */
+  private pendingChangePriceInForce(on: Day): Promise<HeldPrice> | null {
+    const deferred = deferredPeriodOf(this.state.pendingChange);
+    if (!deferred || !patched(DEFERRED_CHANGE_PRICE_IN_FORCE)) return null;
+    return this.ledger.priceInForce(deferred.plan, deferred.interval, on);
   }
 
   /** A canceled subscription ends: Free from today, and its unbilled member changes settled. */

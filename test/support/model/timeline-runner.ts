@@ -3,13 +3,13 @@
 // changed nothing, and that what the engine quoted before a charge (the upcoming invoice, a plan change's quote) is
 // the invoice it then wrote, line for line, and the upcoming invoice's refunds to the balance what it then credited.
 import type { Db } from '../../../src/ledger/db';
-import { quoteAtPriceInForce } from '../../../src/api/quotes';
+import { pendingChangePriceInForce, quoteAtPriceInForce } from '../../../src/api/quotes';
 import { addDays, type Day } from '../../../src/domain';
 import type { SimulatedTeam, SimulationEngine } from '../../../src/simulation/engine';
 import { createScenarioCoupons } from '../../../src/simulation/coupons';
 import { applyEvent, payTransfersDue, ScenarioRejected, startScenarioTeam, type BankTransfer } from '../../../src/simulation/run';
 import type { Scenario, ScenarioEvent } from '../../../src/simulation/scenario';
-import { upcomingInvoiceQuery, type TeamSubscriptionView, type UpcomingInvoice } from '../../../src/workflows';
+import { stateQuery, upcomingInvoiceQuery, type TeamSubscriptionView, type UpcomingInvoice } from '../../../src/workflows';
 import { checkLedgerInvariant } from '../ledger-invariant';
 import { teamProblems } from './team-invariants';
 
@@ -190,8 +190,11 @@ export class TimelineRunner {
     return JSON.stringify({ invoices, balance: balance?.sum ?? 0, credits: credits?.sum ?? 0, payments });
   }
 
-  private upcoming(): Promise<UpcomingInvoice | null> {
-    return this.engine.env.client.workflow.getHandle(this.team.handle.workflowId).query(upcomingInvoiceQuery);
+  /** As the API asks it: a pending change's period at the price in force on its day (section 14). */
+  private async upcoming(): Promise<UpcomingInvoice | null> {
+    const handle = this.engine.env.client.workflow.getHandle(this.team.handle.workflowId);
+    const { pendingChange } = await handle.query(stateQuery);
+    return handle.query(upcomingInvoiceQuery, await pendingChangePriceInForce(this.db, pendingChange));
   }
 }
 

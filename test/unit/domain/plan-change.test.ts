@@ -1,4 +1,4 @@
-import { classifyPlanChange, newPeriodOf, planChange, type Interval, type Plan, type Period } from '../../../src/domain';
+import { classifyPlanChange, deferredPeriodOf, newPeriodOf, planChange, type Interval, type Plan, type Period } from '../../../src/domain';
 
 const on = '2026-05-25';
 
@@ -104,5 +104,13 @@ describe('section 14: the price in force for the new period, the price held for 
     expect(newPeriodOf(annual, { plan: 'professional', interval: 'month' }, '2026-05-25')).toEqual({ plan: 'professional', interval: 'year' }); // split
     expect(newPeriodOf({ plan: 'professional', interval: 'month' }, { plan: 'basic' }, '2026-05-25')).toBeNull(); // deferred
     expect(newPeriodOf(current, { plan: 'free' }, '2026-05-25')).toBeNull();
+  });
+
+  test('deferredPeriodOf names the period a deferred change starts and its day (its price is the one in force then); none for Free', () => {
+    const deferred = planChange({ current: { plan: 'professional', interval: 'year', period: { start: '2026-05-20', end: '2027-05-20' }, members: 10 }, to: { plan: 'basic', interval: 'month' }, today: '2026-08-01' });
+    if (deferred.timing !== 'deferred') throw new Error(deferred.timing);
+    expect(deferredPeriodOf(deferred.pending)).toEqual({ plan: 'basic', interval: 'month', on: '2027-05-20' }); // tier down and annual → monthly at term end
+    expect(deferredPeriodOf({ plan: 'free', interval: 'month', effectiveOn: '2026-06-20' })).toBeNull();
+    expect(deferredPeriodOf(null)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 import type { TeamState } from '../../../src/workflows/team-subscription-messages';
 import { cancellationCharge, renewalCharge, trialEndCharge, unbilledMemberLines, upcomingInvoice } from '../../../src/workflows/team/charges';
 import { newTeamState, startPeriod } from '../../../src/workflows/team/state';
+import { pendingChangePrice } from '../../../src/workflows/team/price-changes';
 
 const VISA = { provider: 'sandbox', paymentMethodId: 'pm_card_visa' } as const;
 
@@ -64,5 +65,28 @@ describe('section 14: the price a team took', () => {
     const state = { ...monthly([{ on: '2026-05-25', delta: 1 }], 11), price: { version: 2, amount: 1500 } };
     expect(renewalCharge(state).invoice.lines.map((l) => [l.kind, l.amount, l.priceVersion])).toEqual([['period', 16500, 2], ['members_added', 1258, undefined]]);
     expect(unbilledMemberLines(state).chargeTotal).toBe(1258);
+  });
+});
+
+describe('section 14: a deferred change takes the price in force on its day', () => {
+  // Professional monthly, 10 members, anchor the 20th, moving to Basic monthly on 2026-06-20; Basic 1500 is version 2.
+  const downgrading = (): TeamState => ({
+    ...monthly([]), plan: 'professional', price: { version: 1, amount: 2400 }, pendingChange: { plan: 'basic', interval: 'month', effectiveOn: '2026-06-20' },
+  });
+  const basic1500 = { plan: 'basic', interval: 'month', on: '2026-06-20', version: 2, amount: 1500 } as const;
+
+  test('the renewal applying it at 1500: 1500 × 10 = 15000 at version 2; without that price, the catalog\'s 1200 × 10 = 12000', () => {
+    expect(renewalCharge(downgrading(), { version: 2, amount: 1500 }).invoice.lines.map((l) => [l.plan, l.amount, l.priceVersion])).toEqual([['basic', 15000, 2]]);
+    expect(renewalCharge(downgrading()).invoice.lines.map((l) => [l.plan, l.amount, l.priceVersion])).toEqual([['basic', 12000, undefined]]);
+  });
+
+  test('the preview is that renewal when the price read is for the pending change\'s plan, interval and day; another is not used', () => {
+    expect(pendingChangePrice(downgrading(), basic1500)).toEqual({ version: 2, amount: 1500 });
+    expect(upcomingInvoice(downgrading(), basic1500)).toMatchObject({ on: '2026-06-20', total: 15000, lines: [{ amount: 15000, priceVersion: 2 }] });
+    for (const other of [{ ...basic1500, interval: 'year' as const }, { ...basic1500, plan: 'professional' as const }, { ...basic1500, on: '2026-07-20' }]) {
+      expect(pendingChangePrice(downgrading(), other)).toBeNull();
+      expect(upcomingInvoice(downgrading(), other)?.total).toBe(12000);
+    }
+    expect(pendingChangePrice({ ...downgrading(), pendingChange: null }, basic1500)).toBeNull();
   });
 });
