@@ -9,7 +9,7 @@ import { spelledDate } from '../../src/domain';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
 import { decoded, startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { ApiHarness } from '../support/api-harness';
-import { setProcessEnv } from '../support/process-env';
+import { setEnvironment } from '../support/environment';
 
 let smtp: SmtpSink;
 let api: ApiHarness;
@@ -18,7 +18,7 @@ const BASE = 'https://billing.example.com';
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  restoreEnv = setProcessEnv({ SMTP_URL: smtp.url, API_PUBLIC_URL: BASE });
+  restoreEnv = setEnvironment({ SMTP_URL: smtp.url, API_PUBLIC_URL: BASE });
   api = await ApiHarness.start();
 }, 120_000);
 
