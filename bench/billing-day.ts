@@ -7,6 +7,7 @@
 // of the Temporal server, the worker and Postgres over that window, then the ledger invariant over every team.
 // The floor, in the same run before it: as many workflows whose timers fire at one instant, each running one activity
 // that inserts one row (bench/fixtures/timer-floor.ts). Target: renewals/s ≥ 0.5 × the floor's rate.
+// Each wait from an instant stops at BILLING_DAY_SECONDS (600); BILLING_DAY_LEAD_SECONDS (60) sets "a minute ahead".
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { createBillingActivities } from '../src/activities';
@@ -44,7 +45,10 @@ async function fromInstant(atMs: number, expected: number, done: () => Promise<n
   const cpu: CpuUse = new Map();
   let count = 0;
   await countingCpu(cpu, async () => {
-    for (count = await done(); count < expected && Date.now() - atMs < LIMIT_MS; count = await done()) await sleep(250);
+    for (let polls = 1; (count = await done()) < expected && Date.now() - atMs < LIMIT_MS; polls++) {
+      if (polls % 40 === 0) console.log(`  ${figure(count)} of ${figure(expected)} done ${seconds(Date.now() - atMs)} after the instant`);
+      await sleep(250);
+    }
   });
   const windowS = (Date.now() - atMs) / 1000;
   return { done: count, lateMs: (await recordedAt()).map((ms) => ms - atMs).sort((a, b) => a - b), cpu, windowS };
