@@ -8,7 +8,6 @@
 //   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam activity first
 // Bounded: starting stops at SEATBILL_BENCH_SECONDS (300) even if not all teams are started.
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { dayOf, instantFromEpochMs, trialEnd } from '../src/domain';
@@ -19,6 +18,7 @@ import { TeamId } from '../src/workflows/search-attributes';
 import { newTeamState } from '../src/workflows/team/state';
 import { installQuietRuntime } from '../src/infra/quiet-runtime';
 import { figure, startBenchServers } from './fixtures/servers';
+import { workflowBacklog } from './fixtures/task-queue';
 
 const TEAMS = Number(process.env.SEATBILL_BENCH_TEAMS ?? 10_000);
 const CACHE = Number(process.env.SEATBILL_BENCH_CACHE ?? 1_000);
@@ -46,15 +46,7 @@ export async function run(): Promise<void> {
     maxCachedWorkflows: CACHE,
   });
   const running = worker.run();
-  const workflowBacklog = async () => {
-    const { stats } = await servers.client.connection.workflowService.describeTaskQueue({
-      namespace: 'default',
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      reportStats: true,
-    });
-    return Number(stats?.approximateBacklogCount ?? 0);
-  };
+  const backlog = () => workflowBacklog(servers.client, taskQueue);
   try {
     global.gc?.();
     console.log(`worker ready, workflow cache ${figure(CACHE)}, teams start by ${MODE}; before any team: ${memory()}`);
@@ -104,12 +96,12 @@ export async function run(): Promise<void> {
     console.log(`started ${figure(started)} of ${figure(TEAMS)} teams in ${figure(seconds, 1)} s (${figure(started / seconds)} teams/s)${failed ? `, ${failed} failed` : ''}${started < TEAMS ? ' — stopped at the time limit' : ''}`);
     // A start returns once the server has it; the worker may still be working through the first tasks.
     let queued = 0;
-    for (let backlog = await workflowBacklog(); backlog > 0; backlog = await workflowBacklog()) {
+    for (let queuedNow = await backlog(); queuedNow > 0; queuedNow = await backlog()) {
       if (performance.now() > deadline + 120_000) {
-        queued = backlog;
+        queued = queuedNow;
         break;
       }
-      console.log(`  worker catching up: ${figure(backlog)} workflow tasks queued, cache ${worker.getStatus().numCachedWorkflows}`);
+      console.log(`  worker catching up: ${figure(queuedNow)} workflow tasks queued, cache ${worker.getStatus().numCachedWorkflows}`);
       await new Promise((resolve) => setTimeout(resolve, 5_000));
     }
     const settled = (performance.now() - startedAt) / 1000;

@@ -10,9 +10,10 @@ import * as capacity from './capacity';
 import * as entitlements from './entitlements';
 import * as api from './api';
 import * as prices from './price-publication';
+import * as billingDay from './billing-day';
 import { untilQuiet } from './fixtures/quiet-machine';
 
-const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api, prices };
+const benchmarks: Record<string, { run(): Promise<void> }> = { domain, simulate, usage, workflows, capacity, entitlements, api, prices, 'billing-day': billingDay };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

@@ -9,12 +9,12 @@
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { loadavg } from 'node:os';
-import { temporal } from '@temporalio/proto';
 import { addMonths, dayOf, dayOfMonth, instantFromEpochMs } from '../src/domain';
 import { stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
 import { stateFromLedger } from '../src/workflows/team/state';
 import { figure, startBenchApi } from './fixtures/servers';
+import { workflowBacklog } from './fixtures/task-queue';
 
 const TEAMS = Number(process.env.SEATBILL_BENCH_TEAMS ?? 10_000);
 const IN_FLIGHT = 32;
@@ -28,12 +28,7 @@ export async function run(): Promise<void> {
   const http = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise((resolve) => http.once('listening', resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const backlog = async () => {
-    const { stats } = await client.connection.workflowService.describeTaskQueue({
-      namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, reportStats: true,
-    });
-    return Number(stats?.approximateBacklogCount ?? 0);
-  };
+  const backlog = () => workflowBacklog(client, taskQueue);
   try {
     const today = dayOf(instantFromEpochMs(Date.now()));
     const period = { start: today, end: addMonths(today, 1, dayOfMonth(today)) };
