@@ -25,6 +25,9 @@ jest.setTimeout(120_000);
 
 test('X1 voided: 12000 + 2280 = 14280 paid by 3000 credits and 11280 card; the void note −12000/−2280/−14280 gives 11280 to the card and 3000 to the credits', async () => {
   const team = await harness.startTeam({ start: '2026-05-20', members: 10, billingCountry: 'DE', credits: 3000 });
+  // Someone to tell (a team with nobody queues no document email): its owner gets the receipt and the void's note.
+  await harness.db('users').insert({ id: `${team.teamId}-owner`, email: `owner@${team.teamId}.test`, name: 'Olga' });
+  await harness.db('team_members').insert({ team_id: team.teamId, user_id: `${team.teamId}-owner`, role: 'owner' });
   const paid = await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
   expect(paid).toMatchObject({ net: 12000, tax: 2280, total: 14280, creditsApplied: 3000, charged: 11280, status: 'paid' });
 
