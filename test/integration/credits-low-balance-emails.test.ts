@@ -7,31 +7,27 @@ import { relayOutbound, documentEmailsWorkflowId } from '../../src/activities/re
 import { apiCredits } from '../../src/credits';
 import { spelledDate } from '../../src/domain';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
-import { decoded, startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { decoded } from '../support/smtp-sink';
 import { ApiHarness } from '../support/api-harness';
-import { setEnvironment } from '../support/environment';
+import { PUBLIC_URL as BASE, startEmailEnvironment, type EmailEnvironment } from '../support/document-emails';
 
-let smtp: SmtpSink;
+let emails: EmailEnvironment;
 let api: ApiHarness;
-let restoreEnv: () => void;
-const BASE = 'https://billing.example.com';
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  restoreEnv = setEnvironment({ SMTP_URL: smtp.url, API_PUBLIC_URL: BASE });
+  emails = await startEmailEnvironment();
   api = await ApiHarness.start();
 }, 120_000);
 
 afterAll(async () => {
   await api?.teardown();
-  await smtp?.close();
-  restoreEnv?.();
+  await emails?.close();
 }, 60_000);
 
 jest.setTimeout(90_000);
 
 const settingsPath = (accountId: string) => `/v1/api-credits/${accountId}/low-balance`;
-const messagesTo = (email: string) => smtp.received.filter((r) => r.to.includes(email) && /^Subject: .*API credits down to/m.test(decoded(r.raw)));
+const messagesTo = (email: string) => emails.messagesTo(email, /^Subject: .*API credits down to/m);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000)); // a further email, if any, would arrive by now
 
 /** An account (its owner's user id) holding 1000 cents of credit, bought through the API. */

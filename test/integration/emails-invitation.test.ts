@@ -3,27 +3,23 @@
 // and the expiry date; accepting through the API makes the invitee a billing manager.
 import { randomUUID } from 'node:crypto';
 import { spelledDate } from '../../src/domain';
-import { decoded, startSmtpSink, type Received, type SmtpSink } from '../support/smtp-sink';
+import { decoded, type Received } from '../support/smtp-sink';
 import { ApiHarness } from '../support/api-harness';
-import { setEnvironment } from '../support/environment';
+import { startEmailEnvironment, type EmailEnvironment } from '../support/document-emails';
 
-let smtp: SmtpSink;
+let emails: EmailEnvironment;
 let received: Received[];
 let harness: ApiHarness;
-let restoreEnvironment: (() => void) | undefined;
 
 beforeAll(async () => {
-  smtp = await startSmtpSink();
-  received = smtp.received;
-  // The worker's email activities read these when they send their first email.
-  restoreEnvironment = setEnvironment({ SMTP_URL: smtp.url, INVITATION_ACCEPT_URL: 'https://billing.example.com/portal/invitations/{invitationId}' });
+  emails = await startEmailEnvironment({ INVITATION_ACCEPT_URL: 'https://billing.example.com/portal/invitations/{invitationId}' });
+  received = emails.smtp.received;
   harness = await ApiHarness.start();
 }, 120_000);
 
 afterAll(async () => {
   await harness?.teardown();
-  await smtp?.close();
-  restoreEnvironment?.();
+  await emails?.close();
 }, 60_000);
 
 jest.setTimeout(60_000);

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiHarness } from './api-harness';
+import { setEnvironment } from './environment';
 import { decoded, startSmtpSink, type Received, type SmtpSink } from './smtp-sink';
 
 /** The base URL links in the tests' emails start with (`API_PUBLIC_URL`). */
@@ -18,21 +19,19 @@ export interface EmailEnvironment {
   close(): Promise<void>;
 }
 
-/** The worker's email activities read SMTP_URL and API_PUBLIC_URL when they send their first email. */
-export async function startEmailEnvironment(): Promise<EmailEnvironment> {
-  const saved = { SMTP_URL: process.env.SMTP_URL, API_PUBLIC_URL: process.env.API_PUBLIC_URL };
+/**
+ * The worker's email activities read SMTP_URL and API_PUBLIC_URL (and `settings`, such as INVITATION_ACCEPT_URL)
+ * when they send their first email.
+ */
+export async function startEmailEnvironment(settings: Record<string, string> = {}): Promise<EmailEnvironment> {
   const smtp = await startSmtpSink();
-  process.env.SMTP_URL = smtp.url;
-  process.env.API_PUBLIC_URL = PUBLIC_URL;
+  const restore = setEnvironment({ SMTP_URL: smtp.url, API_PUBLIC_URL: PUBLIC_URL, ...settings });
   return {
     smtp,
     messagesTo: (email, subject) => smtp.received.filter((r) => r.to.includes(email) && subject.test(decoded(r.raw))),
     close: async () => {
       await smtp.close();
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      restore();
     },
   };
 }
