@@ -8,11 +8,11 @@
 //   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam activity first
 // Bounded: starting stops at SEATBILL_BENCH_SECONDS (300) even if not all teams are started.
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { dayOf, instantFromEpochMs, trialEnd } from '../src/domain';
 import { workflowBundle } from '../src/infra/workflow-bundle';
 import { createSandboxProvider } from '../src/payments/sandbox-provider';
+import { createBillingWorker } from '../src/worker';
 import { addMembersUpdate, startTrialUpdate, stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
 import { newTeamState } from '../src/workflows/team/state';
@@ -38,12 +38,12 @@ export async function run(): Promise<void> {
   installQuietRuntime();
   const servers = await startBenchServers();
   const { client } = servers;
-  const worker = await Worker.create({
+  const worker = await createBillingWorker({
     connection: servers.nativeConnection,
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    bundle: await workflowBundle(),
     activities: createBillingActivities({ db: servers.db, payments: { sandbox: createSandboxProvider({ db: servers.db }) } }),
-    maxCachedWorkflows: CACHE,
+    tuning: { maxCachedWorkflows: CACHE },
   });
   const running = worker.run();
   const backlog = () => workflowBacklog(servers.client, taskQueue);
