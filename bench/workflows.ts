@@ -2,7 +2,7 @@
 //   history   events per team-year for a monthly team with a member change every month, and the largest single run
 //             (time-skipping server via SimulationEngine, real activities, throwaway ledger)
 //   overhead  member-change updates per second on team workflows, against updates per second on a no-op entity
-//             workflow (bench/fixtures/noop-workflow.ts) on the same dev server in the same run. Target: ratio ≥ 0.8
+//             workflow (bench/fixtures/noop-workflow.ts) on the same dev server in the same run. Target: ratio ≥ 0.7
 //             Beside it: the CPU each update costs, by part (bench/fixtures/cpu-use.ts), and how long the local
 //             activity that writes each change's records takes
 // One part alone: SEATBILL_BENCH_PARTS=overhead npm run bench -- workflows
@@ -22,7 +22,8 @@ import { bump, startNoopWorkflows } from './fixtures/noop-baseline';
 import { installQuietRuntime } from '../src/infra/quiet-runtime';
 import { figure, startBenchServers } from './fixtures/servers';
 
-const TARGET_RATIO = 0.8;
+/** Issue 24: team updates per second at least 0.7 of the no-op workflow's. */
+const TARGET_RATIO = 0.7;
 
 // ---- history -----------------------------------------------------------------------------------------------
 
@@ -80,9 +81,12 @@ const ROUNDS = 4;
 /** Durations of the records activity while `measuring`: the team rounds only. */
 const recordsTimer = {
   measuring: false,
+  /** Whether the last one ran as a local activity (awaited in the update's workflow task). */
+  local: false,
   durationsMs: [] as number[],
-  async time<T>(activityType: string, run: () => Promise<T>): Promise<T> {
+  async time<T>(activityType: string, isLocal: boolean, run: () => Promise<T>): Promise<T> {
     if (!this.measuring || activityType !== 'recordSubscriptionChange') return run();
+    this.local = isLocal;
     const started = performance.now();
     try {
       return await run();
@@ -117,7 +121,7 @@ async function overhead(): Promise<void> {
     bundle: await workflowBundle(),
     activities: createBillingActivities({ db: servers.db, payments: { sandbox } }),
     // How long each change's records take (audit row and read-model view, one local activity): part of the team's cost.
-    tuning: { interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, () => next(input)) } })] } },
+    tuning: { interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, context.info.isLocal, () => next(input)) } })] } },
   });
   const running = teamWorker.run();
   const noopWorkflows = await startNoopWorkflows({ client, connection: servers.nativeConnection, taskQueue: 'bench-noop', count: WORKFLOWS });
@@ -169,9 +173,13 @@ async function overhead(): Promise<void> {
     const serverRatio = (noopCpu.get(TEMPORAL_SERVER) ?? 0) / (teamCpu.get(TEMPORAL_SERVER) ?? Infinity);
     console.log(`the Temporal server's CPU alone, no-op over team: ${figure(serverRatio, 2)} (what the ratio would come to were the server the only part`
       + ` the two shared; here worker, server and Postgres share ${availableParallelism()} cores)`);
-    console.log(`the local activity writing each change's records (recordSubscriptionChange, one Postgres transaction): ${recordsTimer.summary()} per update, its share of a team update's time`
-      + ` ${figure((100 * recordsTimer.meanMs() * mean(teamRates)) / (1000 * WORKFLOWS))}%`);
-    console.log(`history events per update: no-op ${figure(noopEvents!, 1)}, team ${figure(teamEvents!, 1)} (the team's: its update, and the local activity that writes the change's audit row and read-model view)`);
+    // Before records-after-answer the records are a local activity inside the update's workflow task, so their time is
+    // part of each update's; since, a regular activity scheduled with the answer (batched while one is in flight).
+    const recordsShare = (100 * recordsTimer.meanMs() * recordsTimer.durationsMs.length) / updates / ((1000 * WORKFLOWS) / mean(teamRates));
+    console.log(`the records of each change (recordSubscriptionChange, one Postgres transaction): ${recordsTimer.summary()} for ${figure(updates)} updates`
+      + ` (${figure(recordsTimer.durationsMs.length / updates, 2)} per update), their time ${figure(recordsShare)}% of a team update's`
+      + ` (${recordsTimer.local ? 'a local activity, before the answer' : 'a regular activity, after the answer: not in the update\'s latency'})`);
+    console.log(`history events per update: no-op ${figure(noopEvents!, 1)}, team ${figure(teamEvents!, 1)} (the team's: its update, and the activity that writes the change's audit row and read-model view)`);
   } finally {
     await noopWorkflows.close();
     teamWorker.shutdown();
