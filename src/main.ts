@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createBillingActivities } from './activities';
 import { createApi } from './api/app';
-import { loadConfig, sellerSettings } from './config';
+import { loadConfig, sellerSettings, workerTuning } from './config';
 import { createDb, migrateToLatest } from './ledger/db';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { registerSearchAttributes, searchAttributeArgs } from './infra/search-attributes';
@@ -113,6 +113,7 @@ async function main(): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TASK_QUEUE,
         activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal, seller: sellerSettings(config) }),
+        tuning: workerTuning(config),
       });
       const workerRun = worker.run();
       stops.push({
