@@ -1,4 +1,5 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { sharedWorkflowModules } from './infra/workflow-bundle';
 import { activityLogContext } from './observability/activity-log-context';
 
 /** Where the worker finds its workflows: one file per workflow, re-exported by src/workflows/index.ts. */
@@ -21,7 +22,7 @@ export async function createBillingWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath }),
+    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
     // Let in-flight activities finish before a shutdown completes.
     shutdownGraceTime: '30 seconds',
     // Activity log lines (through the runtime logger, src/temporal-logger.ts) name their team and workflow run.
