@@ -12,7 +12,6 @@
 // less its RSS ready before it, over the workflows cached; from it, the cache a memory budget holds (src/config.ts).
 // Bounded: starting stops at SEATBILL_BENCH_SECONDS (300) in each mode.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { cachedWorkflowsFor, MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB } from '../src/config';
 import { dayOf, instantFromEpochMs, trialEnd } from '../src/domain';
@@ -110,7 +109,7 @@ async function noopFloor(servers: BenchServers): Promise<StartBurst> {
 
 async function teamBurst(servers: BenchServers, mode: string, floor: StartBurst, measureMemory: boolean): Promise<void> {
   const taskQueue = `bench-capacity-${mode}`;
-  const worker: Worker = await createBillingWorker({
+  const worker = await createBillingWorker({
     connection: servers.nativeConnection, namespace: 'default', taskQueue, bundle: await workflowBundle(), tuning: { maxCachedWorkflows: CACHE },
     activities: createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) }),
   });

@@ -9,11 +9,11 @@
 import { availableParallelism } from 'node:os';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
 import { createBillingActivities } from '../src/activities';
 import { addDays, addMonths } from '../src/domain';
 import { workflowBundle } from '../src/infra/workflow-bundle';
 import { createSandboxProvider } from '../src/payments/sandbox-provider';
+import { createBillingWorker } from '../src/worker';
 import { SimulationEngine } from '../src/simulation/engine';
 import { openIsolatedLedger } from '../src/simulation/isolated-ledger';
 import { addMembersUpdate, removeMembersUpdate, subscribeUpdate, teamSubscription, teamWorkflowId } from '../src/workflows';
@@ -111,13 +111,13 @@ async function overhead(): Promise<void> {
   const servers = await startBenchServers();
   const { client } = servers;
   const sandbox = createSandboxProvider({ db: servers.db });
-  const teamWorker = await Worker.create({
+  const teamWorker = await createBillingWorker({
     connection: servers.nativeConnection,
     taskQueue: 'bench-team',
-    workflowBundle: await workflowBundle(),
+    bundle: await workflowBundle(),
     activities: createBillingActivities({ db: servers.db, payments: { sandbox } }),
     // How long each change's records take (audit row and read-model view, one local activity): part of the team's cost.
-    interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, () => next(input)) } })] },
+    tuning: { interceptors: { activity: [(context) => ({ inbound: { execute: (input, next) => recordsTimer.time(context.info.activityType, () => next(input)) } })] } },
   });
   const running = teamWorker.run();
   const noopWorkflows = await startNoopWorkflows({ client, connection: servers.nativeConnection, taskQueue: 'bench-noop', count: WORKFLOWS });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { SellerSettings } from './activities/documents';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+/** A rate limit in requests a second: unset for none, never 0 (which would stop every charge). */
+const perSecond = z.coerce.number({ error: 'must be a number of requests a second, e.g. 25' }).positive({ error: 'must be more than 0 (unset it for no limit)' });
 
 /** Every setting the engine reads, from the environment; unset ones take the embedded defaults. */
 const schema = z.object({
@@ -19,6 +21,14 @@ const schema = z.object({
   TASK_QUEUE: z.string().min(1).default('billing'),
   PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /**
+   * Charges a second sent to the payment provider, across every worker: the dispatch rate of the charges task queue,
+   * held by the Temporal server (src/worker.ts). Unset, no limit. Keep it under the provider's own: Stripe allows 100
+   * requests a second in live mode, 25 in test mode.
+   */
+  PAYMENT_PROVIDER_MAX_RPS: perSecond.optional(),
+  /** The sandbox provider's own rate limit, as Stripe's: a charge beyond this many in a second is answered 429. Unset, none. */
+  SANDBOX_PROVIDER_MAX_RPS: perSecond.int({ error: 'must be a whole number of charges a second' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   BILLING_SERVICE_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),

@@ -112,6 +112,7 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TASK_QUEUE,
+        maxChargesPerSecond: config.PAYMENT_PROVIDER_MAX_RPS,
         activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal, seller: sellerSettings(config) }),
         tuning: workerTuning(config),
       });

@@ -1,6 +1,6 @@
 import type { Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
-import type { Charge, PaymentProviderName } from '../payments/payment-provider';
+import { PaymentProviderRateLimited, type Charge, type PaymentProviderName } from '../payments/payment-provider';
 import { metrics } from '../observability/metrics';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
@@ -59,7 +59,7 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
             metadata: { invoice_id: invoice.id, invoice_number: invoice.number, team_id: invoice.team_id },
           })
           .catch((error: unknown) => {
-            countCharge(provider.name, 'failed', invoice.charged);
+            countCharge(provider.name, error instanceof PaymentProviderRateLimited ? 'rate_limited' : 'failed', invoice.charged);
             throw paymentFailure(error, context);
           });
         countCharge(provider.name, 'succeeded', charge.amount);
@@ -131,7 +131,7 @@ function cardPayment(provider: PaymentProviderName, charge: Charge, invoice: Inv
 }
 
 /** Every attempt at the provider, retries included: a retried charge under the same key is counted again. */
-function countCharge(provider: string, outcome: 'succeeded' | 'failed', amount: Cents): void {
+function countCharge(provider: string, outcome: 'succeeded' | 'failed' | 'rate_limited', amount: Cents): void {
   metrics().charges.inc({ provider, outcome });
   metrics().chargedCents.inc({ provider, outcome }, amount);
 }

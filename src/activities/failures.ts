@@ -1,10 +1,12 @@
 // How activities fail. Temporal retries any error by default; these are the ones a retry cannot fix, so they
 // are non-retryable ApplicationFailures whose `type` the workflow can branch on.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { isCents, type Cents } from '../domain/money';
 import { LedgerRefusal } from '../ledger/errors';
 import {
   PaymentDeclined,
+  PaymentProviderRateLimited,
   PaymentProviderUnavailable,
   PaymentRequestRejected,
   type PaymentProvider,
@@ -22,6 +24,7 @@ export type FailureType =
   | 'PaymentDeclined'
   | 'PaymentRequestRejected'
   | 'PaymentProviderUnavailable'
+  | 'PaymentProviderRateLimited'
   | 'PaymentProviderNotConfigured';
 
 export function nonRetryable(type: FailureType, message: string, details?: Record<string, unknown>): ApplicationFailure {
@@ -66,10 +69,35 @@ export function paymentFailure(error: unknown, context: Record<string, unknown>)
   if (error instanceof PaymentRequestRejected) {
     return nonRetryable('PaymentRequestRejected', error.message, { code: error.code, ...context });
   }
+  if (error instanceof PaymentProviderRateLimited) {
+    // "Not now", never "no": retried under the same key, after the provider's Retry-After when it gives one.
+    const nextRetryDelay = `${Math.round(rateLimitBackoffSeconds(error.retryAfterSeconds, temporalAttempt()) * 1000)} ms`;
+    return ApplicationFailure.create({ type: 'PaymentProviderRateLimited', message: error.message, nonRetryable: false, details: [context], nextRetryDelay });
+  }
   if (error instanceof PaymentProviderUnavailable) {
     return ApplicationFailure.create({ type: 'PaymentProviderUnavailable', message: error.message, nonRetryable: false, details: [context] });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Seconds before a rate-limited request is sent again: the provider's Retry-After, else an exponential backoff with
+ * "equal jitter" (window w = min(2^(attempt-1), 60) s, delay in [w/2, w)), so that the requests refused in one second
+ * are not all sent again in the same later second, and a sustained overload is asked less and less often.
+ */
+export function rateLimitBackoffSeconds(retryAfterSeconds: number | undefined, attempt: number, random: () => number = Math.random): number {
+  if (retryAfterSeconds !== undefined) return Math.max(retryAfterSeconds, 0.1);
+  const window = Math.min(2 ** (Math.max(attempt, 1) - 1), 60);
+  return window / 2 + (random() * window) / 2;
+}
+
+/** Temporal's attempt number of the running activity (1 outside one, e.g. an activity called directly by a test). */
+function temporalAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
 }
 
 export function requireText(value: unknown, what: string): string {

@@ -16,7 +16,7 @@ export function createMetrics(registry: Registry) {
       name: 'seatbill_invoices_closed_unpaid_total', help: 'Invoices closed without payment (failed after dunning, or void)', labelNames: ['status'], registers,
     }),
     charges: new Counter({
-      name: 'seatbill_charges_total', help: 'Charges of a payment method, by provider and outcome (succeeded | failed)', labelNames: ['provider', 'outcome'], registers,
+      name: 'seatbill_charges_total', help: 'Charges of a payment method, by provider and outcome (succeeded | failed | rate_limited)', labelNames: ['provider', 'outcome'], registers,
     }),
     chargedCents: new Counter({
       name: 'seatbill_charged_cents_total', help: 'Cents asked of payment methods, by provider and outcome', labelNames: ['provider', 'outcome'], registers,

@@ -11,8 +11,8 @@ export { createSandboxProvider, type SandboxProvider } from './sandbox-provider'
 export { createStripeProvider, chargeOutcome, providerError } from './stripe-provider';
 
 /** The provider PAYMENT_PROVIDER names: the sandbox (default, in the ledger database) or Stripe. */
-export function createPaymentProvider(config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_SECRET_KEY'>, db: Db): PaymentProvider {
-  if (config.PAYMENT_PROVIDER === 'sandbox') return createSandboxProvider({ db });
+export function createPaymentProvider(config: Pick<Config, 'PAYMENT_PROVIDER' | 'STRIPE_SECRET_KEY' | 'SANDBOX_PROVIDER_MAX_RPS'>, db: Db): PaymentProvider {
+  if (config.PAYMENT_PROVIDER === 'sandbox') return createSandboxProvider({ db, maxChargesPerSecond: config.SANDBOX_PROVIDER_MAX_RPS });
   if (!config.STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   return createStripeProvider({ stripe: createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) });
 }

@@ -88,7 +88,21 @@ export class PaymentDeclined extends Error {
 
 /** A timeout, a 5xx or a rate limit: the same request may succeed later, under the same idempotency key. */
 export class PaymentProviderUnavailable extends Error {
-  override readonly name = 'PaymentProviderUnavailable';
+  override readonly name: string = 'PaymentProviderUnavailable';
+}
+
+/**
+ * The provider's rate limit (HTTP 429; Stripe's StripeRateLimitError): nothing was done, and the same request under
+ * the same key may be sent again later; never a decline. `retryAfterSeconds`: the provider's Retry-After, if it gave one.
+ */
+export class PaymentProviderRateLimited extends PaymentProviderUnavailable {
+  override readonly name = 'PaymentProviderRateLimited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** The provider refused the request itself (bad parameters, a reused idempotency key, bad credentials). */

@@ -6,6 +6,7 @@ import type { Db } from '../ledger/db';
 import { isCents, type Cents } from '../domain/money';
 import {
   PaymentDeclined,
+  PaymentProviderRateLimited,
   PaymentRequestRejected,
   type Charge,
   type ChargeRequest,
@@ -19,6 +20,8 @@ export interface SandboxProvider extends PaymentProvider {
   readonly name: 'sandbox';
   /** The next `count` charges to `paymentMethodId` fail with `code`, whatever the card. Replaces an earlier rule. */
   declineNextCharges(paymentMethodId: string, count: number, code?: string): Promise<void>;
+  /** How many charges this provider answered with its rate limit (429) so far. */
+  rateLimited(): number;
 }
 
 interface SandboxChargeRow {
@@ -29,6 +32,7 @@ interface SandboxChargeRow {
   refunded_amount: Cents;
   status: 'succeeded' | 'declined' | 'refunded';
   decline_code: string | null;
+  created_at: Date;
 }
 
 interface SandboxRefundRow {
@@ -38,7 +42,13 @@ interface SandboxRefundRow {
   amount: Cents;
 }
 
-export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
+/**
+ * `maxChargesPerSecond` (SANDBOX_PROVIDER_MAX_RPS): like Stripe's rate limit (100 requests a second live, 25 in test
+ * mode), a new charge beyond this many in one second of the database's clock is answered 429
+ * (PaymentProviderRateLimited) and nothing is charged. It holds for every worker sharing the database. Unset, none.
+ */
+export function createSandboxProvider({ db, maxChargesPerSecond }: { db: Db; maxChargesPerSecond?: number }): SandboxProvider {
+  let rateLimited = 0;
   return {
     name: 'sandbox',
 
@@ -49,6 +59,10 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
         await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`sandbox_charge:${request.idempotencyKey}`]);
         const existing = await trx<SandboxChargeRow>('sandbox_charges').where({ idempotency_key: request.idempotencyKey }).first();
         if (existing) return sameCharge(existing, request);
+        const chargedAt = await takeRateLimitSlot(trx, maxChargesPerSecond).catch((error: unknown) => {
+          if (error instanceof PaymentProviderRateLimited) rateLimited += 1;
+          throw error;
+        });
         const declineCode = (await takeForcedDecline(trx, request.paymentMethodId)) ?? testCardDecline(request.paymentMethodId);
         const [created] = await trx<SandboxChargeRow>('sandbox_charges')
           .insert({
@@ -56,6 +70,7 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
             idempotency_key: request.idempotencyKey,
             payment_method: request.paymentMethodId,
             amount: request.amount,
+            created_at: chargedAt,
             status: declineCode ? 'declined' : 'succeeded',
             decline_code: declineCode,
           })
@@ -111,6 +126,8 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
       return { kind: 'test_token' };
     },
 
+    rateLimited: () => rateLimited,
+
     async declineNextCharges(paymentMethodId, count, code = 'card_declined') {
       if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
       await db('sandbox_decline_rules')
@@ -123,6 +140,23 @@ export function createSandboxProvider({ db }: { db: Db }): SandboxProvider {
 
 function requirePositive(amount: Cents): void {
   if (!isCents(amount) || amount <= 0) throw new PaymentRequestRejected('invalid_amount', `amount must be positive cents, got ${String(amount)}`);
+}
+
+/**
+ * The moment a new charge is made (the database's clock, not the transaction's start), after checking the second it
+ * falls in holds fewer than `maxChargesPerSecond` charges; one caller at a time while a limit is set, so two workers
+ * never both take the last slot.
+ */
+async function takeRateLimitSlot(trx: Knex.Transaction, maxChargesPerSecond: number | undefined): Promise<Date> {
+  if (maxChargesPerSecond !== undefined) await trx.raw("SELECT pg_advisory_xact_lock(hashtextextended('sandbox_rate_limit', 0))");
+  const { rows } = await trx.raw<{ rows: { now: Date }[] }>('SELECT clock_timestamp() AS now');
+  const now = rows[0]!.now;
+  if (maxChargesPerSecond === undefined) return now;
+  const inSecond = await trx('sandbox_charges').where('created_at', '>=', trx.raw("date_trunc('second', ?::timestamptz)", [now])).count({ n: '*' }).first();
+  if (Number(inSecond?.n ?? 0) >= maxChargesPerSecond) {
+    throw new PaymentProviderRateLimited(`sandbox: ${maxChargesPerSecond} charges this second already (429)`);
+  }
+  return now;
 }
 
 /** Uses up one forced decline of the payment method, if a simulation asked for some. */

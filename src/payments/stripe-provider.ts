@@ -3,6 +3,7 @@
 import Stripe from 'stripe';
 import {
   PaymentDeclined,
+  PaymentProviderRateLimited,
   PaymentProviderUnavailable,
   PaymentRequestRejected,
   type Charge,
@@ -124,14 +125,23 @@ export function providerError(error: unknown): Error {
   if (!(error instanceof Stripe.errors.StripeError)) return error instanceof Error ? error : new Error(String(error));
   if (error instanceof Stripe.errors.StripeCardError) return new PaymentDeclined(error.decline_code ?? error.code ?? 'card_declined', error.message);
   const status = error.statusCode ?? 0;
+  if (error instanceof Stripe.errors.StripeRateLimitError || status === 429) {
+    return new PaymentProviderRateLimited(`Stripe's rate limit: ${error.message}`, retryAfterSeconds(error.headers?.['retry-after']));
+  }
   if (
     error instanceof Stripe.errors.StripeConnectionError ||
     error instanceof Stripe.errors.StripeAPIError ||
-    error instanceof Stripe.errors.StripeRateLimitError ||
     status >= 500 ||
     status === 409 // another request with the same key is in flight
   ) {
     return new PaymentProviderUnavailable(`Stripe is unavailable: ${error.message}`);
   }
   return new PaymentRequestRejected(error.code ?? error.type, error.message);
+}
+
+/** A Retry-After header in seconds (RFC 9110 also allows an HTTP date: read as the seconds from now); absent or unreadable, undefined. */
+function retryAfterSeconds(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }

@@ -1,6 +1,5 @@
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type BillingActivities } from '../activities';
 import type { Db } from '../ledger/db';
 import { dayOf, epochMs, instantFromEpochMs, MS_PER_DAY, type Cents, type Day } from '../domain';
@@ -14,6 +13,7 @@ import { createSandboxProvider, type SandboxProvider } from '../payments/sandbox
 import type { StripeInvoices } from '../payments/stripe-invoices';
 import { stateQuery, teamSubscription, teamWorkflowId, teamWorkflowSummary, type TeamState, type TeamSubscriptionView } from '../workflows';
 import { TeamId } from '../workflows/search-attributes';
+import { createBillingWorker, type BillingWorker } from '../worker';
 
 /** Scenario events happen at noon of their day, after whatever the engine scheduled for that day (at midnight). */
 const NOON = MS_PER_DAY / 2;
@@ -57,7 +57,7 @@ export class SimulationEngine {
     readonly db: Db,
     readonly sandbox: SandboxProvider,
     readonly activities: BillingActivities,
-    private readonly worker: Worker,
+    private readonly worker: BillingWorker,
   ) {}
 
   static async start(options: EngineOptions): Promise<SimulationEngine> {
@@ -67,7 +67,8 @@ export class SimulationEngine {
     const [bundle, env] = await Promise.all([workflowBundle(), createTimeSkippingEnv()]);
     try {
       await registerSearchAttributes(env.connection, 'default');
-      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'simulation', workflowBundle: bundle, activities });
+      // With the charges task queue's worker, on the same time-skipping server; a simulation sets no rate limit.
+      const worker = await createBillingWorker({ connection: env.nativeConnection, taskQueue: 'simulation', bundle, activities });
       const engine = new SimulationEngine(env, options.db, sandbox, activities, worker);
       engine.running = worker.run();
       return engine;

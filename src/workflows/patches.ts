@@ -53,6 +53,8 @@ export const PATCHES = {
     'issue 22, 2026-12-02. The voidPaidInvoice update (the platform voids a paid invoice issued in error): its marker comes first, then the voidPaidInvoice activity, then what ending the period the invoice started writes (as a refund). No history before it holds that update.',
   'deferred-change-price-in-force':
     "issue 23, 2026-12-02. A renewal that applies a pending change of plan or interval (a tier down or annual → monthly at the period's end) takes the price in force that day for the new plan and interval from the ledger's catalog (section 14: a change of plan or interval): a priceInForce local activity after the marker, before the renewal's invoice; the team holds that version and the period line records it. Without it (runs from before) that renewal charged the code catalog's price.",
+  'provider-rate-limit':
+    "issue 24, 2026-12-02. A collection's activities (collectInvoice, and reconcileCharge after it) are scheduled on the charges task queue (`<workflow's task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker; the marker comes before the collectInvoice activity. Without it (runs from before) they ran on the team workflow's own task queue. Replaces charges-queue, whose branch no deployed run took.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -108,3 +110,5 @@ export const REFUND_FULLY_DISCOUNTED: PatchId = 'refund-fully-discounted';
 export const VOID_PAID_INVOICE: PatchId = 'void-paid-invoice';
 /** A renewal applying a pending change of plan or interval takes the price in force that day (src/workflows/team/scheduled-events.ts). */
 export const DEFERRED_CHANGE_PRICE_IN_FORCE: PatchId = 'deferred-change-price-in-force';
+/** A collection's activities on the rate-limited charges task queue (src/workflows/team/ledger.ts). */
+export const PROVIDER_RATE_LIMIT: PatchId = 'provider-rate-limit';

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import type Stripe from 'stripe';
@@ -17,6 +17,7 @@ import type { PaymentProvider } from '../../src/payments';
 import { installQuietRuntime } from '../../src/infra/quiet-runtime';
 import { workflowBundle } from '../../src/infra/workflow-bundle';
 import { createSandboxProvider } from '../../src/payments/sandbox-provider';
+import { createBillingWorker, type BillingWorker } from '../../src/worker';
 import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { stateQuery, teamWorkflowId, type TeamState, type TeamSubscriptionView } from '../../src/workflows/team-subscription-messages';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -37,7 +38,7 @@ export class ApiHarness {
     readonly temporal: Client,
     readonly app: ReturnType<typeof createApi>,
     readonly serviceToken: string,
-    private readonly worker: Worker,
+    private readonly worker: BillingWorker,
     private readonly running: Promise<void>,
     private readonly closeConnections: () => Promise<void>,
   ) {}
@@ -52,10 +53,10 @@ export class ApiHarness {
     installQuietRuntime();
     const bundle = await workflowBundle();
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await Worker.create({
+    const worker = await createBillingWorker({
       connection: nativeConnection,
       taskQueue,
-      workflowBundle: bundle,
+      bundle,
       activities: createBillingActivities({ db, payments: createSandboxProvider({ db }), stripeInvoices: options.stripeInvoices }),
     });
     const running = worker.run();

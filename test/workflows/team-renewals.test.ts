@@ -34,6 +34,7 @@ test('M1: a member added 2026-05-25 is charged 1200 × 26/31 = 1006 at the renew
   });
   expect(renewal!.lines.map((l) => l.amount)).toEqual(preview!.lines.map((l) => l.amount)); // the preview was what got charged
   expect(await team.state()).toMatchObject({ members: 11, periodEnd: '2026-07-20', status: 'active' });
+  await team.recordHistory('monthly-renewal-provider-rate-limit', 1); // the renewal's collection on the charges task queue
 });
 
 test('M2: a member removed 2026-05-25 refunds 1006 to the balance, used first: renewal 10800, balance 1006, card 9794', async () => {

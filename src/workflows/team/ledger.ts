@@ -1,13 +1,14 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
   VoidedInvoice,
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
-import { COLLECT_RECONCILE, INVOICE_SEQUENCE, REFUND_FULLY_DISCOUNTED } from '../patches';
+import { chargesTaskQueue } from '../charges-queue';
+import { COLLECT_RECONCILE, INVOICE_SEQUENCE, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
@@ -28,18 +29,30 @@ const billing = proxyActivities<BillingActivities>({
 // Backing off to 5 minutes keeps a stuck charge to ~240 calls at the provider in that window.
 // Timeouts and retry policies are not commands: the histories recorded before these options replay unchanged (a run
 // in flight then keeps the options its activity was scheduled with); what follows a timeout is behind COLLECT_RECONCILE.
-const collecting = proxyActivities<BillingActivities>({
+const collectingOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '20 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+};
 
 // Looking a charge up only reads the provider: asked until it answers, hourly at most while the charge processes
 // (a bank debit can take days).
-const reconciling = proxyActivities<BillingActivities>({
+const reconcilingOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
-});
+};
+
+/**
+ * The activities of a collection, on the team workflow's task queue (runs from before PROVIDER_RATE_LIMIT) or on its
+ * charges task queue, which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across all workers.
+ */
+function collectionActivities(onChargesQueue: boolean) {
+  const taskQueue = onChargesQueue ? { taskQueue: chargesTaskQueue(workflowInfo().taskQueue) } : {};
+  return {
+    collecting: proxyActivities<BillingActivities>({ ...collectingOptions, ...taskQueue }),
+    reconciling: proxyActivities<BillingActivities>({ ...reconcilingOptions, ...taskQueue }),
+  };
+}
 
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
@@ -135,6 +148,7 @@ export class TeamLedger {
    * provider's record of that charge (paid: recorded once; processing: asked again; none or failed: a decline).
    */
   private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
+    const { collecting, reconciling } = collectionActivities(patched(PROVIDER_RATE_LIMIT));
     try {
       return await collecting.collectInvoice(input);
     } catch (error) {
