@@ -104,8 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /**
  * The worker's memory per cached team workflow (KiB), measured by `npm run bench -- capacity` (RSS settled after a
- * burst of team starts less RSS before it, over the workflows cached): 209 and 337 KiB in two runs of 1,000 trialing
- * teams on 2026-12-02; the larger, rounded up, so the cache stays inside its budget. README, "Operating the engine",
+ * burst of team starts less RSS before it, over the workflows cached): 61, 209 and 337 KiB in three runs of 1,000
+ * trialing teams on 2026-12-02; the largest, rounded up, so the cache stays inside its budget. README, "Operating the engine",
  * "Worker memory and the workflow cache".
  */
 export const MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB = 340;
