@@ -1,136 +1,145 @@
-// `npm run bench -- capacity`: how many team workflows one worker keeps running, and what it costs in memory.
-// Starts SEATBILL_BENCH_TEAMS (10,000) trialing teams on a dev server, each idle on its 14-day trial timer, against
-// one worker whose workflow cache holds SEATBILL_BENCH_CACHE (1,000) workflows: the others are evicted, and replayed
-// from history when next touched. Then it touches a sample across the range (a query, then an update each) to
-// show evicted teams still answer, and reports the worker's memory. How a team starts (SEATBILL_BENCH_START):
-//   carried            (default) the way every team's run begins after a continue-as-new: the workflow started with
-//                      its carried state (trialing); one workflow task, no activity
+// `npm run bench -- capacity`: how fast one worker gets a burst of new team workflows going, against the floor of as
+// many no-op workflows on the same dev server in the same run, and what a cached team workflow costs in memory
+// (issue 24, "Start burst and memory"). SEATBILL_BENCH_TEAMS (10,000) of each are started, 32 at a time:
+//   no-op              the floor: bench/fixtures/noop-workflow.ts on a worker of its own with the SDK's defaults
+//   carried            the way every team's run begins after a continue-as-new: the workflow started with its carried
+//                      state (trialing), idle on its 14-day trial timer; one workflow task, no activity
 //   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam activity first
-// Bounded: starting stops at SEATBILL_BENCH_SECONDS (300) even if not all teams are started.
-import { WithStartWorkflowOperation } from '@temporalio/client';
+// SEATBILL_BENCH_START lists the team modes (default `carried,update-with-start`). Each mode runs on its own task
+// queue with a worker made as the engine makes it (createBillingWorker), whose cache holds SEATBILL_BENCH_CACHE (1,000)
+// workflows. Target: every team's first workflow task done within 2× the no-op's time (per workflow, should the
+// time limit stop one short). Then the worker's memory per cached team workflow: its RSS settled after the burst,
+// less its RSS ready before it, over the workflows cached; from it, the cache a memory budget holds (src/config.ts).
+// Bounded: starting stops at SEATBILL_BENCH_SECONDS (300) in each mode.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createBillingActivities } from '../src/activities';
+import { cachedWorkflowsFor, MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB } from '../src/config';
 import { dayOf, instantFromEpochMs, trialEnd } from '../src/domain';
+import { installQuietRuntime } from '../src/infra/quiet-runtime';
 import { workflowBundle } from '../src/infra/workflow-bundle';
 import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { createBillingWorker } from '../src/worker';
 import { addMembersUpdate, startTrialUpdate, stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
 import { newTeamState } from '../src/workflows/team/state';
-import { installQuietRuntime } from '../src/infra/quiet-runtime';
-import { figure, startBenchServers } from './fixtures/servers';
-import { workflowBacklog } from './fixtures/task-queue';
+import { cpuByProcess, cpuPerUpdate } from './fixtures/cpu-use';
+import { noopWorker } from './fixtures/noop-baseline';
+import { noopEntity } from './fixtures/noop-workflow';
+import { figure, startBenchServers, type BenchServers } from './fixtures/servers';
+import { describeBurst, startBurst, type StartBurst } from './fixtures/start-burst';
 
 const TEAMS = Number(process.env.SEATBILL_BENCH_TEAMS ?? 10_000);
 const CACHE = Number(process.env.SEATBILL_BENCH_CACHE ?? 1_000);
 const SECONDS = Number(process.env.SEATBILL_BENCH_SECONDS ?? 300);
-const MODE = process.env.SEATBILL_BENCH_START ?? 'carried';
-const IN_FLIGHT = 32;
+const MODES = (process.env.SEATBILL_BENCH_START ?? 'carried,update-with-start').split(',');
+const TARGET_RATIO = 2;
 const SAMPLE = 100;
-const taskQueue = 'bench-capacity';
+/** The memory budgets the derived cache size is shown for (MiB). */
+const BUDGETS_MIB = [512, 1024, 2048];
 
+const mib = (bytes: number) => `${figure(bytes / 2 ** 20)} MiB`;
 function memory(): string {
-  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  const mib = (bytes: number) => `${figure(bytes / 2 ** 20)} MiB`;
-  return `RSS ${mib(rss)}, heap used ${mib(heapUsed)} of ${mib(heapTotal)}, external ${mib(external)}`;
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return `RSS ${mib(rss)} (main thread heap ${mib(heapUsed)}, external ${mib(external)})`;
+}
+function settledRss(): number {
+  global.gc?.();
+  return process.memoryUsage().rss;
+}
+
+/** Seconds per workflow whose first task is done: what the target compares. */
+const perWorkflow = (burst: StartBurst) => burst.doneSeconds / Math.max(1, burst.started - burst.queued);
+
+function printBurst(name: string, burst: StartBurst): void {
+  console.log(`${name}: ${describeBurst(burst, TEAMS)}`);
+  console.log(`  ${cpuPerUpdate(burst.cpu, burst.started, 'start')}; by process: ${cpuByProcess(burst.cpu).map(([p, s]) => `${p} ${figure(s, 1)} s`).join(', ')}`);
+}
+
+function startTeam(client: Client, taskQueue: string, mode: string, i: number): Promise<unknown> {
+  const teamId = `capacity-${mode}-${i}`;
+  const team = { name: teamId, billingCountry: 'US' };
+  const input = { teamId, team, members: 3, paymentMethod: { provider: 'sandbox' as const, paymentMethodId: 'pm_card_visa' } };
+  const options = { taskQueue, workflowId: teamWorkflowId(teamId), typedSearchAttributes: [{ key: TeamId, value: teamId }] };
+  if (mode === 'carried') {
+    const today = dayOf(instantFromEpochMs(Date.now()));
+    const carried = { ...newTeamState(input), plan: 'basic' as const, status: 'trialing' as const, hadTrial: true, trial: { start: today, end: trialEnd(today) } };
+    return client.workflow.start(teamSubscription, { ...options, args: [{ ...input, carried }] });
+  }
+  const start = new WithStartWorkflowOperation(teamSubscription, { ...options, workflowIdConflictPolicy: 'USE_EXISTING', args: [input] });
+  return client.workflow.executeUpdateWithStart(startTrialUpdate, { args: [{ plan: 'basic', interval: 'month' }], startWorkflowOperation: start });
+}
+
+/** Evicted teams still answer: queries and updates replay them from history. */
+async function touchSample(client: Client, mode: string, started: number): Promise<void> {
+  const size = Math.min(SAMPLE, started);
+  const handles = Array.from({ length: size }, (_, k) => client.workflow.getHandle(teamWorkflowId(`capacity-${mode}-${Math.floor((k * started) / size)}`)));
+  let t = performance.now();
+  const views = await Promise.all(handles.map((handle) => handle.query(stateQuery).catch(() => null)));
+  const queryMs = performance.now() - t;
+  t = performance.now();
+  const added = await Promise.all(handles.map((handle) => handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] }).catch(() => null)));
+  const updateMs = performance.now() - t;
+  const trialing = views.filter((view) => view?.status === 'trialing' && view.nextEventOn !== null).length;
+  const failed = views.filter((v) => !v).length + added.filter((r) => !r).length;
+  console.log(`  sample of ${size} teams across the range: ${trialing} trialing with a timer set; queries ${figure(queryMs)} ms, then addMembers updates ${figure(updateMs)} ms for all (${added.filter((r) => r?.members === 4).length} answered 4 members; ${failed} failed)`);
+}
+
+/** The memory a cached team workflow takes, and the cache each budget holds at that figure. */
+function printMemoryPerWorkflow(rssReady: number, rssSettled: number, cached: number): void {
+  const kib = (rssSettled - rssReady) / 1024 / Math.max(1, cached);
+  console.log(`memory per cached team workflow: ${figure(kib)} KiB (RSS ${mib(rssReady)} ready → ${mib(rssSettled)} with ${figure(cached)} cached); src/config.ts assumes ${MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB} KiB`);
+  const budgets = BUDGETS_MIB.map((budget) => `${budget} MiB → ${figure(cachedWorkflowsFor(budget, kib))} (configured figure: ${figure(cachedWorkflowsFor(budget))})`);
+  console.log(`  maxCachedWorkflows = floor(WORKER_MEMORY_BUDGET_MB × 1024 / KiB per workflow): ${budgets.join('; ')}`);
+}
+
+async function noopFloor(servers: BenchServers): Promise<StartBurst> {
+  const taskQueue = 'bench-capacity-noop';
+  const worker = await noopWorker(servers.nativeConnection, taskQueue);
+  const running = worker.run();
+  try {
+    const burst = await startBurst({ client: servers.client, worker, taskQueue, count: TEAMS, seconds: SECONDS }, (i) =>
+      servers.client.workflow.start(noopEntity, { taskQueue, workflowId: `${taskQueue}-${i}` }), () => `cache ${worker.getStatus().numCachedWorkflows}`);
+    printBurst('no-op workflows (the floor)', burst);
+    return burst;
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+  }
+}
+
+async function teamBurst(servers: BenchServers, mode: string, floor: StartBurst, measureMemory: boolean): Promise<void> {
+  const taskQueue = `bench-capacity-${mode}`;
+  const worker = await createBillingWorker({
+    connection: servers.nativeConnection, namespace: 'default', taskQueue, bundle: await workflowBundle(), tuning: { maxCachedWorkflows: CACHE },
+    activities: createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) }),
+  });
+  const running = worker.run();
+  try {
+    const rssReady = settledRss();
+    const burst = await startBurst({ client: servers.client, worker, taskQueue, count: TEAMS, seconds: SECONDS }, (i) => startTeam(servers.client, taskQueue, mode, i),
+      () => `cache ${worker.getStatus().numCachedWorkflows}; ${memory()}`);
+    const rssSettled = settledRss();
+    const cached = worker.getStatus().numCachedWorkflows;
+    printBurst(`team workflows by ${mode}`, burst);
+    const ratio = perWorkflow(burst) / perWorkflow(floor);
+    console.log(`  team (${mode}) ${figure(burst.doneSeconds, 1)} s vs no-op ${figure(floor.doneSeconds, 1)} s: ${figure(ratio, 2)}× the floor; target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    console.log(`  worker with ${figure(cached)} cached: ${memory()}`);
+    if (measureMemory) printMemoryPerWorkflow(rssReady, rssSettled, cached);
+    await touchSample(servers.client, mode, burst.started);
+  } finally {
+    worker.shutdown();
+    await running.catch(() => undefined);
+  }
 }
 
 export async function run(): Promise<void> {
   installQuietRuntime();
   const servers = await startBenchServers();
-  const { client } = servers;
-  const worker = await createBillingWorker({
-    connection: servers.nativeConnection,
-    taskQueue,
-    bundle: await workflowBundle(),
-    activities: createBillingActivities({ db: servers.db, payments: { sandbox: createSandboxProvider({ db: servers.db }) } }),
-    tuning: { maxCachedWorkflows: CACHE },
-  });
-  const running = worker.run();
-  const backlog = () => workflowBacklog(servers.client, taskQueue);
   try {
-    global.gc?.();
-    console.log(`worker ready, workflow cache ${figure(CACHE)}, teams start by ${MODE}; before any team: ${memory()}`);
-    const startedAt = performance.now();
-    const deadline = startedAt + SECONDS * 1000;
-    let next = 0;
-    let started = 0;
-    let failed = 0;
-    const today = dayOf(instantFromEpochMs(Date.now()));
-    const startTeam = async (i: number) => {
-      const teamId = `capacity-${i}`;
-      const team = { name: teamId, billingCountry: 'US' };
-      const input = { teamId, team, members: 3, paymentMethod: { provider: 'sandbox' as const, paymentMethodId: 'pm_card_visa' } };
-      if (MODE === 'carried') {
-        const carried = { ...newTeamState(input), plan: 'basic' as const, status: 'trialing' as const, hadTrial: true, trial: { start: today, end: trialEnd(today) } };
-        await client.workflow.start(teamSubscription, { taskQueue, workflowId: teamWorkflowId(teamId), args: [{ ...input, carried }], typedSearchAttributes: [{ key: TeamId, value: teamId }] });
-        return;
-      }
-      const start = new WithStartWorkflowOperation(teamSubscription, {
-        taskQueue,
-        workflowId: teamWorkflowId(teamId),
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [input],
-        typedSearchAttributes: [{ key: TeamId, value: teamId }],
-      });
-      await client.workflow.executeUpdateWithStart(startTrialUpdate, { args: [{ plan: 'basic', interval: 'month' }], startWorkflowOperation: start });
-    };
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < TEAMS && performance.now() < deadline) {
-          const i = next++;
-          try {
-            await startTeam(i);
-            started += 1;
-          } catch (error) {
-            failed += 1;
-            if (failed <= 3) console.log(`team ${i} failed to start: ${(error as Error).message}`);
-          }
-          if ((started + failed) % 1000 === 0) {
-            const seconds = (performance.now() - startedAt) / 1000;
-            console.log(`  ${figure(started)} teams started in ${figure(seconds, 1)} s (${figure(started / seconds)}/s), cache ${worker.getStatus().numCachedWorkflows}; ${memory()}`);
-          }
-        }
-      }),
-    );
-    const seconds = (performance.now() - startedAt) / 1000;
-    console.log(`started ${figure(started)} of ${figure(TEAMS)} teams in ${figure(seconds, 1)} s (${figure(started / seconds)} teams/s)${failed ? `, ${failed} failed` : ''}${started < TEAMS ? ' — stopped at the time limit' : ''}`);
-    // A start returns once the server has it; the worker may still be working through the first tasks.
-    let queued = 0;
-    for (let queuedNow = await backlog(); queuedNow > 0; queuedNow = await backlog()) {
-      if (performance.now() > deadline + 120_000) {
-        queued = queuedNow;
-        break;
-      }
-      console.log(`  worker catching up: ${figure(queuedNow)} workflow tasks queued, cache ${worker.getStatus().numCachedWorkflows}`);
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
-    }
-    const settled = (performance.now() - startedAt) / 1000;
-    const runningCount = await client.workflow.count(`WorkflowType = "teamSubscription" AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`);
-    global.gc?.();
-    console.log(
-      queued === 0
-        ? `every team's first workflow task done ${figure(settled, 1)} s after the first start (${figure(started / settled)} teams/s)`
-        : `stopped waiting ${figure(settled, 1)} s after the first start: ${figure(queued)} first workflow tasks still queued (${figure((started - queued) / settled)} teams/s done)`,
-    );
-    console.log(`running team workflows (visibility count): ${figure(runningCount.count)}; in the worker's cache: ${worker.getStatus().numCachedWorkflows}`);
-    console.log(`worker process with ${figure(started)} teams: ${memory()}`);
-
-    // Evicted teams still answer: queries and updates replay them from history.
-    const sample = Array.from({ length: Math.min(SAMPLE, started) }, (_, k) => Math.floor((k * started) / Math.min(SAMPLE, started)));
-    let t = performance.now();
-    const views = await Promise.all(sample.map((i) => client.workflow.getHandle(teamWorkflowId(`capacity-${i}`)).query(stateQuery).catch(() => null)));
-    const queryMs = performance.now() - t;
-    t = performance.now();
-    const added = await Promise.all(
-      sample.map((i) => client.workflow.getHandle(teamWorkflowId(`capacity-${i}`)).executeUpdate(addMembersUpdate, { args: [{ count: 1 }] }).catch(() => null)),
-    );
-    const updateMs = performance.now() - t;
-    const trialing = views.filter((view) => view?.status === 'trialing' && view.nextEventOn !== null).length;
-    console.log(`sample of ${sample.length} teams across the range: ${trialing} trialing with a timer set; queries ${figure(queryMs)} ms, then addMembers updates ${figure(updateMs)} ms for all (${added.filter((r) => r?.members === 4).length} answered 4 members; ${views.filter((v) => !v).length + added.filter((r) => !r).length} failed)`);
-    console.log(`after the sample: cache ${worker.getStatus().numCachedWorkflows}; ${memory()}`);
+    console.log(`${figure(TEAMS)} of each, 32 starts in flight; team worker cache ${figure(CACHE)}; team modes ${MODES.join(', ')}; before any worker: ${memory()}`);
+    const floor = await noopFloor(servers);
+    for (const [k, mode] of MODES.entries()) await teamBurst(servers, mode, floor, k === 0);
   } finally {
-    worker.shutdown();
-    await running.catch(() => undefined);
     await servers.close();
   }
 }

@@ -71,6 +71,13 @@ const schema = z.object({
   /** Series prefixes: INV-2026-000001, CN-2026-000001. */
   INVOICE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1 to 10 capital letters or digits').default('INV'),
   CREDIT_NOTE_NUMBER_PREFIX: z.string().regex(/^[A-Z0-9]{1,10}$/, 'must be 1 to 10 capital letters or digits').default('CN'),
+  /** The memory the worker's workflow cache may take; the cache's size is derived from it (cachedWorkflowsFor). */
+  WORKER_MEMORY_BUDGET_MB: z.coerce.number().int().min(64, 'must be at least 64 (MiB)').default(1024),
+  /** The worker's workflow cache, in workflows, instead of the one the budget gives; 0 turns the cache off. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (value) => (value === '' ? undefined : value), // set but empty is unset, not 0 (which would turn the cache off)
+    z.coerce.number().int().refine((n) => n === 0 || n >= 2, 'must be 0 (no cache) or at least 2').optional(),
+  ),
 });
 
 export type Config = z.infer<typeof schema> & { INVITATION_ACCEPT_URL: string; API_PUBLIC_URL: string };
@@ -93,6 +100,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('invalid configuration: STRIPE_SECRET_KEY is required when PAYMENT_PROVIDER=stripe');
   }
   return config;
+}
+
+/**
+ * The worker's memory per cached team workflow (KiB), measured by `npm run bench -- capacity` (RSS settled after a
+ * burst of team starts less RSS before it, over the workflows cached): 61, 209 and 337 KiB in three runs of 1,000
+ * trialing teams on 2026-12-02; the largest, rounded up, so the cache stays inside its budget. README, "Operating the engine",
+ * "Worker memory and the workflow cache".
+ */
+export const MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB = 340;
+
+/** maxCachedWorkflows = floor(budget MiB × 1024 / KiB per cached team workflow): the cache that fits the budget. */
+export function cachedWorkflowsFor(budgetMiB: number, kibPerWorkflow = MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB): number {
+  return Math.max(2, Math.floor((budgetMiB * 1024) / kibPerWorkflow));
+}
+
+/** The worker's options that configuration chooses: its cache, as set or as the memory budget holds. */
+export function workerTuning(config: Config): { maxCachedWorkflows: number } {
+  return { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS ?? cachedWorkflowsFor(config.WORKER_MEMORY_BUDGET_MB) };
 }
 
 /** The seller of the configuration, as the billing activities and documents take it. */

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createBillingActivities } from './activities';
 import { createApi } from './api/app';
-import { loadConfig, sellerSettings } from './config';
+import { loadConfig, sellerSettings, workerTuning } from './config';
 import { createDb, migrateToLatest } from './ledger/db';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { registerSearchAttributes, searchAttributeArgs } from './infra/search-attributes';
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         taskQueue: config.TASK_QUEUE,
         maxChargesPerSecond: config.PAYMENT_PROVIDER_MAX_RPS,
         activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal, seller: sellerSettings(config) }),
+        tuning: workerTuning(config),
       });
       const workerRun = worker.run();
       stops.push({

@@ -1,4 +1,5 @@
 import { Worker, type NativeConnection, type State, type WorkerOptions, type WorkerStatus } from '@temporalio/worker';
+import { sharedWorkflowModules } from './infra/workflow-bundle';
 import { activityLogContext } from './observability/activity-log-context';
 import { chargesTaskQueue } from './workflows/charges-queue';
 
@@ -47,7 +48,7 @@ export async function createBillingWorker(options: BillingWorkerOptions): Promis
   const billing = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
-    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath }),
+    ...(options.bundle ? { workflowBundle: options.bundle } : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
     ...options.tuning,
   });
   const charges = await Worker.create({

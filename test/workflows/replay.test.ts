@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow/lib/errors';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { sharedWorkflowModules } from '../../src/infra/workflow-bundle';
 import * as exported from '../../src/workflows';
 import { HISTORIES_DIR as dir, readManifest } from '../support/history-manifest';
 
@@ -30,7 +31,7 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundler });
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), preloadModules: sharedWorkflowModules, logger: quietBundler });
 }, 120_000);
 
 /** Every workflow type the worker runs (src/workflows/index.ts). */
