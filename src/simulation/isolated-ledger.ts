@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 
 export interface IsolatedLedger {
   db: Db;
+  /** Where it is, for another process on this machine (a benchmark's worker processes). */
+  url: string;
   /** Drops everything the simulation wrote. */
   close(): Promise<void>;
 }
@@ -27,7 +29,7 @@ async function throwawayDatabase(serverUrl: string): Promise<IsolatedLedger> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const db = createDb(url.toString());
-  return migrated(db, async () => {
+  return migrated(db, url.toString(), async () => {
     await db.destroy();
     await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
     await admin.destroy();
@@ -42,7 +44,7 @@ async function throwawayServer(): Promise<IsolatedLedger> {
     throw error;
   });
   const db = createDb(postgres.url);
-  return migrated(db, async () => {
+  return migrated(db, postgres.url, async () => {
     await db.destroy();
     await postgres.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -50,12 +52,12 @@ async function throwawayServer(): Promise<IsolatedLedger> {
 }
 
 /** The ledger schema on the new database; if that fails, the database is thrown away at once. */
-async function migrated(db: Db, close: () => Promise<void>): Promise<IsolatedLedger> {
+async function migrated(db: Db, url: string, close: () => Promise<void>): Promise<IsolatedLedger> {
   try {
     await migrateToLatest(db);
   } catch (error) {
     await close();
     throw error;
   }
-  return { db, close };
+  return { db, url, close };
 }
