@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
     console.log(`\nfigures beside the floor (${figure(TEAMS)} timers at one instant, one row each; measured once, first); target renewals/s ≥ ${TARGET_RATIO} × the floor's`);
     for (const [variant, day] of runs) {
       console.log(`\n[${variant}] ${VARIANT_WORKERS[variant]}`);
-      for (const line of reportRun(day, floor, MAX_RPS, runs.get('single')?.peakChargesPerSecond ?? null)) console.log(`  ${line}`);
+      for (const line of reportRun(day, floor, MAX_RPS, runs.get('single')?.chargesPerSecond ?? null)) console.log(`  ${line}`);
     }
     const [single, killed] = [runs.get('single'), runs.get('killed')];
     if (single && killed) {

@@ -13,6 +13,7 @@ import { createTestDatabase, SANDBOX_VISA, type TestDatabase } from '../support/
 import { waitFor } from '../support/dev-server-worker';
 import { integrationEnv } from '../support/integration-env';
 import { checkLedgerInvariant } from '../support/ledger-invariant';
+import { countsPerSecond, mostBeyondTokenBucket } from '../support/token-bucket';
 
 // Billing day against a provider's rate limit, on the integration project's Temporal dev server and a real Postgres:
 // TEAMS teams renew at one instant, collected by two billing workers on one task queue. With PAYMENT_PROVIDER_MAX_RPS
@@ -105,27 +106,7 @@ async function chargesPerSecond(teamIds: string[]): Promise<number[]> {
   const rows = (await db('sandbox_charges')
     .whereIn('idempotency_key', db('invoices').whereIn('team_id', teamIds).select(db.raw("idempotency_key || ':attempt:1'")))
     .select(db.raw("floor(extract(epoch from created_at))::int AS second"))) as { second: number }[];
-  const seconds = rows.map((row) => row.second);
-  const first = Math.min(...seconds);
-  const counts = new Array<number>(Math.max(...seconds) - first + 1).fill(0);
-  for (const second of seconds) counts[second - first]! += 1;
-  return counts;
-}
-
-/**
- * The most charges any run of n consecutive seconds held beyond what a token bucket of `limit` a second (the server's
- * dispatch limiter: a burst of `limit`, then `limit` a second) lets through in n seconds, limit × (n + 1). ≤ 0: held.
- */
-function mostBeyondTokenBucket(perSecond: number[], limit: number): number {
-  let most = -Infinity;
-  for (let from = 0; from < perSecond.length; from++) {
-    let sum = 0;
-    for (let to = from; to < perSecond.length; to++) {
-      sum += perSecond[to]!;
-      most = Math.max(most, sum - limit * (to - from + 2));
-    }
-  }
-  return most;
+  return countsPerSecond(rows.map((row) => row.second));
 }
 
 /** Every renewal charged once, at its amount; every team renewed and active; no invoice failed; no notice of a failed payment. */
