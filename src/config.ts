@@ -18,7 +18,8 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** Where operators open the Temporal UI; used to build links to a workflow's history. */
   TEMPORAL_UI_URL: z.string().url().optional(),
-  TASK_QUEUE: z.string().min(1).default('billing'),
+  // `<TASK_QUEUE>-charges` is its charges task queue (src/workflows/charges-queue.ts), so the name cannot end so itself.
+  TASK_QUEUE: z.string().min(1).refine((queue) => !queue.endsWith('-charges'), 'must not end in -charges: that names a charges task queue').default('billing'),
   PAYMENT_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   /**

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DbOrTrx } from '../ledger/rows';
+import { billingTaskQueue } from '../workflows/charges-queue';
 import type { DocumentEmailsInput, NotificationEmailsInput } from '../workflows/notification-emails';
 import type { WebhookDeliveryInput } from '../workflows/webhook-delivery';
 
@@ -32,7 +33,7 @@ export async function relayFromActivity(db: DbOrTrx, only?: { endpointId: string
   let target: RelayTarget;
   try {
     const context = Context.current();
-    target = { temporal: context.client, taskQueue: context.info.taskQueue };
+    target = { temporal: context.client, taskQueue: billingTaskQueue(context.info.taskQueue) }; // a collection runs on the charges queue
   } catch {
     return;
   }
