@@ -1,6 +1,8 @@
-// Stored histories are append-only: test/workflows/histories/MANIFEST.json names every history file with its SHA-256
-// and the commit (or version) that recorded it. A file is never edited or deleted and an entry never changed or
-// removed; a new recording is a new file and a new entry (storeHistory in ./record-history writes both).
+// Stored histories are append-only. Each history file is listed with its SHA-256 and the commit (or version) that
+// recorded it: those recorded until 2026-12-02 in test/workflows/histories/MANIFEST.json, each one since in an entry
+// file of its own beside it (`<name>.entry.json`), so that recording one writes only new files and no stored file
+// ever changes. A file is never edited or deleted and an entry never changed or removed; a new recording is a new
+// history and a new entry file (storeHistory in ./record-history writes both).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,8 @@ import type { temporal } from '@temporalio/proto';
 
 export const HISTORIES_DIR = join(__dirname, '../workflows/histories');
 export const MANIFEST_FILE = 'MANIFEST.json';
+/** `<name>.entry.json`: the entry of `<name>.json`, for histories recorded after MANIFEST.json was closed. */
+export const ENTRY_SUFFIX = '.entry.json';
 
 export interface HistoryEntry {
   sha256: string;
@@ -22,20 +26,26 @@ export function sha256Of(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
+/** Every entry: MANIFEST.json's and each entry file's. A history listed in both is an error. */
 export function readManifest(dir: string = HISTORIES_DIR): HistoryManifest {
   const file = join(dir, MANIFEST_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HistoryManifest) : {};
+  const manifest = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HistoryManifest) : {};
+  for (const entryFile of readdirSync(dir).filter((name) => name.endsWith(ENTRY_SUFFIX))) {
+    const history = `${entryFile.slice(0, -ENTRY_SUFFIX.length)}.json`;
+    if (manifest[history]) throw new Error(`${history} is listed twice: in ${MANIFEST_FILE} and in ${entryFile}`);
+    manifest[history] = JSON.parse(readFileSync(join(dir, entryFile), 'utf8')) as HistoryEntry;
+  }
+  return manifest;
 }
 
-/** Sorted by file name, one entry a line group, so a new entry is a small diff. */
-export function writeManifest(dir: string, manifest: HistoryManifest): void {
-  const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => (a < b ? -1 : 1)));
-  writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify(sorted, null, 2)}\n`);
+/** Writes the entry file of a new history; fails if it exists (an entry is written once). */
+export function writeEntry(dir: string, history: string, entry: HistoryEntry): void {
+  writeFileSync(join(dir, history.replace(/\.json$/, ENTRY_SUFFIX)), `${JSON.stringify(entry, null, 2)}\n`, { flag: 'wx' });
 }
 
-/** The history files of a folder (every `.json` but the manifest). */
+/** The history files of a folder (every `.json` but the manifest and the entry files). */
 export function historyFiles(dir: string): string[] {
-  return readdirSync(dir).filter((file) => file.endsWith('.json') && file !== MANIFEST_FILE).sort();
+  return readdirSync(dir).filter((file) => file.endsWith('.json') && file !== MANIFEST_FILE && !file.endsWith(ENTRY_SUFFIX)).sort();
 }
 
 /** What is wrong with a folder against its manifest: a listed file missing or not its recorded bytes, a file unlisted. */

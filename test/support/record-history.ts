@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { HISTORIES_DIR, readManifest, sha256Of, writeManifest } from './history-manifest';
+import { HISTORIES_DIR, readManifest, sha256Of, writeEntry } from './history-manifest';
 
 export const recordingHistories = () => process.env.SEATBILL_RECORD_HISTORIES === '1';
 
@@ -19,7 +19,7 @@ export function recordingCommit(): string {
 }
 
 /**
- * Writes `<name>.json` and its manifest entry, unless a history of that name exists: it is kept as it is (an
+ * Writes `<name>.json` and its entry file (`<name>.entry.json`), unless a history of that name exists: it is kept as it is (an
  * existing file is evidence of what older code did) and the call says so. `dir` is for tests of the recorder.
  */
 export function storeHistory(name: string, history: temporal.api.history.v1.IHistory, dir: string = HISTORIES_DIR): 'recorded' | 'kept' {
@@ -31,8 +31,7 @@ export function storeHistory(name: string, history: temporal.api.history.v1.IHis
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return kept(file);
   }
-  const manifest = readManifest(dir);
-  writeManifest(dir, { ...manifest, [file]: { sha256: sha256Of(join(dir, file)), recordedBy: recordingCommit() } });
+  writeEntry(dir, file, { sha256: sha256Of(join(dir, file)), recordedBy: recordingCommit() });
   process.stderr.write(`recorded ${file} (${history.events?.length ?? 0} events)\n`);
   return 'recorded';
 }

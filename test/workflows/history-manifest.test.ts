@@ -1,11 +1,12 @@
 // Stored histories are append-only (test/support/history-manifest.ts): every file is listed with its SHA-256, the
 // manifest only grows across commits, and the recorder never writes over a stored history.
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import {
   appendOnlyViolations,
+  ENTRY_SUFFIX,
   HISTORIES_DIR,
   historyFiles,
   historyFolderProblems,
@@ -55,6 +56,13 @@ test('the manifest only grew: every committed version of it is contained, unchan
   for (const { commit, text } of committedVersions(relative(join(__dirname, '../..'), join(HISTORIES_DIR, MANIFEST_FILE)))) {
     expect({ commit, violations: appendOnlyViolations(JSON.parse(text) as HistoryManifest, today) }).toEqual({ commit, violations: [] });
   }
+  // An entry file is written once: every committed version of it is today's entry.
+  for (const entryFile of readdirSync(HISTORIES_DIR).filter((name) => name.endsWith(ENTRY_SUFFIX))) {
+    const history = `${entryFile.slice(0, -ENTRY_SUFFIX.length)}.json`;
+    for (const { commit, text } of committedVersions(relative(join(__dirname, '../..'), join(HISTORIES_DIR, entryFile)))) {
+      expect({ commit, entry: JSON.parse(text) as unknown }).toEqual({ commit, entry: today[history] });
+    }
+  }
 });
 
 test('the recorder keeps a stored history rather than write over it, and lists a new one', () => {
@@ -68,7 +76,10 @@ test('the recorder keeps a stored history rather than write over it, and lists a
   unlinkSync(join(copy, existing!));
   expect(storeHistory(existing!.replace(/\.json$/, ''), history, copy)).toBe('kept');
 
+  const manifestBefore = readFileSync(join(copy, MANIFEST_FILE), 'utf8');
   expect(storeHistory('a-new-path', history, copy)).toBe('recorded');
+  expect(readFileSync(join(copy, MANIFEST_FILE), 'utf8')).toBe(manifestBefore); // a recording writes only new files
+  expect(existsSync(join(copy, `a-new-path${ENTRY_SUFFIX}`))).toBe(true);
   const manifest = readManifest(copy);
   expect(manifest['a-new-path.json']?.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(appendOnlyViolations(readManifest(), manifest)).toEqual([]);

@@ -1,4 +1,4 @@
-// Replays every stored history of the manifest (test/workflows/histories/MANIFEST.json) against the current workflow
+// Replays every stored history of the manifest (test/workflows/histories/MANIFEST.json and the `*.entry.json`) against the current workflow
 // code: a change that would make a running workflow non-deterministic fails here. The histories were recorded with
 // SEATBILL_RECORD_HISTORIES=1 (see test/support/record-history.ts); a deliberate change of behaviour goes behind a new
 // patch ID (src/workflows/patches.ts) and keeps these files, and new recordings are added beside them.
