@@ -10,7 +10,8 @@
 // The billing day runs up to three times, each on fresh teams (bench/fixtures/billing-day-run.ts), BILLING_DAY_RUNS
 // (`single,killed,limited`, the default) choosing which: one in-process worker; two worker processes of the
 // production entry point with one SIGKILLed halfway; two with PAYMENT_PROVIDER_MAX_RPS=BILLING_DAY_MAX_RPS (25,
-// Stripe's test-mode cap) and the provider's busiest second beside it.
+// Stripe's test-mode cap), the server's dispatches of the charges queue judged by the token bucket it promises and
+// the provider's busiest second beside them.
 // Each wait from an instant stops at BILLING_DAY_SECONDS (600: covers the killed worker's activities' 1 minute
 // startToCloseTimeout); BILLING_DAY_LEAD_SECONDS (60) sets "a minute ahead".
 import { createBillingActivities } from '../src/activities';

@@ -145,8 +145,9 @@ async function createDatabase(adminUrl: string, database: string): Promise<void>
       if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
       return;
     } catch (error) {
-      // 57P03: the database system is starting up.
-      const starting = (error as { code?: string }).code === '57P03' || /ECONNREFUSED|starting up/.test(String(error));
+      // 57P03: the database system is starting up. A server still starting may also close a new connection before
+      // answering it (a fault test's restart saw "Connection terminated unexpectedly" in CI, 2026-12-02).
+      const starting = (error as { code?: string }).code === '57P03' || /ECONNREFUSED|starting up|Connection terminated unexpectedly/.test(String(error));
       if (!starting || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
