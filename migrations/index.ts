@@ -19,6 +19,7 @@ import * as keyFacts from './20261202_027_key_facts';
 import * as documentEmails from './20261202_028_document_emails';
 import * as lowBalanceRecipients from './20261202_031_low_balance_recipients';
 import * as invoiceRequestEmails from './20261202_032_invoice_request_emails';
+import * as creditNoteVoids from './20261203_033_credit_note_voids';
 
 /** Migrations in the order they run. A static list: no file-system scan, so it works the same under tsx, Jest and a bundle. */
 const migrations: Record<string, Knex.Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202_028_document_emails': documentEmails,
   '20261202_031_low_balance_recipients': lowBalanceRecipients,
   '20261202_032_invoice_request_emails': invoiceRequestEmails,
+  '20261203_033_credit_note_voids': creditNoteVoids,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,7 +6,7 @@ import { requireCents, requireText } from './failures';
 import { DEFAULT_SELLER } from './documents';
 import { insertOnce, requireSameFacts } from '../ledger/rows';
 import { teamBalance, teamGrants } from './payment-sources';
-import { creditNotesOfRemovedMembers, creditRemovedMembers } from './removed-member-credits';
+import { creditNotesOfRemovedMembers, creditRemovedMembers, voidCreditNotesOfRemovedMembers } from './removed-member-credits';
 
 export interface CreditTeamBalanceInput {
   /** e.g. `team-1:2026-06-20:members_removed`. */
@@ -82,16 +82,21 @@ export function balanceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
 
     /**
      * Undoes the credit written under `key` (a change that was refused after its removed members' refunds went to
-     * the balance): a row of the opposite amount under `<key>:reversed`, once. Nothing under `key`: nothing to undo.
+     * the balance): a row of the opposite amount under `<key>:reversed`, once, and the credit notes that credit made
+     * void on the same day, in one transaction (they keep their numbers; the invoices they corrected can be credited
+     * again). Nothing under `key`: nothing to undo.
      */
     async reverseTeamBalanceCredit(input: { key: string; on: Day }): Promise<{ reversed: Cents }> {
       requireText(input.key, 'key');
-      const credit = (await db('balance_transactions').where({ idempotency_key: input.key }).first()) as BalanceTransactionRow | undefined;
-      if (!credit) return { reversed: 0 };
-      await insertOnce(db, 'balance_transactions', {
-        team_id: credit.team_id, idempotency_key: `${input.key}:reversed`, amount: -credit.amount, reason: 'reversed', on: input.on,
-      }, ['team_id', 'amount']);
-      return { reversed: credit.amount };
+      return db.transaction(async (trx) => {
+        const credit = (await trx('balance_transactions').where({ idempotency_key: input.key }).first()) as BalanceTransactionRow | undefined;
+        if (!credit) return { reversed: 0 };
+        await insertOnce(trx, 'balance_transactions', {
+          team_id: credit.team_id, idempotency_key: `${input.key}:reversed`, amount: -credit.amount, reason: 'reversed', on: input.on,
+        }, ['team_id', 'amount']);
+        await voidCreditNotesOfRemovedMembers(trx, input.key, input.on);
+        return { reversed: credit.amount };
+      });
     },
 
     async teamLedgerSummary({ teamId, at }: { teamId: string; at: Instant }): Promise<LedgerSummary> {

@@ -10,6 +10,7 @@ import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, requireText } from './failures';
 import { invoiceClosed, lockInvoiceAndTeam } from './invoices';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import { insertOnce, type CreditNoteReason, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { invoiceVoided } from '../ledger/outbox/ledger-events';
 import { creditWhatIsLeft } from './partial-credit-notes';
@@ -126,7 +127,7 @@ interface RefundParts {
  * this refund does not change (its own refund and notes are left out), so each try asks for the same amounts.
  */
 async function refundParts(db: DbOrTrx, invoice: InvoiceRow, payment: PaymentRow | undefined, key: string): Promise<RefundParts> {
-  const before = (await db('credit_notes').where({ invoice_id: invoice.id }).whereNotIn('idempotency_key', ownNoteKeys(key))
+  const before = (await issuedCreditNotes(db).where({ invoice_id: invoice.id }).whereNotIn('idempotency_key', ownNoteKeys(key))
     .first(db.raw('coalesce(-sum(total), 0)::bigint as total'))) as { total: string | number };
   const left = Math.max(0, invoice.total - Number(before.total));
   const own = payment ? ((await db('payment_refunds').where({ idempotency_key: key }).first('amount')) as { amount: Cents } | undefined) : undefined;

@@ -11,6 +11,7 @@ import { issueCreditNote, type CreditNoteReason, type CreditNoteRow } from './cr
 import type { SellerSettings } from './documents';
 import { nonRetryable } from './failures';
 import { lockInvoiceAndTeam } from './invoices';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import type { DbOrTrx, InvoiceRow } from '../ledger/rows';
 
 export interface PartialCreditNoteInput {
@@ -63,7 +64,7 @@ async function storedNote(trx: DbOrTrx, key: string): Promise<CreditNoteRow | nu
 
 /** What the invoice's credit notes give back so far, positive. */
 async function creditedOf(trx: DbOrTrx, invoiceId: string): Promise<TaxedAmount> {
-  const sums = (await trx('credit_notes').where({ invoice_id: invoiceId })
+  const sums = (await issuedCreditNotes(trx).where({ invoice_id: invoiceId })
     .first(trx.raw('coalesce(-sum(net), 0)::bigint as net, coalesce(-sum(tax), 0)::bigint as tax, coalesce(-sum(total), 0)::bigint as total'))) as Record<keyof TaxedAmount, string | number>;
   return { net: Number(sums.net), tax: Number(sums.tax), total: Number(sums.total) };
 }

@@ -2,6 +2,7 @@ import { dayOf, type Instant } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import type { BillingDependencies } from './dependencies';
 import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } from './failures';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import { insertOnce, newId, type CreditNoteReason, type PaymentRow } from '../ledger/rows';
 import { issueCreditNote } from './credit-notes';
 import { issuePartialCreditNote } from './partial-credit-notes';
@@ -75,7 +76,7 @@ export function refundActivities({ db, payments, seller = DEFAULT_SELLER }: Bill
           // yet is a credit note of the whole invoice; any other (a part, the rest after one, or after a removed
           // member's note) credits the amount refunded, VAT included, within what is left of the invoice.
           const note = { key: `${input.key}:credit_note`, reason: input.reason ?? 'refund', to: 'card', on: dayOf(input.at), at: input.at } as const;
-          const creditedBefore = payment.invoice_id ? await trx('credit_notes').where({ invoice_id: payment.invoice_id }).first('id') : undefined;
+          const creditedBefore = payment.invoice_id ? await issuedCreditNotes(trx).where({ invoice_id: payment.invoice_id }).first('id') : undefined;
           if (payment.invoice_id && !creditedBefore && payment.refunded_amount === 0 && refund.amount === payment.amount) {
             await issueCreditNote(trx, seller, { ...note, invoiceId: payment.invoice_id });
           } else if (payment.invoice_id) {

@@ -8,6 +8,7 @@ import type { Day } from '../domain/calendar';
 import type { Cents } from '../domain/money';
 import { issueCreditNote } from './credit-notes';
 import type { SellerSettings } from './documents';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import type { CreditNoteRow, DbOrTrx, InvoiceRow } from '../ledger/rows';
 
 const PERIOD_OPENING_REASONS = ['trial_end', 'subscribe', 'renewal', 'plan_change'];
@@ -47,14 +48,20 @@ export async function creditRemovedMembers(
   return { balanceCredit: left - creditNotes.reduce((sum, note) => sum + note.total, 0), creditNotes };
 }
 
-/** The credit notes `creditRemovedMembers` issued under `key` (number and tax), in the order it issued them. */
+/** The credit notes `creditRemovedMembers` issued under `key` (number and tax), in the order it issued them, void or not. */
 export async function creditNotesOfRemovedMembers(trx: DbOrTrx, key: string): Promise<{ number: string; tax: Cents }[]> {
+  return (await notesUnder(trx, key).orderBy('number').select('number', 'tax')) as { number: string; tax: Cents }[];
+}
+
+/** Makes void, on `on`, the credit notes issued under `key` that are not yet: a retry finds them void and changes nothing. */
+export async function voidCreditNotesOfRemovedMembers(trx: DbOrTrx, key: string, on: Day): Promise<void> {
+  await notesUnder(trx, key).where({ status: 'issued' }).update({ status: 'void', voided_on: on });
+}
+
+/** `<key>:credit_note` and `<key>:credit_note:<n>`. */
+function notesUnder(trx: DbOrTrx, key: string) {
   const escaped = `${key}:credit_note:`.replace(/[\\%_]/g, (c) => `\\${c}`); // LIKE's wildcards, taken literally
-  return (await trx('credit_notes')
-    .where({ idempotency_key: `${key}:credit_note` })
-    .orWhere('idempotency_key', 'like', `${escaped}%`)
-    .orderBy('number')
-    .select('number', 'tax')) as { number: string; tax: Cents }[];
+  return trx('credit_notes').where((notes) => notes.where({ idempotency_key: `${key}:credit_note` }).orWhere('idempotency_key', 'like', `${escaped}%`));
 }
 
 /**
@@ -81,6 +88,6 @@ async function invoicesBillingClosingPeriod(trx: DbOrTrx, teamId: string, on: Da
 
 /** An invoice's net less what its credit notes (negative nets) already gave back: what can still be credited. */
 async function uncreditedNet(trx: DbOrTrx, invoice: InvoiceRow): Promise<Cents> {
-  const credited = await trx('credit_notes').where({ invoice_id: invoice.id }).sum({ sum: 'net' }).first();
+  const credited = await issuedCreditNotes(trx).where({ invoice_id: invoice.id }).sum({ sum: 'net' }).first();
   return invoice.net + Number(credited?.sum ?? 0);
 }

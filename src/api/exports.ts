@@ -53,7 +53,8 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
   const notes = (await db('credit_notes').join('invoices', 'invoices.id', 'credit_notes.invoice_id')
     .where('credit_notes.issued_on', '>=', from).where('credit_notes.issued_on', '<', until)
     .select('credit_notes.number', 'credit_notes.issued_on', 'credit_notes.buyer', 'credit_notes.tax_country', 'credit_notes.net', 'credit_notes.tax',
-      'credit_notes.total', 'credit_notes.currency', 'credit_notes.reason', 'credit_notes.to', 'invoices.balance_applied', 'invoices.credits_applied', 'invoices.charged')) as Record<string, unknown>[];
+      'credit_notes.total', 'credit_notes.currency', 'credit_notes.reason', 'credit_notes.to', { note_status: 'credit_notes.status' },
+      'invoices.balance_applied', 'invoices.credits_applied', 'invoices.charged')) as Record<string, unknown>[];
   const party = (row: Record<string, unknown>) => (row.buyer ?? {}) as Party;
   const base = (row: Record<string, unknown>) => ({
     number: row.number as string, date: row.issued_on as Day, customer: party(row).legalName ?? '', country: (row.tax_country as string | null) ?? party(row).country ?? '',
@@ -71,6 +72,8 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
     ...notes.map((row) => {
       // A whole refund gives each part of the invoice back the way it came; a partial one, or a removed member's, one way.
       const note = { reason: row.reason as string, to: row.to as 'card' | 'balance', total: row.total as number };
+      // A void note (its balance credit taken back) keeps its number and gave nothing back: `voided`, nothing paid.
+      if (row.note_status === 'void') return { ...base(row), kind: 'credit_note' as const, status: 'voided', paidByBalance: 0, paidWithCredits: 0, paidByCard: 0 };
       const went = creditNoteParts(note, { balance: row.balance_applied as number, credits: row.credits_applied as number, card: row.charged as number });
       return { ...base(row), kind: 'credit_note' as const, status: note.reason, paidByBalance: -went.balance, paidWithCredits: -went.credits, paidByCard: -went.card };
     }),
@@ -114,11 +117,14 @@ function voidedWhenPaid(db: Db) {
   return db.raw("exists (select 1 from credit_notes v where v.invoice_id = invoices.id and v.reason = 'void')");
 }
 
-/** Tax per country, treatment and rate over [from, until): invoices (void ones never owed) less credit notes. */
+/** Tax per country, treatment and rate over [from, until): invoices (void ones never owed) less issued credit notes. */
 export async function taxReturn(db: Db, range: { from: Day; until: Day }): Promise<{ from: Day; to: Day; lines: TaxReturnLine[]; net: number; tax: number }> {
   const grouped = async (table: 'invoices' | 'credit_notes') => (await db(table)
     .where('issued_on', '>=', range.from).where('issued_on', '<', range.until)
-    .modify((query) => { if (table === 'invoices') query.where((owed) => owed.whereNot({ status: 'void' }).orWhere(voidedWhenPaid(db))); })
+    .modify((query) => {
+      if (table === 'invoices') query.where((owed) => owed.whereNot({ status: 'void' }).orWhere(voidedWhenPaid(db)));
+      else query.where({ status: 'issued' }); // a void credit note gave nothing back
+    })
     .groupBy('tax_country', 'tax_treatment', 'tax_rate_bp')
     .select({ country: 'tax_country', treatment: 'tax_treatment', rateBasisPoints: 'tax_rate_bp' })
     .sum({ net: 'net', tax: 'tax' }).count({ documents: '*' })) as { country: string | null; treatment: string; rateBasisPoints: number; net: string; tax: string; documents: string }[];

@@ -1,5 +1,6 @@
 // Reads of a team's money history from the ledger, shaped for the API (camelCase, amounts in cents).
 import type { Db } from '../ledger/db';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import { workflowRunHistoryUrl, type TemporalUi } from '../observability/temporal-ui-links';
 
 const invoiceColumns = {
@@ -67,7 +68,7 @@ export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } 
           id: 'credit_notes.id', number: 'credit_notes.number', invoiceId: 'invoices.id', invoiceNumber: 'invoices.number', reason: 'credit_notes.reason',
           to: 'credit_notes.to', currency: 'credit_notes.currency', issuedOn: 'credit_notes.issued_on', net: 'credit_notes.net', tax: 'credit_notes.tax',
           taxRateBasisPoints: 'credit_notes.tax_rate_bp', taxTreatment: 'credit_notes.tax_treatment', taxCountry: 'credit_notes.tax_country',
-          seller: 'credit_notes.seller', buyer: 'credit_notes.buyer', total: 'credit_notes.total',
+          seller: 'credit_notes.seller', buyer: 'credit_notes.buyer', total: 'credit_notes.total', status: 'credit_notes.status', voidedOn: 'credit_notes.voided_on',
           // How the corrected invoice was paid: a refund gives each part back the way it came (section 10).
           invoiceBalanceApplied: 'invoices.balance_applied', invoiceCreditsApplied: 'invoices.credits_applied', invoiceCharged: 'invoices.charged',
         });
@@ -83,7 +84,7 @@ export function ledgerReads(db: Db, options: { temporalUi?: TemporalUi | null } 
     async invoiceToVoid(teamId: string, invoiceId: string): Promise<{ id: string; number: string; status: string; total: number; credited: number } | null> {
       const invoice = (await db('invoices').where({ team_id: teamId, id: invoiceId }).first('id', 'number', 'status', 'total')) as { id: string; number: string; status: string; total: number } | undefined;
       if (!invoice) return null;
-      const credited = (await db('credit_notes').where({ invoice_id: invoiceId }).first(db.raw('coalesce(-sum(total), 0)::bigint as total'))) as { total: string | number };
+      const credited = (await issuedCreditNotes(db).where({ invoice_id: invoiceId }).first(db.raw('coalesce(-sum(total), 0)::bigint as total'))) as { total: string | number };
       return { ...invoice, credited: Number(credited.total) };
     },
 

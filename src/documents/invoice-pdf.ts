@@ -39,11 +39,13 @@ export function creditNotePdf(note: CreditNoteDetail, teamName: string): Promise
   return drawn(`Credit note ${note.number}`, teamName, (pdf) => {
     pdf.heading('Credit note', [
       `Number ${note.number}`, `Issued ${day(note.issuedOn)}`, `Corrects invoice ${note.invoiceNumber}`, `Reason ${creditReasonName(note.reason)}`,
+      ...(note.status === 'void' && note.voidedOn ? [`Void since ${day(note.voidedOn)}`] : []),
     ]);
     pdf.parties(note, teamName);
     pdf.lines('Credited', note.lines, note);
     pdf.section('Where the money went');
     const cur = note.currency;
+    if (note.status === 'void') return pdf.row('Nothing: the change it was issued for was refused, and its credit taken back out of the balance', money(0, cur), true);
     if (note.reason !== 'refund') return pdf.row('Added to the team balance, used first by the next invoices', money(-note.total, cur), true);
     const went = creditNoteParts(note, { balance: note.invoiceBalanceApplied, credits: note.invoiceCreditsApplied, card: note.invoiceCharged });
     if (went.card) pdf.row('Refunded to the card it was paid with', money(went.card, cur), true);

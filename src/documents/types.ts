@@ -22,6 +22,9 @@ export interface CreditNoteDetail extends DocumentTax {
   reason: string;
   to: 'card' | 'balance';
   issuedOn: string;
+  /** Void: its balance credit was taken back (a refused plan change), so it gave nothing back; `voidedOn` the day. */
+  status: 'issued' | 'void';
+  voidedOn: string | null;
   lines: { description: string; amount: number }[];
   /** How the corrected invoice was paid: a refund gives each part back the way it came. */
   invoiceBalanceApplied: number;

@@ -9,6 +9,9 @@ import { LedgerRefusal } from './errors';
 
 export type DbOrTrx = Knex | Knex.Transaction;
 
+/** Issued, or void: taken back with the balance credit it made (src/ledger/credit-notes.ts). */
+export type CreditNoteStatus = 'issued' | 'void';
+
 export type InvoiceStatus = 'open' | 'paid' | 'failed' | 'void';
 
 export interface InvoiceRow {
@@ -67,6 +70,9 @@ export interface CreditNoteRow {
   tax_rate_bp: number;
   tax_treatment: string;
   tax_country: string | null;
+  /** `voided_on`: the day it was made void. */
+  status: CreditNoteStatus;
+  voided_on: Day | null;
 }
 
 /** A credit grant: `amount` acquired, `remaining` not yet used, held by a user or contributed to a team. */

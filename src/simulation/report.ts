@@ -67,7 +67,7 @@ export async function ledgerReport(db: Db, teamId: string): Promise<Omit<Simulat
 async function creditNotesReport(db: Db, teamId: string): Promise<SimulationReport['creditNotes']> {
   const notes = await db('credit_notes')
     .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
-    .where({ 'credit_notes.team_id': teamId })
+    .where({ 'credit_notes.team_id': teamId, 'credit_notes.status': 'issued' }) // money given back: a void note gave none
     .orderBy([{ column: 'credit_notes.issued_on' }, { column: 'credit_notes.number' }])
     .select('credit_notes.*', 'invoices.number as invoice_number');
   const lines = await db('credit_note_lines').whereIn('credit_note_id', notes.map((note) => note.id)).orderBy(['credit_note_id', 'position']);

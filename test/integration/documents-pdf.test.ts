@@ -88,3 +88,19 @@ test('a partial refund\'s credit note: its own net and VAT at the invoice\'s rat
     'VAT 19% (DE)', '-$7.98', '-$50.00', 'Refunded to the card it was paid with', '$50.00']) expect(text.split('\n')).toContain(field);
   expect(text).not.toMatch(/Back to the credits/);
 });
+
+test('a removed member\'s credit note taken back with its balance credit (a refused plan change) reads void: nothing given back', async () => {
+  const buyer = { legalName: 'Zurück GmbH', address: 'Allee 3\n10115 Berlin', country: 'DE', taxId: null };
+  const { issued } = await paidInvoice('team-pdf-void-note', buyer);
+  const key = 'team-pdf-void-note:plan_change:2026-05-25:member_removed';
+  await billing.creditTeamBalance({ key, teamId: 'team-pdf-void-note', amount: 1006, reason: 'member_removed', on: '2026-05-25' });
+  await billing.reverseTeamBalanceCredit({ key, on: '2026-05-25' });
+  await billing.reverseTeamBalanceCredit({ key, on: '2026-05-26' }); // a retry: the first day stands
+  const [note] = (await ledgerReads(testDb.db).creditNotes('team-pdf-void-note')) as unknown as CreditNoteDetail[];
+  expect(note).toMatchObject({ status: 'void', voidedOn: '2026-05-25', net: -1006, tax: -191, total: -1197 }); // X3's figures
+  const text = await textOf('credit-note-void-de', await creditNotePdf(note!, 'team-pdf-void-note'));
+  for (const field of [`Number ${note!.number}`, `Corrects invoice ${issued.number}`, 'Void since May 25, 2026', '$0.00']) expect(text.split('\n')).toContain(field);
+  expect(text).not.toMatch(/Added to the team balance/);
+  const balance = await testDb.db('balance_transactions').where({ team_id: 'team-pdf-void-note' }).orderBy('created_at').select('amount', 'reason');
+  expect(balance.map((row) => [Number(row.amount), row.reason])).toEqual([[1197, 'member_removed'], [-1197, 'reversed']]);
+});

@@ -65,6 +65,12 @@ test('an immediate plan change the provider refuses leaves the plan, the period 
   const refused = await team.ledger();
   expect(refused.invoices.map((i) => [i.reason, i.total, i.status])).toEqual([['subscribe', 13200, 'paid'], ['plan_change', 13935, 'void']]);
   expect(refused.balance.map((b) => [b.amount, b.reason])).toEqual([[1006, 'member_removed'], [-1006, 'reversed']]);
+  // The credit note the 1006 was issued under is void with it: it keeps its number, and the invoice it named was
+  // credited nothing.
+  const creditNotes = () => harness.db('credit_notes').where({ team_id: team.teamId }).orderBy('number')
+    .select('reason', 'to', 'net', 'status', 'voided_on', 'invoice_id');
+  const subscribeInvoiceId = (await harness.db('invoices').where({ team_id: team.teamId, reason: 'subscribe' }).first('id')).id as string;
+  expect(await creditNotes()).toEqual([{ reason: 'member_removed', to: 'balance', net: -1006, status: 'void', voided_on: '2026-05-25', invoice_id: subscribeInvoiceId }]);
 
   // The removal is still unbilled, so the renewal refunds it, once: 12000 − 1006 = 10994 charged.
   unknownCards.delete('pm_card_changing');
@@ -72,6 +78,9 @@ test('an immediate plan change the provider refuses leaves the plan, the period 
   const renewed = await team.ledger();
   expect(renewed.balance.map((b) => [b.amount, b.reason])).toEqual([[1006, 'member_removed'], [-1006, 'reversed'], [1006, 'member_removed'], [-1006, 'invoice_payment']]);
   expect(renewed.invoices.at(-1)).toMatchObject({ reason: 'renewal', total: 12000, balanceApplied: 1006, charged: 10994, status: 'paid' });
+  // The renewal's refund of the removal is the one credit note that gave something back: the subscribe invoice
+  // credited 1006 once, not 2012.
+  expect((await creditNotes()).map((n) => [n.net, n.status, n.invoice_id])).toEqual([[-1006, 'void', subscribeInvoiceId], [-1006, 'issued', subscribeInvoiceId]]);
 });
 
 test('a renewal the provider refuses goes to dunning (the run goes on), and is paid by the retry once the card works', async () => {

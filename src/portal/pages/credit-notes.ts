@@ -17,7 +17,7 @@ export function creditNotesSection(notes: readonly CreditNoteDetail[]): Html | n
       <th scope="row">${note.number}</th>
       <td><time datetime="${isoDay(note.issuedOn)}">${day(note.issuedOn)}</time></td>
       <td>${note.invoiceNumber}</td>
-      <td>${creditReasonName(note.reason)}, ${WENT_TO[note.to]}</td>
+      <td>${note.status === 'void' ? `${creditReasonName(note.reason)}, void since ${day(note.voidedOn ?? note.issuedOn)}: the change was refused, nothing given back` : `${creditReasonName(note.reason)}, ${WENT_TO[note.to]}`}</td>
       <td class="num">${money(note.total, note.currency)}</td>
       <td><a href="/portal/credit-notes/${note.id}/pdf" download>Download PDF<span class="visually-hidden"> of credit note ${note.number}</span></a></td>
     </tr>`)}</tbody>

@@ -4,6 +4,7 @@
 //   no day of a trial or of Free is covered by a paid, unrefunded period invoice;
 // - no two paid, unrefunded period invoices bill the same period;
 // - no credit was used after its grant's last second; the balance is never below zero;
+// - no invoice's issued credit notes give back more than its total (void notes gave nothing);
 // - agreement: the renewal sweep's drift check finds nothing between the ledger and the workflow.
 import type { Db } from '../../../src/ledger/db';
 import { driftOf } from '../../../src/activities/sweep-drift';
@@ -89,6 +90,13 @@ export async function teamProblems(db: Db, view: TeamSubscriptionView): Promise<
   if (late.length > 0) problems.push(`credits: ${late.length} use(s) after the grant's last second`);
   const balance = Number((await db('balance_transactions').where({ team_id: view.teamId }).sum({ sum: 'amount' }).first())?.sum ?? 0);
   if (balance < 0) problems.push(`balance: ${balance} is below zero`);
+  const overCredited = (await db('invoices')
+    .join('credit_notes', 'credit_notes.invoice_id', 'invoices.id')
+    .where({ 'invoices.team_id': view.teamId, 'credit_notes.status': 'issued' })
+    .groupBy('invoices.number', 'invoices.total')
+    .havingRaw('-sum(credit_notes.total) > invoices.total')
+    .select('invoices.number')) as { number: string }[];
+  if (overCredited.length > 0) problems.push(`credit notes: ${overCredited.map((i) => i.number).join(', ')} credited beyond their totals`);
 
   problems.push(...(await driftProblems(db, view)));
   return problems;
