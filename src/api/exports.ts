@@ -2,6 +2,7 @@
 // country and rate (an OSS return's figures). Both read the ledger's documents as they were issued: the parties,
 // rates and amounts stored with each invoice and credit note, never recomputed.
 import type { Db } from '../ledger/db';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import { addDays, type Day } from '../domain/calendar';
 import { creditNoteParts } from '../domain/refunds';
 import { formatRate } from '../domain/tax';
@@ -71,9 +72,9 @@ export async function documentsIssued(db: Db, { from, until }: { from: Day; unti
     }),
     ...notes.map((row) => {
       // A whole refund gives each part of the invoice back the way it came; a partial one, or a removed member's, one way.
-      const note = { reason: row.reason as string, to: row.to as 'card' | 'balance', total: row.total as number };
       // A void note (its balance credit taken back) keeps its number and gave nothing back: `voided`, nothing paid.
       if (row.note_status === 'void') return { ...base(row), kind: 'credit_note' as const, status: 'voided', paidByBalance: 0, paidWithCredits: 0, paidByCard: 0 };
+      const note = { reason: row.reason as string, to: row.to as 'card' | 'balance', total: row.total as number };
       const went = creditNoteParts(note, { balance: row.balance_applied as number, credits: row.credits_applied as number, card: row.charged as number });
       return { ...base(row), kind: 'credit_note' as const, status: note.reason, paidByBalance: -went.balance, paidWithCredits: -went.credits, paidByCard: -went.card };
     }),
@@ -119,12 +120,12 @@ function voidedWhenPaid(db: Db) {
 
 /** Tax per country, treatment and rate over [from, until): invoices (void ones never owed) less issued credit notes. */
 export async function taxReturn(db: Db, range: { from: Day; until: Day }): Promise<{ from: Day; to: Day; lines: TaxReturnLine[]; net: number; tax: number }> {
-  const grouped = async (table: 'invoices' | 'credit_notes') => (await db(table)
+  const counted = {
+    invoices: () => db('invoices').where((owed) => owed.whereNot({ status: 'void' }).orWhere(voidedWhenPaid(db))),
+    credit_notes: () => issuedCreditNotes(db), // a void credit note gave nothing back
+  };
+  const grouped = async (table: 'invoices' | 'credit_notes') => (await counted[table]()
     .where('issued_on', '>=', range.from).where('issued_on', '<', range.until)
-    .modify((query) => {
-      if (table === 'invoices') query.where((owed) => owed.whereNot({ status: 'void' }).orWhere(voidedWhenPaid(db)));
-      else query.where({ status: 'issued' }); // a void credit note gave nothing back
-    })
     .groupBy('tax_country', 'tax_treatment', 'tax_rate_bp')
     .select({ country: 'tax_country', treatment: 'tax_treatment', rateBasisPoints: 'tax_rate_bp' })
     .sum({ net: 'net', tax: 'tax' }).count({ documents: '*' })) as { country: string | null; treatment: string; rateBasisPoints: number; net: string; tax: string; documents: string }[];

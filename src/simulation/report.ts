@@ -1,4 +1,5 @@
 import type { Db } from '../ledger/db';
+import { issuedCreditNotes } from '../ledger/credit-notes';
 import type { Day } from '../domain';
 
 /** The report of shared/spec/simulation.md; other tools read it, so its shape is fixed. */
@@ -65,9 +66,9 @@ export async function ledgerReport(db: Db, teamId: string): Promise<Omit<Simulat
 }
 
 async function creditNotesReport(db: Db, teamId: string): Promise<SimulationReport['creditNotes']> {
-  const notes = await db('credit_notes')
+  const notes = await issuedCreditNotes(db) // money given back: a void note gave none
     .join('invoices', 'invoices.id', 'credit_notes.invoice_id')
-    .where({ 'credit_notes.team_id': teamId, 'credit_notes.status': 'issued' }) // money given back: a void note gave none
+    .where({ 'credit_notes.team_id': teamId })
     .orderBy([{ column: 'credit_notes.issued_on' }, { column: 'credit_notes.number' }])
     .select('credit_notes.*', 'invoices.number as invoice_number');
   const lines = await db('credit_note_lines').whereIn('credit_note_id', notes.map((note) => note.id)).orderBy(['credit_note_id', 'position']);

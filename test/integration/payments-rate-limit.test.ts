@@ -13,7 +13,7 @@ import { createTestDatabase, SANDBOX_VISA, type TestDatabase } from '../support/
 import { waitFor } from '../support/dev-server-worker';
 import { integrationEnv } from '../support/integration-env';
 import { checkLedgerInvariant } from '../support/ledger-invariant';
-import { chargesDispatchSeconds, type RunRef } from '../support/charges-dispatch';
+import { chargesDispatchSeconds, fetchHistories, type RunRef } from '../support/charges-dispatch';
 import { countsPerSecond, mostBeyondTokenBucket, tokenBucketBound } from '../support/token-bucket';
 
 // Billing day against a provider's rate limit, on the integration project's Temporal dev server and a real Postgres:
@@ -96,7 +96,7 @@ async function renewAtOnce(name: string, options: { maxChargesPerSecond?: number
       const state = await client.workflow.getHandle(teamWorkflowId(teamId)).query(stateQuery).catch(() => undefined);
       return state?.period?.start === PERIOD.end ? state : undefined;
     }, 60_000)));
-    const dispatchedPerSecond = countsPerSecond(await chargesDispatchSeconds(client, taskQueue, renewing));
+    const dispatchedPerSecond = countsPerSecond(chargesDispatchSeconds(taskQueue, await fetchHistories(client, renewing)));
     return { sandboxes, teamIds, dispatchedPerSecond, states };
   } finally {
     for (const worker of workers) worker.shutdown();
