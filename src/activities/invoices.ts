@@ -71,6 +71,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
         throw nonRetryable('InvalidInput', `invoice ${input.key} totals ${net}: money owed to the team goes to its balance (creditTeamBalance)`);
       }
       let written = false;
+      let queued = 0;
       let total = net;
       const summary = await db.transaction(async (trx) => {
         await lockTeam(trx, input.teamId);
@@ -119,11 +120,11 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
             period_end: line.periodEnd ?? null,
             price_version: line.priceVersion ?? null,
           })));
-          await invoiceIssued(trx, row, input.lines, input.at);
+          queued = await invoiceIssued(trx, row, input.lines, input.at);
         }
         return invoiceSummary(row);
       });
-      await relayFromActivity(db);
+      if (!written || queued > 0) await relayFromActivity(db); // something queued, or an earlier attempt's relay may not have run
       if (written) { // counted once committed, and once per invoice however often the activity is retried
         metrics().invoicesIssued.inc({ reason: input.reason });
         metrics().invoicedCents.inc({ reason: input.reason }, total);
@@ -141,6 +142,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
 
 async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, status: 'failed' | 'void'): Promise<InvoiceSummary> {
   let closed = false;
+  let queued = 0;
   const summary = await db.transaction(async (trx) => {
     const invoice = await lockInvoice(trx, invoiceId);
     if (invoice.status === status) return invoiceSummary(invoice);
@@ -150,10 +152,10 @@ async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, st
       .update({ status, closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
     closed = true;
-    if (status === 'void') await invoiceVoided(trx, row as InvoiceRow, at);
+    if (status === 'void') queued = await invoiceVoided(trx, row as InvoiceRow, at);
     return invoiceSummary(row as InvoiceRow);
   });
-  await relayFromActivity(db);
+  if (!closed || queued > 0) await relayFromActivity(db);
   if (closed) metrics().invoicesClosedUnpaid.inc({ status });
   return summary;
 }
@@ -164,11 +166,13 @@ export async function lockInvoice(trx: DbOrTrx, invoiceId: string): Promise<Invo
   return invoice;
 }
 
-/** Locks the team, then the invoice: the order every writer of a team's money takes them in. */
+/**
+ * Locks the team, then the invoice: the order every writer of a team's money takes them in. The team is found and
+ * locked in one round trip (`teams where id = (invoice's team_id) for update`).
+ */
 export async function lockInvoiceAndTeam(trx: DbOrTrx, invoiceId: string): Promise<InvoiceRow> {
-  const invoice = (await trx('invoices').where({ id: invoiceId }).first('team_id')) as Pick<InvoiceRow, 'team_id'> | undefined;
-  if (!invoice) throw nonRetryable('UnknownInvoice', `no invoice ${invoiceId}`, { invoiceId });
-  await lockTeam(trx, invoice.team_id);
+  const team = await trx('teams').where('id', trx('invoices').where({ id: invoiceId }).select('team_id')).forUpdate().first('id');
+  if (!team) throw nonRetryable('UnknownInvoice', `no invoice ${invoiceId}`, { invoiceId });
   return lockInvoice(trx, invoiceId);
 }
 

@@ -21,7 +21,7 @@ export function notificationActivities({ db }: BillingDependencies) {
     async recordNotification(input: RecordNotificationInput): Promise<{ notificationId: number }> {
       requireText(input.key, 'key');
       // The notice, its emails and its webhook events commit together; the relay sends them after the commit.
-      const row = await db.transaction(async (trx) => {
+      const { row, relay } = await db.transaction(async (trx) => {
         const { row, created } = await insertOnce<NotificationRow>(trx, 'notifications', {
           team_id: input.teamId,
           idempotency_key: input.key,
@@ -29,10 +29,9 @@ export function notificationActivities({ db }: BillingDependencies) {
           on: input.on,
           payload: JSON.stringify(input.payload),
         }, ['team_id', 'kind']);
-        if (created) await notificationRecorded(trx, row);
-        return row;
+        return { row, relay: !created || (await notificationRecorded(trx, row)) > 0 };
       });
-      await relayFromActivity(db);
+      if (relay) await relayFromActivity(db); // something queued, or an earlier attempt's relay may not have run
       return { notificationId: row.id };
     },
   };

@@ -1,7 +1,7 @@
 // After a commit, the outbox's rows are handed to Temporal: for each endpoint, the workflow of its oldest pending
 // delivery (the head of its queue), and one email workflow per queued notice or document email. Starting is
-// idempotent by workflow ID, so the relay may run as often as it likes: after every outbox write, and again by
-// each delivery that ends.
+// idempotent by workflow ID, so the relay may run as often as it likes: after every outbox write that queued something
+// (or that a retry found written, its first attempt's relay perhaps never run), and again by each delivery that ends.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';

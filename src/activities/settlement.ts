@@ -54,6 +54,7 @@ export async function settleInvoice(
   payment: ReceivedPayment | null,
   at: Instant,
 ): Promise<SettledInvoice> {
+  let relay = true; // unless this call paid the invoice and queued nothing: an earlier attempt's relay may not have run
   const settled = await db.transaction(async (trx) => {
     const invoice = await lockInvoiceAndTeam(trx, invoiceId);
     const paymentFacts = payment ? { provider: payment.provider, providerPaymentId: payment.providerPaymentId, amount: payment.amount } : {};
@@ -71,8 +72,9 @@ export async function settleInvoice(
     }
     await useBalance(trx, invoice, at);
     await useCredits(trx, invoice, at);
+    let paidBy: PaidBy | null = null;
     if (payment) {
-      await insertOnce(trx, 'payments', {
+      ({ row: paidBy } = await insertOnce<PaymentRow>(trx, 'payments', {
         id: newId('pay'),
         team_id: invoice.team_id,
         invoice_id: invoice.id,
@@ -83,16 +85,16 @@ export async function settleInvoice(
         amount: payment.amount,
         status: 'succeeded',
         paid_at: at,
-      }, ['provider_payment_id']);
+      }, ['provider_payment_id']));
     }
     const [paid] = (await trx('invoices')
       .where({ id: invoice.id })
       .update({ status: 'paid', closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
-    await invoicePaid(trx, paid as InvoiceRow, at);
-    return settledInvoice(trx, paid as InvoiceRow);
+    relay = (await invoicePaid(trx, paid as InvoiceRow, at)) > 0;
+    return asSettled(paid as InvoiceRow, paidBy);
   });
-  await relayFromActivity(db);
+  if (relay) await relayFromActivity(db);
   return settled;
 }
 
@@ -135,8 +137,12 @@ async function useCredits(trx: DbOrTrx, invoice: InvoiceRow, at: Instant): Promi
 
 /** The invoice as paid, with the payment that paid it, if any. */
 export async function settledInvoice(db: DbOrTrx, invoice: InvoiceRow): Promise<SettledInvoice> {
-  const payment = (await db('payments').where({ invoice_id: invoice.id }).first('id', 'provider_payment_id')) as
-    | Pick<PaymentRow, 'id' | 'provider_payment_id'>
-    | undefined;
+  const payment = (await db('payments').where({ invoice_id: invoice.id }).first('id', 'provider_payment_id')) as PaidBy | undefined;
+  return asSettled(invoice, payment ?? null);
+}
+
+type PaidBy = Pick<PaymentRow, 'id' | 'provider_payment_id'>;
+
+function asSettled(invoice: InvoiceRow, payment: PaidBy | null): SettledInvoice {
   return { ...invoiceSummary(invoice), paymentId: payment?.id ?? null, providerPaymentId: payment?.provider_payment_id ?? null };
 }

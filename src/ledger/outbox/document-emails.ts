@@ -19,9 +19,12 @@ export interface DocumentEmailRow {
   document_id: string;
 }
 
-export async function queueDocumentEmail(trx: DbOrTrx, email: { key: string; teamId: string | null; kind: DocumentEmailKind; documentId: string }): Promise<void> {
-  if (email.teamId !== null && (await billingNoticeRecipients(trx, { teamId: email.teamId })).length === 0) return;
-  await trx('document_emails')
+/** Returns how many it queued: 0 for nobody to tell or a key queued already, else 1. */
+export async function queueDocumentEmail(trx: DbOrTrx, email: { key: string; teamId: string | null; kind: DocumentEmailKind; documentId: string }): Promise<number> {
+  if (email.teamId !== null && (await billingNoticeRecipients(trx, { teamId: email.teamId })).length === 0) return 0;
+  const queued = await trx('document_emails')
     .insert({ idempotency_key: email.key, team_id: email.teamId, kind: email.kind, document_id: email.documentId })
-    .onConflict('idempotency_key').ignore();
+    .onConflict('idempotency_key').ignore()
+    .returning('id');
+  return queued.length;
 }

@@ -31,30 +31,30 @@ export interface WebhookEventRow {
   created_at: Date;
 }
 
-/** Records the event once; returns how many deliveries it queued (0 when the key was recorded already). */
+/**
+ * Records the event once, with one delivery per active endpoint subscribed to its type (or to `*`), in one statement:
+ * a fact's events are written on every money move, so each costs one round trip, not three. Returns how many
+ * deliveries it queued (0 when the key was recorded already). A delivery's key is firstDeliveryKey(event, endpoint).
+ */
 export async function recordWebhookEvent(trx: DbOrTrx, event: NewWebhookEvent): Promise<number> {
-  const [row] = (await trx('webhook_events')
-    .insert({
-      id: newId('evt'),
-      idempotency_key: event.key,
-      type: event.type,
-      api_version: WEBHOOK_API_VERSION,
-      team_id: event.teamId ?? null,
-      organization_id: event.organizationId ?? null,
-      occurred_at: event.occurredAt,
-      data: JSON.stringify(event.data),
-    })
-    .onConflict('idempotency_key')
-    .ignore()
-    .returning('id')) as { id: string }[];
-  if (!row) return 0;
-  const endpoints = (await trx('webhook_endpoints').where({ status: 'active' }).select('id', 'event_types')) as { id: string; event_types: string[] }[];
-  const subscribed = endpoints.filter((endpoint) => endpoint.event_types.includes('*') || endpoint.event_types.includes(event.type));
-  if (subscribed.length === 0) return 0;
-  await trx('webhook_deliveries').insert(
-    subscribed.map((endpoint) => ({ endpoint_id: endpoint.id, event_id: row.id, idempotency_key: firstDeliveryKey(row.id, endpoint.id) })),
-  );
-  return subscribed.length;
+  const { rows } = (await trx.raw(
+    `WITH event AS (
+       INSERT INTO webhook_events (id, idempotency_key, type, api_version, team_id, organization_id, occurred_at, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id
+     ), deliveries AS (
+       INSERT INTO webhook_deliveries (endpoint_id, event_id, idempotency_key)
+       SELECT endpoint.id, event.id, event.id || ':' || endpoint.id
+       FROM event CROSS JOIN webhook_endpoints endpoint
+       WHERE endpoint.status = 'active' AND (endpoint.event_types @> '["*"]'::jsonb OR endpoint.event_types @> jsonb_build_array(?::text))
+       ORDER BY endpoint.id
+       RETURNING 1
+     )
+     SELECT count(*)::int AS queued FROM deliveries`,
+    [newId('evt'), event.key, event.type, WEBHOOK_API_VERSION, event.teamId ?? null, event.organizationId ?? null, event.occurredAt, JSON.stringify(event.data), event.type],
+  )) as { rows: { queued: number }[] };
+  return rows[0]?.queued ?? 0;
 }
 
 /** The body sent to receivers, built the same way for every attempt. */
