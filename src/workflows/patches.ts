@@ -55,6 +55,8 @@ export const PATCHES = {
     "issue 23, 2026-12-02. A renewal that applies a pending change of plan or interval (a tier down or annual → monthly at the period's end) takes the price in force that day for the new plan and interval from the ledger's catalog (section 14: a change of plan or interval): a priceInForce local activity after the marker, before the renewal's invoice; the team holds that version and the period line records it. Without it (runs from before) that renewal charged the code catalog's price.",
   'provider-rate-limit':
     "issue 24, 2026-12-02. A collection's activities (collectInvoice, and reconcileCharge after it) are scheduled on the charges task queue (`<workflow's task queue>-charges`, src/workflows/charges-queue.ts), which the server dispatches at most PAYMENT_PROVIDER_MAX_RPS a second across every worker; the marker comes before the collectInvoice activity. Without it (runs from before) they ran on the team workflow's own task queue. Replaces charges-queue, whose branch no deployed run took.",
+  'patches-at-start':
+    "issue 24, 2026-12-03. The run decides every patch of the team workflow at its first activation, before any local activity, its markers first in the history (src/workflows/team/run-patches.ts), and carries the IDs it takes in state.patches; a run carried with them asks only for patches newer than the set, so it records no marker for the others. Without it (runs from before) each patch is asked where its code runs: a patch first asked after a local activity's result was decided on replay by the workflow task that result came back in, which under cache eviction with a query waiting was the one before its marker (keep-timer failed replay for 13 of 200 teams).",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -112,3 +114,5 @@ export const VOID_PAID_INVOICE: PatchId = 'void-paid-invoice';
 export const DEFERRED_CHANGE_PRICE_IN_FORCE: PatchId = 'deferred-change-price-in-force';
 /** A collection's activities on the rate-limited charges task queue (src/workflows/team/ledger.ts). */
 export const PROVIDER_RATE_LIMIT: PatchId = 'provider-rate-limit';
+/** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
+export const PATCHES_AT_START: PatchId = 'patches-at-start';

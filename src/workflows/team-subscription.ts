@@ -5,6 +5,7 @@
 // message-passing/safe-message-handlers.
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { BusinessClock } from './team/clock';
+import { decidePatches } from './team/run-patches';
 import { newTeamState } from './team/state';
 import { TeamSubscription } from './team/subscription';
 import {
@@ -34,7 +35,9 @@ export * from './team-subscription-messages';
 export * from './team-pricing-messages';
 
 export async function teamSubscription(input: TeamSubscriptionInput): Promise<void> {
-  const team = new TeamSubscription(input.carried ?? newTeamState(input), new BusinessClock(input.clockOffsetMs ?? 0), input.team.billingCountry);
+  const state = input.carried ?? newTeamState(input);
+  decidePatches(state); // first, before any command: see team/run-patches.ts
+  const team = new TeamSubscription(state, new BusinessClock(input.clockOffsetMs ?? 0), input.team.billingCountry);
 
   setHandler(startTrialUpdate, (selection) => team.startTrial(selection), { validator: (selection) => team.validateStartTrial(selection) });
   setHandler(subscribeUpdate, (selection) => team.subscribe(selection), { validator: (selection) => team.validateSubscribe(selection) });

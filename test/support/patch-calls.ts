@@ -24,11 +24,26 @@ export function patchCallProblems(file: string, source: string): string[] {
       if (from === '@temporalio/workflow' && PATCH_FUNCTIONS.has(imported)) patchFunctions.add(element.name.text);
     }
   }
+  // `for (const id of LIST) patched(id)`, LIST a local array of patches.ts constants only (a run deciding them all).
+  const lists = new Set<string>();
+  const loopIds = new Set<string>();
+  const unwrap = (node: ts.Expression): ts.Expression => (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) ? unwrap(node.expression) : node);
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+      const list = unwrap(node.initializer);
+      if (ts.isArrayLiteralExpression(list) && list.elements.length > 0 && list.elements.every((element) => ts.isIdentifier(element) && constants.has(element.text))) lists.add(node.name.text);
+    }
+    if (ts.isForOfStatement(node) && ts.isIdentifier(node.expression) && lists.has(node.expression.text) && ts.isVariableDeclarationList(node.initializer)) {
+      for (const declaration of node.initializer.declarations) if (ts.isIdentifier(declaration.name)) loopIds.add(declaration.name.text);
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(tree);
   const isPatchCall = (callee: ts.Expression) =>
     (ts.isIdentifier(callee) && patchFunctions.has(callee.text)) || (ts.isPropertyAccessExpression(callee) && PATCH_FUNCTIONS.has(callee.name.text));
   const namesConstant = (id: ts.Expression | undefined) =>
     id !== undefined &&
-    ((ts.isIdentifier(id) && constants.has(id.text)) || (ts.isPropertyAccessExpression(id) && ts.isIdentifier(id.expression) && namespaces.has(id.expression.text)));
+    ((ts.isIdentifier(id) && (constants.has(id.text) || loopIds.has(id.text))) || (ts.isPropertyAccessExpression(id) && ts.isIdentifier(id.expression) && namespaces.has(id.expression.text)));
   const problems: string[] = [];
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node) && isPatchCall(node.expression) && !namesConstant(node.arguments[0])) {

@@ -43,7 +43,7 @@ test('every patched() and deprecatePatch() call in src/workflows names a constan
   expect(problems).toEqual([]);
 });
 
-test('the check catches a literal, a template, a local constant and an aliased patched()', () => {
+test('the check catches a literal, a template, a local constant, an aliased patched() and a loop over a list holding a literal', () => {
   const source = [
     "import { patched, deprecatePatch as retire } from '@temporalio/workflow';",
     "import { KEEP_TIMER } from '../patches';",
@@ -53,8 +53,12 @@ test('the check catches a literal, a template, a local constant and an aliased p
     'if (patched(LOCAL)) {}',
     "retire('audit-events');",
     'if (patched(KEEP_TIMER)) {}',
+    'const DECIDED = [KEEP_TIMER] as const;',
+    'for (const id of DECIDED) patched(id);',
+    "const MIXED = [KEEP_TIMER, 'audit-events'];",
+    'for (const other of MIXED) patched(other);',
   ].join('\n');
-  expect(patchCallProblems('example.ts', source).map((problem) => problem.split(':')[1])).toEqual(['4', '5', '6', '7']);
+  expect(patchCallProblems('example.ts', source).map((problem) => problem.split(':')[1])).toEqual(['4', '5', '6', '7', '12']);
 });
 
 test('every patch marker in a stored history names an ID of the list', () => {

@@ -2,7 +2,6 @@
 // members, period, trial, pending change, seats), written by the request or scheduled event that made it. Keyed
 // `<team>:<day>:<kind>:<sequence>` with a per-team sequence carried in the state, never a run ID, so a retried
 // activity or a replay writes each row once and continue-as-new does not restart the count.
-import { patched } from '@temporalio/workflow';
 import type { Day } from '../../domain';
 import type { RecordAuditInput } from '../../activities';
 import type { TeamLedger } from './ledger';
@@ -10,6 +9,7 @@ import { AUDIT_EVENTS } from '../patches';
 import { recordsInOneActivity } from './change-records';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import type { TeamState } from './state';
+import { usesPatch } from './run-patches';
 
 /** What a customer would call "my subscription": the facts an audit row shows before and after. */
 export function subscriptionFacts(state: TeamState): Record<string, unknown> {
@@ -42,13 +42,13 @@ export class AuditTrail {
     const before = subscriptionFacts(this.state);
     const result = await work();
     const after = subscriptionFacts(this.state);
-    if (JSON.stringify(before) !== JSON.stringify(after) && patched(AUDIT_EVENTS)) {
+    if (JSON.stringify(before) !== JSON.stringify(after) && usesPatch(this.state, AUDIT_EVENTS)) {
       this.state.auditSequence = (this.state.auditSequence ?? 0) + 1;
       const day = on();
       const key = `${this.state.teamId}:${day}:${kind}:${this.state.auditSequence}`;
       const payload = { cause: kind, before, after };
       // Before the read model each row was its own activity, written at once: histories recorded then replay that.
-      if (recordsInOneActivity()) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload, day));
+      if (recordsInOneActivity(this.state)) this.pending.push(this.ledger.auditRow(key, 'subscription_changed', payload, day));
       else await this.ledger.audit(key, 'subscription_changed', payload, day);
     }
     return result;

@@ -7,14 +7,15 @@ import type { AuditTrail } from './audit';
 import type { TeamLedger } from './ledger';
 import { CHANGE_RECORDS, SUBSCRIPTION_VIEW } from '../patches';
 import type { TeamState } from './state';
+import { usesPatch } from './run-patches';
 
 /**
  * Whether this run writes a change's records in one local activity: new runs mark it CHANGE_RECORDS; histories written
  * from 47ee2bc until issue 20 hold the same commands under SUBSCRIPTION_VIEW. Workflows that ran before it adopt it at
  * their next change; their histories replay as recorded (audit rows as regular activities, no view).
  */
-export function recordsInOneActivity(): boolean {
-  return patched(CHANGE_RECORDS) || patched(SUBSCRIPTION_VIEW);
+export function recordsInOneActivity(state: TeamState): boolean {
+  return usesPatch(state, CHANGE_RECORDS) || (!state.patches && patched(SUBSCRIPTION_VIEW));
 }
 
 export class ChangeRecords {
@@ -29,7 +30,7 @@ export class ChangeRecords {
 
   /** Writes the audit rows not written yet, and the view when it changed since this run last published it. */
   async write(view: PublishedSubscriptionView): Promise<void> {
-    if (!recordsInOneActivity()) return;
+    if (!recordsInOneActivity(this.state)) return;
     const audits = this.audit.take();
     const fingerprint = JSON.stringify(view);
     const viewChanged = fingerprint !== this.published;
@@ -47,7 +48,7 @@ export class ChangeRecords {
 
   /** Only the audit rows (between two scheduled events of one day: each event's rows go out before the next event's). */
   async writeAudits(): Promise<void> {
-    if (!recordsInOneActivity()) return;
+    if (!recordsInOneActivity(this.state)) return;
     const audits = this.audit.take();
     if (audits.length > 0) await this.ledger.recordChange(audits, null);
   }

@@ -1,19 +1,20 @@
 // The workflow's only way to touch money: the billing activities, by type. Every write carries an idempotency
 // key made of business facts (team, day or period start, kind), never a run ID, so a retried activity, a
 // replayed workflow or the next run after continue-as-new writes each row once.
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type {
   BillingActivities, CollectInvoiceInput, InvoiceSummary, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
   VoidedInvoice,
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
 import { chargesTaskQueue } from '../charges-queue';
-import { COLLECT_RECONCILE, INVOICE_SEQUENCE, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED } from '../patches';
+import { COLLECT_RECONCILE, INVOICE_SEQUENCE, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
 import type { LastPayment } from './state';
 import { ACTIVITY_RETRY } from '../retry';
+import { usesPatch } from './run-patches';
 
 const billing = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
@@ -84,6 +85,8 @@ export class TeamLedger {
     private readonly paid: (payment: LastPayment) => void = () => undefined,
     /** The team's next event number, carried in its state across continue-as-new. */
     private readonly nextSequence: () => number = () => 0,
+    /** Whether the run takes a patch's branch (run-patches.ts); by default asked where its code runs. */
+    private readonly uses: (id: PatchId) => boolean = (id) => usesPatch({}, id),
   ) {}
 
   /** `team-1:renewal:2026-06-20:n7`: the invoice of one business event. */
@@ -96,7 +99,7 @@ export class TeamLedger {
    * (the sequence is the team's, in its state). Under histories recorded before the sequence: `team-1:<kind>:<day>`.
    */
   eventKey(kind: string, on: Day, detail?: string): string {
-    const sequence = patched(INVOICE_SEQUENCE) ? `n${this.nextSequence()}` : undefined;
+    const sequence = this.uses(INVOICE_SEQUENCE) ? `n${this.nextSequence()}` : undefined;
     return [this.teamId, kind, on, detail, sequence].filter((part) => part !== undefined).join(':');
   }
 
@@ -148,11 +151,11 @@ export class TeamLedger {
    * provider's record of that charge (paid: recorded once; processing: asked again; none or failed: a decline).
    */
   private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
-    const { collecting, reconciling } = collectionActivities(patched(PROVIDER_RATE_LIMIT));
+    const { collecting, reconciling } = collectionActivities(this.uses(PROVIDER_RATE_LIMIT));
     try {
       return await collecting.collectInvoice(input);
     } catch (error) {
-      if (!outOfKeyWindow(error) || !patched(COLLECT_RECONCILE)) throw error;
+      if (!outOfKeyWindow(error) || !this.uses(COLLECT_RECONCILE)) throw error;
       return reconciling.reconcileCharge(input);
     }
   }
@@ -218,7 +221,7 @@ export class TeamLedger {
   async creditBalance(key: string, refunds: readonly InvoiceLine[], on: Day): Promise<Cents> {
     let amount = sumCents(refunds.map((line) => line.amount));
     const undiscounted = sumCents(refunds.filter((line) => line.kind !== 'discount').map((line) => line.amount));
-    if (amount <= 0 && undiscounted > 0 && !patched(REFUND_FULLY_DISCOUNTED)) amount = undiscounted;
+    if (amount <= 0 && undiscounted > 0 && !this.uses(REFUND_FULLY_DISCOUNTED)) amount = undiscounted;
     if (amount <= 0) return 0;
     await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
     return amount;

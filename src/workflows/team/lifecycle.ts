@@ -1,7 +1,7 @@
 // The frame of a team's subscription run: one request or scheduled event at a time (the lock), and after each the
 // operator view and the change's records published; charging an invoice, with state following money; the views.
 // The scheduled events are in ./scheduled-events, the requests in ./payment-requests and ./subscription.
-import { ApplicationFailure, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import { afterFailedAttempt, percentOffCarried, type Day, type Invoice, type Period } from '../../domain';
 import type {
   ChargedInvoice,
@@ -27,6 +27,7 @@ import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
 import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import { restricted, startPeriod, type TeamState } from './state';
+import { usesPatch } from './run-patches';
 
 export abstract class TeamLifecycle {
   protected readonly ledger: TeamLedger;
@@ -57,6 +58,7 @@ export abstract class TeamLifecycle {
       clock,
       (payment) => rememberPayment(this.state, payment),
       () => (this.state.eventSequence = (this.state.eventSequence ?? 0) + 1),
+      (id) => usesPatch(this.state, id),
     );
     this.audit = new AuditTrail(state, this.ledger);
     this.records = new ChangeRecords(state, this.ledger, this.audit);
@@ -94,7 +96,7 @@ export abstract class TeamLifecycle {
       const seen = this.changes;
       const next = nextEventOn(this.state);
       const woken = () => this.changes !== seen || workflowInfo().continueAsNewSuggested;
-      if (patched(KEEP_TIMER)) {
+      if (usesPatch(this.state, KEEP_TIMER)) {
         this.nextEventTimer.arm(next); // the running timer stays when the next event day has not changed
         // A request runs the day's due events itself and publishes what it changed: the loop has work only when the
         // request moved the next event day or started a new period. (Waking for nothing added no commands either.)
@@ -106,7 +108,7 @@ export abstract class TeamLifecycle {
   }
 
   protected async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
-    if (patched(SERIALIZED_REQUESTS)) {
+    if (usesPatch(this.state, SERIALIZED_REQUESTS)) {
       // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
       // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
       // again after it wakes, and only the first takes its turn.
@@ -120,7 +122,7 @@ export abstract class TeamLifecycle {
       return await work();
     } finally {
       this.changes += 1;
-      if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && patched(PRICING_VIEW)) this.state.pricingView = true;
+      if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && usesPatch(this.state, PRICING_VIEW)) this.state.pricingView = true;
       this.operatorView.publish(this.state, this.clock.today());
       // Still busy: the records of this change are written before the next request runs, and before this one answers.
       await this.records.write(this.publishedView()).finally(() => {
@@ -164,11 +166,11 @@ export abstract class TeamLifecycle {
   protected async charge(key: string, invoice: Invoice, period?: Period, commit: () => void = () => undefined, undo?: () => Promise<void>): Promise<ChargedInvoice> {
     // Runs from before serialized-requests ran requests side by side, each seeing the others' changes at once: they
     // commit first, as they did, so their histories replay.
-    const serialized = patched(SERIALIZED_REQUESTS);
+    const serialized = usesPatch(this.state, SERIALIZED_REQUESTS);
     if (!serialized) commit();
     // Section 14: the held coupon's discount line, before tax; a `once` coupon is used once the invoice is written.
     const held = this.state.coupon ?? null;
-    const discount = held && patched(COUPONS) ? withDiscount(this.state, invoice) : null;
+    const discount = held && usesPatch(this.state, COUPONS) ? withDiscount(this.state, invoice) : null;
     const charged = await this.ledger.charge(key, discount?.invoice ?? invoice, this.paymentMethod(), period).catch((error: unknown) => this.refused(error, undo));
     if (discount) this.state.coupon = discount.coupon;
     // The invoice that opens a period: its percent off reduces the refunds of members removed in that period.
@@ -188,7 +190,7 @@ export abstract class TeamLifecycle {
   /** A refused collection: undone inside a request (the caller hears why), left to dunning in a scheduled event. */
   protected async refused(error: unknown, undo?: () => Promise<void>): Promise<ChargedInvoice> {
     if (!(error instanceof CollectionRefused)) throw error;
-    if (!patched(UNDO_REFUSED_CHARGE)) throw error.failure;
+    if (!usesPatch(this.state, UNDO_REFUSED_CHARGE)) throw error.failure;
     if (this.inScheduledEvent) return error.invoice; // open: dunning retries it
     await this.ledger.voidInvoice(error.invoice.invoiceId);
     await undo?.();

@@ -1,6 +1,6 @@
 // The requests and signals about money already owed or paid: the payment method, refunds (section 10), seat
 // orders (section 7) and their payments, and payments confirmed or failed elsewhere (webhooks).
-import { ActivityFailure, patched } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
 import type {
   InvoicePayment,
   InvoicePaymentResult,
@@ -22,6 +22,7 @@ import * as checks from './checks';
 import * as seatChecks from './seat-checks';
 import { restricted } from './state';
 import { TeamScheduledEvents } from './scheduled-events';
+import { usesPatch } from './run-patches';
 
 export abstract class TeamPaymentRequests extends TeamScheduledEvents {
   validatePaymentMethod(method: PaymentMethodRef): void {
@@ -43,7 +44,7 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
   removePaymentMethod(): Promise<{ hasPaymentMethod: false }> {
     return this.request('remove_payment_method', () => checks.checkRemovePaymentMethod(this.state), () => {
       // The marker says this run took the new update (no history before it holds one); its view is written by exclusive().
-      patched(REMOVE_PAYMENT_METHOD);
+      usesPatch(this.state, REMOVE_PAYMENT_METHOD);
       this.state.paymentMethod = null;
       return { hasPaymentMethod: false as const };
     });
@@ -80,7 +81,7 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
    */
   voidPaidInvoice(request: VoidPaidInvoiceRequest): Promise<VoidPaidInvoiceResult> {
     return this.request('void_invoice', () => checkVoidRequest(request), async (today) => {
-      patched(VOID_PAID_INVOICE); // no history before it holds this update
+      usesPatch(this.state, VOID_PAID_INVOICE); // no history before it holds this update
       const { invoiceKey, periodStart, ...refund } = await this.ledger.voidPaid(request.invoiceId);
       const invoice = { invoiceId: request.invoiceId, invoiceKey, ...(periodStart ? { periodStart } : {}) };
       const periodEndedOn = await this.endWhatItPaidFor(invoice, today, 'invoice_voided');
@@ -137,7 +138,7 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
       this.audit.around('payment_confirmed', () => this.clock.today(), async () => {
         const dunning = this.state.dunning;
         if (dunning?.invoiceId !== invoiceId) return;
-        if (payment && patched(RECORD_CONFIRMED_PAYMENT)) {
+        if (payment && usesPatch(this.state, RECORD_CONFIRMED_PAYMENT)) {
           const { provider, providerPaymentId, amount } = payment;
           const invoice = { invoiceId, key: dunning.invoiceKey, ...(dunning.periodStart ? { periodStart: dunning.periodStart } : {}) };
           const recorded = await this.ledger.recordPayment(invoice, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);

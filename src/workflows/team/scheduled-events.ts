@@ -1,6 +1,5 @@
 // The events a team's subscription has scheduled (./schedule): trial end and its notice, renewal, member reviews,
 // reminders, dunning retries, seat order days. Each runs under the lock of ./lifecycle when it falls due.
-import { patched } from '@temporalio/workflow';
 import { afterFailedAttempt, deferredPeriodOf, type Day, type HeldPrice } from '../../domain';
 import { DEFERRED_CHANGE_PRICE_IN_FORCE } from '../patches';
 import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge, trialEndCharge } from './charges';
@@ -10,6 +9,7 @@ import { seatsStartOn } from './seat-state';
 import { dropToFree, restricted, reviewAfter } from './state';
 import { TeamLifecycle } from './lifecycle';
 import { takePrice, takePriceInForce } from './price-changes';
+import { usesPatch } from './run-patches';
 
 export abstract class TeamScheduledEvents extends TeamLifecycle {
   protected override runEvent({ kind, on }: ScheduledEvent): Promise<void> {
@@ -83,7 +83,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
    */
   private pendingChangePriceInForce(on: Day): Promise<HeldPrice> | null {
     const deferred = deferredPeriodOf(this.state.pendingChange);
-    if (!deferred || !patched(DEFERRED_CHANGE_PRICE_IN_FORCE)) return null;
+    if (!deferred || !usesPatch(this.state, DEFERRED_CHANGE_PRICE_IN_FORCE)) return null;
     return this.ledger.priceInForce(deferred.plan, deferred.interval, on);
   }
 

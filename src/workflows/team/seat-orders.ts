@@ -1,6 +1,5 @@
 // The seat system (section 7) inside the team's workflow: orders bought, paid, started, extended and ended. Amounts
 // come from the domain's seat rules; money moves only through ./ledger, under keys of business facts.
-import { patched } from '@temporalio/workflow';
 import {
   invoiceDueDay,
   invoiceFirstSeatOrderInvoice,
@@ -28,6 +27,7 @@ import { reject } from './checks';
 import { newSeatOrder, orderedSeatsOf, seatOrderOf, type OrderInvoice, type SeatOrder } from './seat-state';
 import type { TeamState } from './state';
 import { SEAT_CHARGE_ATTEMPTS, STRIPE_SEAT_INVOICE, UNDO_REFUSED_CHARGE } from '../patches';
+import { usesPatch } from './run-patches';
 
 export type FreeReason = 'canceled' | 'payment_failed' | 'order_expired' | 'refunded' | 'invoice_voided';
 
@@ -140,7 +140,7 @@ export class SeatOrders {
   async voidUnpaid(today: Day): Promise<void> {
     const ordered = orderedSeatsOf(this.state)!;
     const invoice = ordered.invoice!;
-    if (invoice.provider && patched(STRIPE_SEAT_INVOICE)) {
+    if (invoice.provider && usesPatch(this.state, STRIPE_SEAT_INVOICE)) {
       const closed = await this.ledger.voidProviderInvoice(invoice.invoiceId);
       if (closed.outcome === 'paid') {
         await this.recordPayment({ invoiceId: invoice.invoiceId, method: 'card', reference: closed.reference }, today);
@@ -171,7 +171,7 @@ export class SeatOrders {
   /** A team paying through Stripe gets the invoice from Stripe (`send_invoice`): emailed, and paid on its hosted page. */
   private async sendThroughProvider(issued: ChargedInvoice): Promise<OrderInvoice['provider'] | null> {
     const method = this.state.paymentMethod;
-    if (!sendsProviderInvoice(method, issued.charged) || !patched(STRIPE_SEAT_INVOICE)) return null;
+    if (!sendsProviderInvoice(method, issued.charged) || !usesPatch(this.state, STRIPE_SEAT_INVOICE)) return null;
     const sent = await this.ledger.sendProviderInvoice(issued.invoiceId, method.customerId);
     return { invoiceId: sent.providerInvoiceId, hostedInvoiceUrl: sent.hostedInvoiceUrl };
   }
@@ -183,11 +183,11 @@ export class SeatOrders {
    */
   private async chargeCard(key: string, invoice: Invoice, period?: Period): Promise<ChargedInvoice | null> {
     const declined = this.state.declinedSeatCharge;
-    const attempt = declined?.key === key && patched(SEAT_CHARGE_ATTEMPTS) ? declined.attempts + 1 : 1;
+    const attempt = declined?.key === key && usesPatch(this.state, SEAT_CHARGE_ATTEMPTS) ? declined.attempts + 1 : 1;
     const charged = await this.ledger.charge(attempt === 1 ? key : `${key}:attempt-${attempt}`, invoice, this.paymentMethod(), period).catch((error: unknown) => {
       // A card the provider refuses for good is declined for the order: its invoice is voided below, nothing starts.
       if (!(error instanceof CollectionRefused)) throw error;
-      if (!patched(UNDO_REFUSED_CHARGE)) throw error.failure;
+      if (!usesPatch(this.state, UNDO_REFUSED_CHARGE)) throw error.failure;
       return error.invoice;
     });
     if (charged.status === 'paid') {

@@ -1,4 +1,5 @@
 // A team's subscription as plain JSON: it is carried across continue-as-new as is, so no Map, no Date.
+import type { PatchId } from '../patches';
 import type { PaymentMethodRef } from '../../activities';
 import {
   isRestricted,
@@ -83,6 +84,8 @@ export interface TeamState {
   recentPayments?: LastPayment[];
   /** The last number of the team's business events, in their keys (absent before the sequence). */
   eventSequence?: number;
+  /** The patches this team's runs take, decided at a run's start (run-patches.ts); absent in runs from before. */
+  patches?: PatchId[];
   /** The last payment failure the provider reported by webhook (absent in states carried from before the signal). */
   lastPaymentFailure?: PaymentFailure | null;
   /** The last audit row's sequence number (absent in states carried from before the audit trail). */

@@ -2,7 +2,6 @@
 // The run, the lock and charging are in ./lifecycle, scheduled events in ./scheduled-events, requests about
 // payments, refunds and seat orders in ./payment-requests.
 // Amounts come from ./charges (the domain's functions); money moves only through ./ledger (activities).
-import { patched } from '@temporalio/workflow';
 import {
   newPeriodOf,
   planChange,
@@ -34,6 +33,7 @@ import { restricted } from './state';
 import { TeamPaymentRequests } from './payment-requests';
 import { checkRedeemCode, redeemCode } from './discounts';
 import { learnPublishedPrice, takePriceInForce } from './price-changes';
+import { usesPatch } from './run-patches';
 
 export class TeamSubscription extends TeamPaymentRequests {
   validateStartTrial(selection: PlanSelection): void {
@@ -55,7 +55,7 @@ export class TeamSubscription extends TeamPaymentRequests {
         Object.assign(this.state, { plan: selection.plan, interval: selection.interval, status: 'trialing', hadTrial: true, trial, pendingChange: null });
         takePriceInForce(this.state, price);
         // A new scheduled event changes the workflow's timers: histories recorded before it replay without it.
-        if (patched(TRIAL_ENDING_NOTICE)) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
+        if (usesPatch(this.state, TRIAL_ENDING_NOTICE)) this.state.trialNoticeOn = trialEndingNoticeDay(trial);
         return { plan: selection.plan, interval: selection.interval, trialEnd: trial.end };
       },
     );
@@ -95,7 +95,7 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   /** Again in the handler, where an order may have been bought since the validator ran: histories from before it go on. */
   private checkNoOrderAwaitingPayment(): void {
-    if (invoiceAwaitingPayment(this.state) && patched(ORDER_AWAITING_PAYMENT)) seatChecks.checkNoOrderAwaitingPayment(this.state);
+    if (invoiceAwaitingPayment(this.state) && usesPatch(this.state, ORDER_AWAITING_PAYMENT)) seatChecks.checkNoOrderAwaitingPayment(this.state);
   }
 
   private checkPlanChange(today: Day, change: PlanChangeRequest): void {
@@ -256,7 +256,7 @@ export class TeamSubscription extends TeamPaymentRequests {
    * the code catalog's price, and replay so (callers await only a read, so those runs take no extra turn either).
    */
   private priceInForce(selection: { plan: PaidPlan; interval: Interval }, today: Day): Promise<HeldPrice> | null {
-    return patched(PRICE_IN_FORCE) ? this.ledger.priceInForce(selection.plan, selection.interval, today) : null;
+    return usesPatch(this.state, PRICE_IN_FORCE) ? this.ledger.priceInForce(selection.plan, selection.interval, today) : null;
   }
 
   // ---- price versions and coupons (section 14) ---------------------------------------------------------------
@@ -268,7 +268,7 @@ export class TeamSubscription extends TeamPaymentRequests {
   async pricePublished(published: PriceVersion): Promise<void> {
     await this.exclusive(async () => {
       const notice = learnPublishedPrice(this.state, published);
-      if (!notice || !patched(PRICE_VERSIONS)) return;
+      if (!notice || !usesPatch(this.state, PRICE_VERSIONS)) return;
       const { plan, interval, version } = notice;
       await this.ledger.notify('price_change_notice', this.clock.today(), `${this.state.teamId}:price:${plan}-${interval}:v${version}`, { ...notice });
     });
@@ -280,7 +280,7 @@ export class TeamSubscription extends TeamPaymentRequests {
 
   redeemCode(request: RedeemCodeRequest): Promise<CouponRedeemed> {
     return this.request('redeem_code', () => checkRedeemCode(request), (today) => {
-      patched(COUPONS);
+      usesPatch(this.state, COUPONS);
       return redeemCode(this.state, this.ledger.eventKey('redeem_code', today), request, today);
     });
   }

@@ -1,0 +1,38 @@
+// Which patches a run of the team workflow takes. Asked where its code runs, patched() is decided on replay by the
+// workflow task its call falls in, and a local activity's result can come back in the task that recorded its marker
+// or in the next one (under cache eviction while a query waited: 13 of 200 teams' next runs recorded keep-timer one
+// task after the local activity that preceded it, so their replay decided it false and failed). So a run decides
+// them all at its first activation, before any local activity, and carries the IDs it took into the next run, which
+// asks only for patches newer than those: no marker and no TemporalChangeVersion upsert for the others.
+import { patched } from '@temporalio/workflow';
+import {
+  AUDIT_EVENTS, CHANGE_RECORDS, COLLECT_RECONCILE, COUPONS, DEFERRED_CHANGE_PRICE_IN_FORCE, INVOICE_SEQUENCE, KEEP_TIMER, ORDER_AWAITING_PAYMENT,
+  PATCHES_AT_START, PRICE_IN_FORCE, PRICE_VERSIONS, PRICING_VIEW, PROVIDER_RATE_LIMIT, RECORD_CONFIRMED_PAYMENT, REFUND_FULLY_DISCOUNTED,
+  REMOVE_PAYMENT_METHOD, SEAT_CHARGE_ATTEMPTS, SERIALIZED_REQUESTS, STRIPE_SEAT_INVOICE, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE,
+  VOID_PAID_INVOICE, type PatchId,
+} from '../patches';
+import type { TeamState } from './state';
+
+/**
+ * Every patch the team workflow's code asks, in the order a run decides them. Not subscription-view: new runs take
+ * its branch under change-records, and its marker is never written again.
+ */
+const TEAM_PATCHES = [
+  SERIALIZED_REQUESTS, KEEP_TIMER, AUDIT_EVENTS, TRIAL_ENDING_NOTICE, STRIPE_SEAT_INVOICE, SEAT_CHARGE_ATTEMPTS, CHANGE_RECORDS, INVOICE_SEQUENCE,
+  UNDO_REFUSED_CHARGE, RECORD_CONFIRMED_PAYMENT, COLLECT_RECONCILE, REMOVE_PAYMENT_METHOD, COUPONS, PRICE_VERSIONS, PRICING_VIEW,
+  ORDER_AWAITING_PAYMENT, PRICE_IN_FORCE, REFUND_FULLY_DISCOUNTED, VOID_PAID_INVOICE, DEFERRED_CHANGE_PRICE_IN_FORCE, PROVIDER_RATE_LIMIT,
+] as const;
+
+/** At the run's first activation, before any other command: the patches it takes, unless its history is from before. */
+export function decidePatches(state: TeamState): void {
+  if (!state.patches) {
+    if (!patched(PATCHES_AT_START)) return; // a history from before: each patch is asked where its code runs
+    state.patches = [];
+  }
+  for (const id of TEAM_PATCHES) if (!state.patches.includes(id) && patched(id)) state.patches.push(id);
+}
+
+/** Whether this run takes patch `id`'s branch. */
+export function usesPatch(state: Pick<TeamState, 'patches'>, id: PatchId): boolean {
+  return state.patches ? state.patches.includes(id) : patched(id);
+}
