@@ -1,6 +1,6 @@
 import { dayOf, type Day, type Instant } from '../domain/calendar';
 import { subscriptionChanged } from '../ledger/outbox/audit-events';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite, type OutboxWrite } from './relay';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 import { insertOnce, type DbOrTrx } from '../ledger/rows';
@@ -18,8 +18,8 @@ export interface RecordAuditInput {
   on?: Day;
 }
 
-/** The audit row and the webhook events of the change it records, inside the caller's transaction; how many events were queued. */
-export async function writeAudit(trx: DbOrTrx, input: RecordAuditInput, at: Instant): Promise<{ id: number; queued: number }> {
+/** The audit row and the webhook events of the change it records, inside the caller's transaction; what it queued. */
+export async function writeAudit(trx: DbOrTrx, input: RecordAuditInput, at: Instant): Promise<OutboxWrite & { id: number }> {
   requireText(input.key, 'key');
   const { row, created } = await insertOnce<{ id: number; on: Day }>(trx, 'audit_events', {
     team_id: input.teamId ?? null,
@@ -31,8 +31,10 @@ export async function writeAudit(trx: DbOrTrx, input: RecordAuditInput, at: Inst
     at,
     on: input.on ?? dayOf(at),
   }, ['team_id', 'kind']);
-  if (!created || !input.teamId || input.kind !== 'subscription_changed') return { id: row.id, queued: 0 };
-  return { id: row.id, queued: await subscriptionChanged(trx, { key: input.key, teamId: input.teamId, payload: input.payload, at, on: row.on }) };
+  if (!created) return { id: row.id, foundWritten: true, queued: 0 };
+  if (!input.teamId || input.kind !== 'subscription_changed') return { id: row.id, foundWritten: false, queued: 0 };
+  const queued = await subscriptionChanged(trx, { key: input.key, teamId: input.teamId, payload: input.payload, at, on: row.on });
+  return { id: row.id, foundWritten: false, queued };
 }
 
 export function auditActivities({ db, now = () => new Date() }: BillingDependencies) {
@@ -40,9 +42,9 @@ export function auditActivities({ db, now = () => new Date() }: BillingDependenc
     /** Evidence for support: what happened, and which workflow run did it. */
     async recordAudit(input: RecordAuditInput): Promise<{ auditEventId: number }> {
       // The row and the webhook events of the change it records commit together; the relay sends them after the commit.
-      const { id, queued } = await db.transaction((trx) => writeAudit(trx, input, input.at ?? now().toISOString()));
-      if (queued > 0) await relayFromActivity(db);
-      return { auditEventId: id };
+      const written = await db.transaction((trx) => writeAudit(trx, input, input.at ?? now().toISOString()));
+      await relayAfterWrite(db, written);
+      return { auditEventId: written.id };
     },
   };
 }

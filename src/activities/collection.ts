@@ -7,7 +7,7 @@ import { nonRetryable, paymentFailure, providerFor, requireCents, requireText } 
 import { invoiceClosed, lockInvoice } from './invoices';
 import type { InvoiceRow, PaymentRow } from '../ledger/rows';
 import { freezePlan, settledInvoice, settleInvoice, type ReceivedPayment, type SettledInvoice } from './settlement';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite } from './relay';
 
 export interface PaymentMethodRef {
   provider: PaymentProviderName;
@@ -45,7 +45,7 @@ export function collectionActivities({ db, payments }: BillingDependencies) {
       if (!Number.isSafeInteger(input.attempt) || input.attempt < 1) throw nonRetryable('InvalidInput', `attempt must be 1 or more, got ${input.attempt}`);
       const { invoice, chargeKey } = await freezePlan(db, input.invoiceId, `attempt:${input.attempt}`, input.at, input.attempt);
       if (invoice.status === 'paid') {
-        await relayFromActivity(db); // paid by an earlier attempt, whose relay may not have run
+        await relayAfterWrite(db, { foundWritten: true, queued: 0 }); // paid by an earlier attempt
         return settledInvoice(db, invoice);
       }
       if (invoice.status !== 'open') throw invoiceClosed(invoice, 'nothing to collect');

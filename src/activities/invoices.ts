@@ -10,7 +10,7 @@ import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from '../led
 import { availableSources, planColumns, planPayment } from './payment-sources';
 import { lockTeam } from './teams';
 import { invoiceIssued, invoiceVoided } from '../ledger/outbox/ledger-events';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite } from './relay';
 
 /** A line as the domain built it: its amount rounded once (negative for unused time); a period line's plan and members. */
 export interface InvoiceLineInput extends InvoiceLine {
@@ -124,7 +124,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
         }
         return invoiceSummary(row);
       });
-      if (!written || queued > 0) await relayFromActivity(db); // something queued, or an earlier attempt's relay may not have run
+      await relayAfterWrite(db, { foundWritten: !written, queued });
       if (written) { // counted once committed, and once per invoice however often the activity is retried
         metrics().invoicesIssued.inc({ reason: input.reason });
         metrics().invoicedCents.inc({ reason: input.reason }, total);
@@ -155,7 +155,7 @@ async function closeUnpaid(db: DbOrTrx, { invoiceId, at }: CloseInvoiceInput, st
     if (status === 'void') queued = await invoiceVoided(trx, row as InvoiceRow, at);
     return invoiceSummary(row as InvoiceRow);
   });
-  if (!closed || queued > 0) await relayFromActivity(db);
+  await relayAfterWrite(db, { foundWritten: !closed, queued });
   if (closed) metrics().invoicesClosedUnpaid.inc({ status });
   return summary;
 }

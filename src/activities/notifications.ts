@@ -3,7 +3,7 @@ import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 import { insertOnce } from '../ledger/rows';
 import { notificationRecorded, type NotificationRow } from '../ledger/outbox/ledger-events';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite } from './relay';
 
 export interface RecordNotificationInput {
   /** e.g. `team-1:2026-12-02:expiry_notice`: one message per key. */
@@ -21,7 +21,7 @@ export function notificationActivities({ db }: BillingDependencies) {
     async recordNotification(input: RecordNotificationInput): Promise<{ notificationId: number }> {
       requireText(input.key, 'key');
       // The notice, its emails and its webhook events commit together; the relay sends them after the commit.
-      const { row, relay } = await db.transaction(async (trx) => {
+      const { row, outbox } = await db.transaction(async (trx) => {
         const { row, created } = await insertOnce<NotificationRow>(trx, 'notifications', {
           team_id: input.teamId,
           idempotency_key: input.key,
@@ -29,9 +29,9 @@ export function notificationActivities({ db }: BillingDependencies) {
           on: input.on,
           payload: JSON.stringify(input.payload),
         }, ['team_id', 'kind']);
-        return { row, relay: !created || (await notificationRecorded(trx, row)) > 0 };
+        return { row, outbox: { foundWritten: !created, queued: created ? await notificationRecorded(trx, row) : 0 } };
       });
-      if (relay) await relayFromActivity(db); // something queued, or an earlier attempt's relay may not have run
+      await relayAfterWrite(db, outbox);
       return { notificationId: row.id };
     },
   };

@@ -40,6 +40,21 @@ export async function relayFromActivity(db: DbOrTrx, only?: { endpointId: string
   await relayOutbound(db, target, only);
 }
 
+/** What one outbox write did: whether it found its fact already written, and how many rows it queued. */
+export interface OutboxWrite {
+  foundWritten: boolean;
+  queued: number;
+}
+
+/**
+ * The relay after an outbox write commits. It runs when the write queued something, or when it found its fact
+ * already written: that was an earlier attempt's commit, and its relay may never have run. A fresh write that
+ * queued nothing has nothing to send, and skips the relay's three reads.
+ */
+export async function relayAfterWrite(db: DbOrTrx, write: OutboxWrite): Promise<void> {
+  if (write.foundWritten || write.queued > 0) await relayFromActivity(db);
+}
+
 /**
  * One running delivery per endpoint, the oldest pending: that is what keeps an endpoint's deliveries in order.
  * A completed workflow's ID is never reused (a late relay cannot send a delivered event again); a failed or

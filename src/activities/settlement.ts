@@ -8,7 +8,7 @@ import { nonRetryable } from './failures';
 import { invoiceClosed, invoiceSummary, lockInvoiceAndTeam, type InvoiceSummary } from './invoices';
 import { insertOnce, newId, type DbOrTrx, type InvoiceRow, type PaymentRow } from '../ledger/rows';
 import { invoicePaid } from '../ledger/outbox/ledger-events';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite, type OutboxWrite } from './relay';
 import { availableSources, planColumns, planIsCovered, planOf, planPayment, teamBalance } from './payment-sources';
 
 export interface ReceivedPayment {
@@ -54,7 +54,7 @@ export async function settleInvoice(
   payment: ReceivedPayment | null,
   at: Instant,
 ): Promise<SettledInvoice> {
-  let relay = true; // unless this call paid the invoice and queued nothing: an earlier attempt's relay may not have run
+  const outbox: OutboxWrite = { foundWritten: true, queued: 0 }; // unless this call is the one that pays the invoice
   const settled = await db.transaction(async (trx) => {
     const invoice = await lockInvoiceAndTeam(trx, invoiceId);
     const paymentFacts = payment ? { provider: payment.provider, providerPaymentId: payment.providerPaymentId, amount: payment.amount } : {};
@@ -91,10 +91,11 @@ export async function settleInvoice(
       .where({ id: invoice.id })
       .update({ status: 'paid', closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
-    relay = (await invoicePaid(trx, paid as InvoiceRow, at)) > 0;
+    outbox.foundWritten = false;
+    outbox.queued = await invoicePaid(trx, paid as InvoiceRow, at);
     return asSettled(paid as InvoiceRow, paidBy);
   });
-  if (relay) await relayFromActivity(db);
+  await relayAfterWrite(db, outbox);
   return settled;
 }
 

@@ -2,7 +2,7 @@
 // the change's request answers: the audit rows of the change (with their webhook events), and the read model's row
 // (migration 011) that the API reads for the calls the SaaS makes on each of its own requests.
 import type { PublishedSubscriptionView } from '../workflows/team-subscription-messages';
-import { relayFromActivity } from './relay';
+import { relayAfterWrite, type OutboxWrite } from './relay';
 import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
@@ -40,12 +40,16 @@ export function subscriptionViewActivities({ db }: Pick<BillingDependencies, 'db
   return {
     async recordSubscriptionChange(input: RecordSubscriptionChangeInput): Promise<{ audited: number; published: boolean }> {
       requireText(input.teamId, 'teamId');
-      const { queued, published } = await db.transaction(async (trx) => {
-        let queued = 0;
-        for (const audit of input.audits) queued += (await writeAudit(trx, audit, audit.at ?? input.at)).queued;
-        return { queued, published: input.published ? await writeView(trx, input.teamId, input.published, input.at) : false };
+      const { outbox, published } = await db.transaction(async (trx) => {
+        const outbox: OutboxWrite = { foundWritten: false, queued: 0 };
+        for (const audit of input.audits) {
+          const written = await writeAudit(trx, audit, audit.at ?? input.at);
+          outbox.foundWritten ||= written.foundWritten;
+          outbox.queued += written.queued;
+        }
+        return { outbox, published: input.published ? await writeView(trx, input.teamId, input.published, input.at) : false };
       });
-      if (queued > 0) await relayFromActivity(db);
+      await relayAfterWrite(db, outbox);
       return { audited: input.audits.length, published };
     },
   };

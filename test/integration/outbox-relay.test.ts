@@ -93,6 +93,24 @@ test('a renewal told to nobody is issued and paid without a relay; the retry of 
   }
 });
 
+test('a change\'s audit row told to nobody is written without a relay; its retry relays', async () => {
+  const teamId = 'team-quiet-change';
+  await billing.ensureTeam({ teamId, name: 'Quiet change', billingCountry: 'US' });
+  const audit = {
+    key: `${teamId}:change:1`, teamId, kind: 'subscription_changed', payload: { cause: 'member_added' },
+    workflowId: `team:${teamId}`, runId: 'run-1', at: '2026-06-21T10:00:00Z',
+  };
+  const relays = relayRuns(testDb.db);
+  try {
+    await inActivity(billing.recordAudit, audit);
+    expect(relays.count()).toBe(0);
+    await inActivity(billing.recordAudit, audit); // written by the first attempt, whose relay may not have run
+    expect(relays.count()).toBe(1);
+  } finally {
+    relays.stop();
+  }
+});
+
 test('a renewal whose invoice.created an endpoint takes is relayed: its delivery workflow starts', async () => {
   const teamId = 'team-told';
   await billing.ensureTeam({ teamId, name: 'Told', billingCountry: 'US' });

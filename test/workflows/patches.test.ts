@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import * as patches from '../../src/workflows/patches';
-import { PATCHES } from '../../src/workflows/patches';
+import { PATCHES, PATCHES_AT_START, SUBSCRIPTION_VIEW, type PatchId } from '../../src/workflows/patches';
+import { TEAM_PATCHES, usesPatch } from '../../src/workflows/team/run-patches';
 import { appendOnlyViolations, HISTORIES_DIR, historyFiles, patchMarkersOf } from '../support/history-manifest';
 import { committedVersions } from '../support/committed-versions';
 import { patchCallProblems } from '../support/patch-calls';
@@ -59,6 +60,24 @@ test('the check catches a literal, a template, a local constant, an aliased patc
     'for (const other of MIXED) patched(other);',
   ].join('\n');
   expect(patchCallProblems('example.ts', source).map((problem) => problem.split(':')[1])).toEqual(['4', '5', '6', '7', '12']);
+});
+
+test('every patch the team workflow\'s files ask is one a run decides at its start (TEAM_PATCHES), else carried runs would never take it', () => {
+  const notDecidedAtStart = new Set<PatchId>([PATCHES_AT_START, SUBSCRIPTION_VIEW]); // the deciding itself; a branch only old runs ask
+  const asked = sourcesUnder(join(root, 'src/workflows/team'))
+    .filter((file) => !file.endsWith('run-patches.ts'))
+    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'\.\.\/patches'/g)]
+      .flatMap((match) => match[1]!.split(',').map((name) => name.trim()).filter((name) => /^[A-Z_]+$/.test(name)))
+      .map((name) => ({ file: relative(root, file), name, id: (patches as Record<string, unknown>)[name] as PatchId })));
+  expect(asked.length).toBeGreaterThan(15);
+  const missing = asked.filter(({ id }) => !notDecidedAtStart.has(id) && !(TEAM_PATCHES as readonly PatchId[]).includes(id));
+  expect(missing).toEqual([]);
+});
+
+test('a run that carries its patches refuses one no run decides, rather than answer false', () => {
+  expect(usesPatch({ patches: ['keep-timer'] }, 'keep-timer')).toBe(true);
+  expect(usesPatch({ patches: [] }, 'keep-timer')).toBe(false);
+  expect(() => usesPatch({ patches: ['keep-timer'] }, SUBSCRIPTION_VIEW)).toThrow('patch subscription-view is not in TEAM_PATCHES');
 });
 
 test('every patch marker in a stored history names an ID of the list', () => {

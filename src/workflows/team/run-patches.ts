@@ -15,9 +15,11 @@ import type { TeamState } from './state';
 
 /**
  * Every patch the team workflow's code asks, in the order a run decides them. Not subscription-view: new runs take
- * its branch under change-records, and its marker is never written again.
+ * its branch under change-records, and its marker is never written again. A new patch of the team's code goes at the
+ * end: a run that carries its decisions asks nothing else, so a patch missing here would be false in every carried
+ * run (usesPatch refuses it, and test/workflows/patches.test.ts finds every team file's patch in this list).
  */
-const TEAM_PATCHES = [
+export const TEAM_PATCHES = [
   SERIALIZED_REQUESTS, KEEP_TIMER, AUDIT_EVENTS, TRIAL_ENDING_NOTICE, STRIPE_SEAT_INVOICE, SEAT_CHARGE_ATTEMPTS, CHANGE_RECORDS, INVOICE_SEQUENCE,
   UNDO_REFUSED_CHARGE, RECORD_CONFIRMED_PAYMENT, COLLECT_RECONCILE, REMOVE_PAYMENT_METHOD, COUPONS, PRICE_VERSIONS, PRICING_VIEW,
   ORDER_AWAITING_PAYMENT, PRICE_IN_FORCE, REFUND_FULLY_DISCOUNTED, VOID_PAID_INVOICE, DEFERRED_CHANGE_PRICE_IN_FORCE, PROVIDER_RATE_LIMIT,
@@ -32,7 +34,12 @@ export function decidePatches(state: TeamState): void {
   for (const id of TEAM_PATCHES) if (!state.patches.includes(id) && patched(id)) state.patches.push(id);
 }
 
+const DECIDED_AT_START: ReadonlySet<PatchId> = new Set(TEAM_PATCHES);
+
 /** Whether this run takes patch `id`'s branch. */
 export function usesPatch(state: Pick<TeamState, 'patches'>, id: PatchId): boolean {
-  return state.patches ? state.patches.includes(id) : patched(id);
+  if (!state.patches) return patched(id);
+  // Fails the workflow task (retried until a fixed build is deployed) rather than answer false for a patch no run decides.
+  if (!DECIDED_AT_START.has(id)) throw new Error(`patch ${id} is not in TEAM_PATCHES (src/workflows/team/run-patches.ts): no run decides it`);
+  return state.patches.includes(id);
 }
