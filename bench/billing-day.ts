@@ -62,13 +62,17 @@ export async function run(): Promise<void> {
   try {
     const floor = await measureFloor(servers);
     const runs = new Map<Variant, BillingDayRun>();
-    for (const variant of variants) runs.set(variant, await runBillingDay(settings, variant));
+    const report = (variant: Variant) => {
+      console.log(`\n[${variant}] ${VARIANT_WORKERS[variant]}`);
+      for (const line of reportRun(runs.get(variant)!, floor, MAX_RPS, runs.get('single')?.chargesPerSecond ?? null)) console.log(`  ${line}`);
+    };
+    for (const variant of variants) {
+      runs.set(variant, await runBillingDay(settings, variant));
+      report(variant); // as each run ends: a bench stopped later still shows the runs before
+    }
 
     console.log(`\nfigures beside the floor (${figure(TEAMS)} timers at one instant, one row each; measured once, first); target renewals/s ≥ ${TARGET_RATIO} × the floor's`);
-    for (const [variant, day] of runs) {
-      console.log(`\n[${variant}] ${VARIANT_WORKERS[variant]}`);
-      for (const line of reportRun(day, floor, MAX_RPS, runs.get('single')?.chargesPerSecond ?? null)) console.log(`  ${line}`);
-    }
+    for (const variant of runs.keys()) report(variant);
     const [single, killed] = [runs.get('single'), runs.get('killed')];
     if (single && killed) {
       console.log('\nwhat the second worker process adds (killed run against the single one):');
