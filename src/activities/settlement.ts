@@ -54,14 +54,13 @@ export async function settleInvoice(
   payment: ReceivedPayment | null,
   at: Instant,
 ): Promise<SettledInvoice> {
-  const outbox: OutboxWrite = { foundWritten: true, queued: 0 }; // unless this call is the one that pays the invoice
-  const settled = await db.transaction(async (trx) => {
+  const { settled, outbox } = await db.transaction(async (trx): Promise<{ settled: SettledInvoice; outbox: OutboxWrite }> => {
     const invoice = await lockInvoiceAndTeam(trx, invoiceId);
     const paymentFacts = payment ? { provider: payment.provider, providerPaymentId: payment.providerPaymentId, amount: payment.amount } : {};
     if (invoice.status === 'paid') {
       const settled = await settledInvoice(trx, invoice);
       // A concurrent or retried collection of the same charge finds it recorded; any other money is a second payment.
-      if (!payment || settled.providerPaymentId === payment.providerPaymentId) return settled;
+      if (!payment || settled.providerPaymentId === payment.providerPaymentId) return { settled, outbox: { foundWritten: true, queued: 0 } };
       throw invoiceClosed(invoice, 'already paid by another payment; refund this one', paymentFacts);
     }
     if (invoice.status !== 'open') throw invoiceClosed(invoice, 'a payment arrived after it closed; refund it', paymentFacts);
@@ -91,9 +90,8 @@ export async function settleInvoice(
       .where({ id: invoice.id })
       .update({ status: 'paid', closed_at: at, updated_at: trx.fn.now() })
       .returning('*')) as InvoiceRow[];
-    outbox.foundWritten = false;
-    outbox.queued = await invoicePaid(trx, paid as InvoiceRow, at);
-    return asSettled(paid as InvoiceRow, paidBy);
+    const queued = await invoicePaid(trx, paid as InvoiceRow, at);
+    return { settled: asSettled(paid as InvoiceRow, paidBy), outbox: { foundWritten: false, queued } };
   });
   await relayAfterWrite(db, outbox);
   return settled;
