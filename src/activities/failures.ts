@@ -1,7 +1,7 @@
 // How activities fail. Temporal retries any error by default; these are the ones a retry cannot fix, so they
 // are non-retryable ApplicationFailures whose `type` the workflow can branch on.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { isCents, type Cents } from '../domain/money';
 import { LedgerRefusal } from '../ledger/errors';
 import {
@@ -64,7 +64,12 @@ export function providerFor(payments: PaymentProvider | PaymentProviders, name: 
  */
 export function paymentFailure(error: unknown, context: Record<string, unknown>): Error {
   if (error instanceof PaymentDeclined) {
-    return nonRetryable('PaymentDeclined', error.message, { code: error.code, ...context });
+    // A business outcome the workflow handles (dunning), not a fault: BENIGN makes the worker log it at DEBUG and
+    // keeps it out of the failure metrics, so a billing day's 2% of declines is not a wall of stack traces at WARN.
+    return ApplicationFailure.create({
+      type: 'PaymentDeclined' satisfies FailureType, message: error.message, nonRetryable: true,
+      details: [{ code: error.code, ...context }], category: ApplicationFailureCategory.BENIGN,
+    });
   }
   if (error instanceof PaymentRequestRejected) {
     return nonRetryable('PaymentRequestRejected', error.message, { code: error.code, ...context });
