@@ -27,8 +27,15 @@ export type FailureType =
   | 'PaymentProviderRateLimited'
   | 'PaymentProviderNotConfigured';
 
+/**
+ * Business outcomes the workflow handles (a decline: dunning), not faults: BENIGN makes the worker log them at DEBUG
+ * and keeps them out of its failure metrics, so a billing day's 2% of declines is not a wall of stacks at WARN.
+ */
+const BENIGN_FAILURES: ReadonlySet<FailureType> = new Set(['PaymentDeclined']);
+
 export function nonRetryable(type: FailureType, message: string, details?: Record<string, unknown>): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [] });
+  const category = BENIGN_FAILURES.has(type) ? ApplicationFailureCategory.BENIGN : undefined;
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : [], category });
 }
 
 /** A ledger refusal as the failure workflows branch on; any other error is left for Temporal to retry. */
@@ -64,12 +71,7 @@ export function providerFor(payments: PaymentProvider | PaymentProviders, name: 
  */
 export function paymentFailure(error: unknown, context: Record<string, unknown>): Error {
   if (error instanceof PaymentDeclined) {
-    // A business outcome the workflow handles (dunning), not a fault: BENIGN makes the worker log it at DEBUG and
-    // keeps it out of the failure metrics, so a billing day's 2% of declines is not a wall of stack traces at WARN.
-    return ApplicationFailure.create({
-      type: 'PaymentDeclined' satisfies FailureType, message: error.message, nonRetryable: true,
-      details: [{ code: error.code, ...context }], category: ApplicationFailureCategory.BENIGN,
-    });
+    return nonRetryable('PaymentDeclined', error.message, { code: error.code, ...context });
   }
   if (error instanceof PaymentRequestRejected) {
     return nonRetryable('PaymentRequestRejected', error.message, { code: error.code, ...context });
