@@ -19,7 +19,7 @@ import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { reportRun, reportScaleOut, TARGET_RATIO, type Floor } from './fixtures/billing-day-report';
 import { runBillingDay, VARIANTS, VARIANT_WORKERS, type BillingDayRun, type BillingDaySettings, type Variant } from './fixtures/billing-day-run';
 import { fromInstant, seconds, untilSet } from './fixtures/instant-run';
-import { figure, startBenchApi, type BenchServers } from './fixtures/servers';
+import { benchWorkerTuning, figure, startBenchApi, type BenchServers } from './fixtures/servers';
 import { startTimerFloor } from './fixtures/timer-floor';
 
 const TEAMS = Number(process.env.BILLING_DAY_TEAMS ?? 10_000);
@@ -60,6 +60,8 @@ export async function run(): Promise<void> {
   const activities = createBillingActivities({ db: servers.db, payments: createSandboxProvider({ db: servers.db }) });
   const settings: BillingDaySettings = { servers, taskQueue, activities, teams: TEAMS, leadMs: LEAD_MS, startBudgetMs: START_BUDGET_MS, limitMs: LIMIT_MS, maxRps: MAX_RPS };
   try {
+    const tuning = benchWorkerTuning();
+    console.log(`every worker, the floor's too: maxCachedWorkflows ${figure(tuning.maxCachedWorkflows)} (WORKER_* settings, src/config.ts)`);
     const floor = await measureFloor(servers);
     const runs = new Map<Variant, BillingDayRun>();
     const report = (variant: Variant) => {
