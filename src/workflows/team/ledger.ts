@@ -113,26 +113,20 @@ export class TeamLedger {
 
   /** Writes the invoice, then collects it: balance, then credits, then the card (attempt 1). */
   async charge(key: string, invoice: Invoice, paymentMethod: PaymentMethodRef, period?: Period): Promise<ChargedInvoice> {
-    const issued = await this.issue({
-      key,
-      teamId: this.teamId,
-      reason: invoice.reason,
-      issuedOn: invoice.on,
-      ...(period ? { periodStart: period.start, periodEnd: period.end } : {}),
-      lines: invoice.lines,
-      workflowId: workflowInfo().workflowId,
-      runId: workflowInfo().runId, // evidence for support only, never part of a key
-      at: this.clock.now(),
-    });
-    const charged: ChargedInvoice = { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
-    if (issued.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
-    const collection = await this.collect(issued.invoiceId, 1, paymentMethod, key, period?.start);
+    const charged = await this.issue(key, invoice, period ? { periodStart: period.start, periodEnd: period.end } : {});
+    if (charged.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
+    const collection = await this.collect(charged.invoiceId, 1, paymentMethod, key, period?.start);
     if (collection.refused) throw new CollectionRefused(charged, collection.refused, collection.failure);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
 
-  private issue(input: IssueInvoiceInput): Promise<InvoiceSummary> {
-    return (this.uses(ISSUE_INVOICE_LOCAL) ? localIssuing : billing).issueInvoice(input);
+  /** Writes the invoice under `key` with its terms (its period, or its due day and purchase order), and how it stands. */
+  private async issue(key: string, invoice: Invoice, terms: Pick<IssueInvoiceInput, 'periodStart' | 'periodEnd' | 'dueOn' | 'purchaseOrder'>): Promise<ChargedInvoice> {
+    const { workflowId, runId } = workflowInfo(); // the run: evidence for support only, never part of a key
+    const { reason, on, lines } = invoice;
+    const input: IssueInvoiceInput = { key, teamId: this.teamId, reason, issuedOn: on, ...terms, lines, workflowId, runId, at: this.clock.now() };
+    const issued = await (this.uses(ISSUE_INVOICE_LOCAL) ? localIssuing : billing).issueInvoice(input);
+    return { ...paidAs(issued), key, on, reason, lines };
   }
 
   /**
@@ -170,19 +164,7 @@ export class TeamLedger {
 
   /** Invoice first: writes the invoice open, due on `dueOn` (with the buyer's purchase order, if any), and collects nothing. */
   async issueOpen(key: string, invoice: Invoice, dueOn: Day, purchaseOrder?: string): Promise<ChargedInvoice> {
-    const issued = await this.issue({
-      key,
-      teamId: this.teamId,
-      reason: invoice.reason,
-      issuedOn: invoice.on,
-      dueOn,
-      ...(purchaseOrder === undefined ? {} : { purchaseOrder }), // a value of the same command: no patch
-      lines: invoice.lines,
-      workflowId: workflowInfo().workflowId,
-      runId: workflowInfo().runId,
-      at: this.clock.now(),
-    });
-    return { ...paidAs(issued), key, on: invoice.on, reason: invoice.reason, lines: invoice.lines };
+    return this.issue(key, invoice, { dueOn, ...(purchaseOrder === undefined ? {} : { purchaseOrder }) }); // a value of the same command: no patch
   }
 
   /**
