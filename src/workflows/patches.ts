@@ -59,6 +59,8 @@ export const PATCHES = {
     "issue 24, 2026-12-03. The run decides every patch of the team workflow at its first activation, before any local activity, its markers first in the history (src/workflows/team/run-patches.ts), and carries the IDs it takes in state.patches; a run carried with them asks only for patches newer than the set, so it records no marker for the others. Without it (runs from before) each patch is asked where its code runs: a patch first asked after a local activity's result was decided on replay by the workflow task that result came back in, which under cache eviction with a query waiting was the one before its marker (keep-timer failed replay for 13 of 200 teams).",
   'issue-invoice-local':
     "issue 24, 2026-12-03. A team's invoice (issueInvoice, in charge and issueOpen) is written by a local activity: its marker in the workflow task that then schedules the collection, where runs from before scheduled an issueInvoice activity and collected in the next workflow task. The run decides it at its start (run-patches.ts), so a run in flight when it was deployed keeps the activity until it continues as new.",
+  'carry-published':
+    "issue 24, 2026-12-03. A run carries what it last published into the next (state.published: the search attributes' values and the read model view's fingerprint), and the next run publishes them again only when they changed: a run continued as new after a renewal starts without an UpsertWorkflowSearchAttributes (the server carries them over) and without the recordSubscriptionChange local activity that wrote the same view again. Without it (runs from before, and the first run carried from one) each run upserted and published at its start.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -118,5 +120,7 @@ export const DEFERRED_CHANGE_PRICE_IN_FORCE: PatchId = 'deferred-change-price-in
 export const PROVIDER_RATE_LIMIT: PatchId = 'provider-rate-limit';
 /** An invoice is written by a local activity, inside the workflow task that then collects it (src/workflows/team/ledger.ts). */
 export const ISSUE_INVOICE_LOCAL: PatchId = 'issue-invoice-local';
+/** What a run last published is carried into the next, which does not publish it again (src/workflows/team/change-records.ts). */
+export const CARRY_PUBLISHED: PatchId = 'carry-published';
 /** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
 export const PATCHES_AT_START: PatchId = 'patches-at-start';

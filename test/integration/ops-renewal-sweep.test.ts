@@ -5,7 +5,7 @@ import { addDays, dayOf, describePeriodCharge, instantFromEpochMs } from '../../
 import { ensureRenewalSweepSchedule, renewalSweepSchedule } from '../../src/infra/schedules';
 import { recordWorkflowHistory } from '../support/record-history';
 import { metrics } from '../../src/observability/metrics';
-import { SubscriptionStatus, TeamId } from '../../src/workflows/search-attributes';
+import { Plan, SubscriptionStatus, TeamId } from '../../src/workflows/search-attributes';
 import { stateQuery, subscribeUpdate, teamWorkflowId, type TeamSubscriptionInput } from '../../src/workflows/team-subscription-messages';
 import type { TestDatabase } from '../support/database';
 import { startDevServerWorker, waitFor, type DevServerWorker } from '../support/dev-server-worker';
@@ -84,6 +84,18 @@ test('each invoice records the workflow run that charged it and what its period 
     return undefined;
   });
   expect(listed.typedSearchAttributes.get(SubscriptionStatus)).toBe('active');
+  // The run the subscription continued as new into upserts nothing at its start (carry-published): the server carried
+  // the attributes the first run upserted over to it.
+  const current = await waitFor(async () => {
+    const description = await client.workflow.getHandle(teamWorkflowId(paying)).describe();
+    return description.runId === handle.firstExecutionRunId ? undefined : description;
+  });
+  expect([current.typedSearchAttributes.get(TeamId), current.typedSearchAttributes.get(SubscriptionStatus), current.typedSearchAttributes.get(Plan)]).toEqual([paying, 'active', 'basic']);
+  const events = await waitFor(async () => {
+    const history = (await client.workflow.getHandle(teamWorkflowId(paying), current.runId).fetchHistory()).events ?? [];
+    return history.some((event) => event.timerStartedEventAttributes) ? history : undefined; // its first task done
+  });
+  expect(events.filter((event) => event.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
 }, 60_000);
 
 test('triggered on demand, the sweep starts a terminated team workflow again from the ledger and reports a disagreeing one', async () => {

@@ -4,7 +4,7 @@
 // (section 5: Basic monthly, 10 members, 10 × 1200 = 12000 at each renewal).
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { subscribeUpdate } from '../../src/workflows';
+import { addMembersUpdate, subscribeUpdate } from '../../src/workflows';
 import { patchMarkersOf } from '../support/history-manifest';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
@@ -48,4 +48,43 @@ test('a renewal writes its invoice locally and schedules its collection in the o
   ]);
   expect(payments.map((payment) => payment.amount)).toEqual([12000, 12000]);
   await team.recordHistory('monthly-renewal-issue-invoice-local', 1);
+});
+
+/** What a run's first workflow task commanded: the events right after its completion that commands write. */
+function firstTaskCommands(events: HistoryEvent[]): string[] {
+  const completed = events.findIndex((event) => event.workflowTaskCompletedEventAttributes);
+  const commanded: string[] = [];
+  for (const event of events.slice(completed + 1)) {
+    if (event.timerStartedEventAttributes) commanded.push('timer');
+    else if (event.markerRecordedEventAttributes) commanded.push(`marker ${event.markerRecordedEventAttributes.markerName}`);
+    else if (event.upsertWorkflowSearchAttributesEventAttributes) commanded.push('upsert search attributes');
+    else if (event.activityTaskScheduledEventAttributes) commanded.push('activity');
+    else break;
+  }
+  return commanded;
+}
+
+const viewRow = async (teamId: string) =>
+  (await harness.db('subscription_views').where({ team_id: teamId }).first('version', 'view')) as { version: string; view: { period: unknown; members: number } };
+
+test('a run continued as new publishes nothing at its start: the run before published the same view and search attributes', async () => {
+  const team = await harness.startTeam({ start: '2026-05-20', members: 10 });
+  await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
+  await team.advanceTo('2026-06-20');
+  const renewedView = await viewRow(team.teamId);
+
+  const [first, afterSubscribe, afterRenewal] = await team.runs();
+  expect(patchMarkersOf(first!.history)).toContain('carry-published');
+  // Runs from before: 'upsert search attributes', 'marker core_local_activity' (recordSubscriptionChange), 'timer'.
+  expect(firstTaskCommands(afterSubscribe!.history.events ?? [])).toEqual(['timer']);
+  expect(firstTaskCommands(afterRenewal!.history.events ?? [])).toEqual(['timer']);
+  expect(renewedView.view.period).toEqual({ start: '2026-06-20', end: '2026-07-20' });
+  expect(renewedView.view).toEqual((await harness.db('subscription_views').where({ team_id: team.teamId }).first('view')).view);
+
+  // The next change in the new run publishes, with a newer version.
+  await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] });
+  const changed = await viewRow(team.teamId);
+  expect(changed.view.members).toBe(11);
+  expect(BigInt(changed.version) > BigInt(renewedView.version)).toBe(true);
+  await team.recordHistory('renewed-run-carry-published', 2);
 });

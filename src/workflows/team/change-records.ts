@@ -5,8 +5,8 @@ import { patched } from '@temporalio/workflow';
 import type { PublishedSubscriptionView } from '../team-subscription-messages';
 import type { AuditTrail } from './audit';
 import type { TeamLedger } from './ledger';
-import { CHANGE_RECORDS, SUBSCRIPTION_VIEW } from '../patches';
-import type { TeamState } from './state';
+import { CARRY_PUBLISHED, CHANGE_RECORDS, SUBSCRIPTION_VIEW } from '../patches';
+import type { PublishedRecord, TeamState } from './state';
 import { usesPatch } from './run-patches';
 
 /**
@@ -18,9 +18,25 @@ export function recordsInOneActivity(state: TeamState): boolean {
   return usesPatch(state, CHANGE_RECORDS) || (!state.patches && patched(SUBSCRIPTION_VIEW));
 }
 
+/**
+ * Where this run keeps what it publishes for the next run (patch carry-published), so a run continued as new does not
+ * publish the same view and search attributes again at its start. Null in runs from before, which do.
+ */
+export function carriedRecord(state: TeamState): PublishedRecord | null {
+  if (!state.patches || !usesPatch(state, CARRY_PUBLISHED)) return null;
+  return (state.published ??= {});
+}
+
+/** FNV-1a, 64 bits, over the text's UTF-16 code units, in hex: a view's fingerprint short enough to carry in the state. */
+export function fingerprintOf(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) hash = BigInt.asUintN(64, (hash ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n);
+  return hash.toString(16);
+}
+
 export class ChangeRecords {
-  /** The view this run last published; a new run publishes once at its start. */
-  private published: string | null = null;
+  /** The fingerprint of the view last published: by this run, or carried from the run before; undefined until asked. */
+  private published: string | null | undefined;
 
   constructor(
     private readonly state: TeamState,
@@ -31,13 +47,16 @@ export class ChangeRecords {
   /** Writes the audit rows not written yet, and the view when it changed since this run last published it. */
   async write(view: PublishedSubscriptionView): Promise<void> {
     if (!recordsInOneActivity(this.state)) return;
+    const carried = carriedRecord(this.state);
+    if (this.published === undefined) this.published = carried?.view ?? null; // null: a run from before publishes once at its start
     const audits = this.audit.take();
-    const fingerprint = JSON.stringify(view);
+    const fingerprint = carried ? fingerprintOf(JSON.stringify(view)) : JSON.stringify(view);
     const viewChanged = fingerprint !== this.published;
     if (audits.length === 0 && !viewChanged) return;
     let published: { version: number; view: PublishedSubscriptionView } | null = null;
     if (viewChanged) {
       this.published = fingerprint;
+      if (carried) carried.view = fingerprint;
       // Workflow time in µs, or one more than the last version if that is later: it grows across continue-as-new,
       // and also when a team's workflow is started afresh (the renewal sweep's repair) with no version carried.
       this.state.viewVersion = Math.max((this.state.viewVersion ?? 0) + 1, Date.now() * 1000);

@@ -4,15 +4,19 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { epochMs, formatUsd, intervalText, PLAN_NAMES, type Day } from '../../domain';
 import { BillingInterval, PeriodEnd, Plan, SubscriptionStatus, TeamId } from '../search-attributes';
+import { carriedRecord } from './change-records';
 import { nextEventOn } from './schedule';
 import { seatOrderOf } from './seat-state';
 import { restricted, type TeamState } from './state';
 
 export class OperatorView {
-  private published = '';
+  /** The values last upserted: by this run, or carried from the run before (the server carries the attributes over). */
+  private published: string | undefined;
 
   /** Upserts the search attributes when they changed (each upsert is a history event), and the details always. */
   publish(state: TeamState, today: Day): void {
+    const carried = carriedRecord(state);
+    this.published ??= carried?.attributes ?? ''; // '': nothing upserted yet (a run from before upserts at its start)
     const periodEnd = state.period?.end ?? state.trial?.end ?? seatOrderOf(state)?.period.end ?? null;
     const attributes: SearchAttributeUpdatePair[] = [
       { key: TeamId, value: state.teamId },
@@ -26,6 +30,7 @@ export class OperatorView {
       // Skip clearing PeriodEnd on the first upsert of a run: it is not set, and clearing nothing is an error on some servers.
       upsertSearchAttributes(this.published === '' ? attributes.filter((pair) => pair.value !== null) : attributes);
       this.published = fingerprint;
+      if (carried) carried.attributes = fingerprint;
     }
     setCurrentDetails(describe(state, today));
   }

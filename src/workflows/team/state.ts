@@ -51,6 +51,12 @@ export interface LastPayment {
   paidAt: Instant;
 }
 
+/** The fingerprints of what a team's runs last published (JSON of the search attributes' values; FNV-1a of the view). */
+export interface PublishedRecord {
+  attributes?: string;
+  view?: string;
+}
+
 export interface TeamState {
   teamId: string;
   /** The plan whose features the team has now (the trial's plan while trialing). */
@@ -92,6 +98,11 @@ export interface TeamState {
   auditSequence?: number;
   /** The last version of the read model's view this team published (absent before the read model). */
   viewVersion?: number;
+  /**
+   * What the runs last published, carried so the next run does not publish it again at its start (patch
+   * carry-published, change-records.ts): the search attributes' values and the read model view's fingerprint.
+   */
+  published?: PublishedRecord;
   /** Seat system: the running order (absent in states carried from before seat orders). */
   seatOrder?: SeatOrder | null;
   /** Seat system: an order bought that has not started yet. */
