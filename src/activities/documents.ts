@@ -68,9 +68,13 @@ interface TeamPartyRow {
   tax_id: string | null;
 }
 
-/** The team as buyer: its billing details, its name when no legal name was given. */
-export async function buyerOf(db: DbOrTrx, teamId: string): Promise<BillingParty | null> {
-  const team = (await db('teams').where({ id: teamId }).first('name', 'legal_name', 'address', 'billing_country', 'tax_id')) as TeamPartyRow | undefined;
+/**
+ * The team as buyer: its billing details, its name when no legal name was given. `lock`: the team's row is locked for
+ * the transaction in the same round trip (as lockTeam, the first lock every writer of the team's money takes).
+ */
+export async function buyerOf(db: DbOrTrx, teamId: string, { lock = false } = {}): Promise<BillingParty | null> {
+  const query = db('teams').where({ id: teamId }).first('name', 'legal_name', 'address', 'billing_country', 'tax_id');
+  const team = (await (lock ? query.forUpdate() : query)) as TeamPartyRow | undefined;
   if (!team) return null;
   return { legalName: team.legal_name ?? team.name, address: team.address ?? '', country: team.billing_country, taxId: team.tax_id };
 }

@@ -8,7 +8,6 @@ import { nonRetryable, requireCents, requireText } from './failures';
 import { buyerOf, DEFAULT_SELLER, documentTaxRate, insertNumbered, sellerParty, taxColumns } from './documents';
 import { newId, type DbOrTrx, type InvoiceRow, type InvoiceStatus } from '../ledger/rows';
 import { availableSources, planColumns, planPayment } from './payment-sources';
-import { lockTeam } from './teams';
 import { invoiceIssued, invoiceVoided } from '../ledger/outbox/ledger-events';
 import { relayAfterWrite } from './relay';
 
@@ -74,9 +73,8 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
       let queued = 0;
       let total = net;
       const summary = await db.transaction(async (trx) => {
-        await lockTeam(trx, input.teamId);
-        const buyer = await buyerOf(trx, input.teamId);
-        if (!buyer) throw nonRetryable('UnknownTeam', `no team ${input.teamId}`, { teamId: input.teamId });
+        const buyer = await buyerOf(trx, input.teamId, { lock: true }); // the team's lock first (lockTeam), and its details
+        if (!buyer) throw nonRetryable('UnknownTeam', `no team ${input.teamId} in the ledger; ensureTeam first`, { teamId: input.teamId });
         const rate = documentTaxRate(buyer, input.issuedOn, seller);
         const taxed = taxLines(amounts, rate);
         const plan = planPayment(taxed.total, await availableSources(trx, input.teamId), input.at);

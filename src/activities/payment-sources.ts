@@ -24,23 +24,31 @@ export interface PaymentPlan {
 
 /** The balance and grants an invoice may plan on: the ledger's, less what the team's other open invoices planned. */
 export async function availableSources(db: DbOrTrx, teamId: string, exceptInvoiceId?: string): Promise<PaymentSources> {
-  const open = (await db('invoices')
-    .where({ team_id: teamId, status: 'open' })
-    .modify((query) => {
-      if (exceptInvoiceId) query.whereNot({ id: exceptInvoiceId });
-    })
-    .select('balance_applied', 'planned_credit_uses')) as Pick<InvoiceRow, 'balance_applied' | 'planned_credit_uses'>[];
+  const { balance: ledgerBalance, open } = await balanceAndHolds(db, teamId, exceptInvoiceId);
   const held = new Map<string, Cents>();
   let heldBalance = 0;
   for (const invoice of open) {
     heldBalance += invoice.balance_applied;
     for (const use of invoice.planned_credit_uses) held.set(use.grantId, (held.get(use.grantId) ?? 0) + use.amount);
   }
-  const balance = Math.max(0, (await teamBalance(db, teamId)) - heldBalance);
+  const balance = Math.max(0, ledgerBalance - heldBalance);
   const grants = (await teamGrants(db, teamId))
     .map((grant) => ({ ...grant, amount: Math.max(0, grant.amount - (held.get(grant.id) ?? 0)) }))
     .filter((grant) => grant.amount > 0);
   return { balance, grants };
+}
+
+type Hold = Pick<InvoiceRow, 'balance_applied' | 'planned_credit_uses'>;
+
+/** The team balance (teamBalance) and what its open invoices hold of it, in one round trip: every invoice plans on them. */
+async function balanceAndHolds(db: DbOrTrx, teamId: string, exceptInvoiceId?: string): Promise<{ balance: Cents; open: Hold[] }> {
+  const { rows } = (await db.raw(
+    `SELECT (SELECT coalesce(sum(amount), 0) FROM balance_transactions WHERE team_id = ?) AS balance,
+            (SELECT coalesce(json_agg(json_build_object('balance_applied', balance_applied, 'planned_credit_uses', planned_credit_uses)), '[]')
+               FROM invoices WHERE team_id = ? AND status = 'open' AND id IS DISTINCT FROM ?) AS open`,
+    [teamId, teamId, exceptInvoiceId ?? null],
+  )) as { rows: { balance: string; open: Hold[] }[] };
+  return { balance: Number(rows[0]!.balance), open: rows[0]!.open }; // numeric arrives as a string; json_agg's numbers as numbers
 }
 
 export function planPayment(total: Cents, sources: PaymentSources, at: Moment): PaymentPlan {

@@ -8,7 +8,7 @@ export type { NotificationRow } from '../rows';
 import type { Day } from '../../domain';
 import { queueDocumentEmail } from './document-emails';
 import { queueNotificationEmails } from './notification-emails';
-import { recordWebhookEvent } from './webhook-events';
+import { recordWebhookEvent, recordWebhookEvents } from './webhook-events';
 
 function invoiceData(invoice: InvoiceRow): Record<string, unknown> {
   return {
@@ -33,8 +33,10 @@ const startOf = (day: Day) => `${day}T00:00:00.000Z`;
  */
 export async function invoiceIssued(trx: DbOrTrx, invoice: InvoiceRow, lines: readonly PeriodFacts[], at: string): Promise<number> {
   const base = { teamId: invoice.team_id, occurredAt: at };
-  let queued = await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) });
-  queued += await recordWebhookEvent(trx, { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) });
+  let queued = await recordWebhookEvents(trx, [
+    { ...base, key: `${invoice.idempotency_key}:invoice.created`, type: 'invoice.created', data: invoiceData(invoice) },
+    { ...base, key: `${invoice.idempotency_key}:invoice.finalized`, type: 'invoice.finalized', data: invoiceData(invoice) },
+  ]);
   // Section 7, invoice first: an invoice issued with a due day is to be paid later, so the billing recipients get it
   // (its figures, due day, how to pay, its PDF), once per invoice.
   if (invoice.due_on !== null) {

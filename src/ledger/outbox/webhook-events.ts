@@ -36,23 +36,33 @@ export interface WebhookEventRow {
  * a fact's events are written on every money move, so each costs one round trip, not three. Returns how many
  * deliveries it queued (0 when the key was recorded already). A delivery's key is firstDeliveryKey(event, endpoint).
  */
-export async function recordWebhookEvent(trx: DbOrTrx, event: NewWebhookEvent): Promise<number> {
+export function recordWebhookEvent(trx: DbOrTrx, event: NewWebhookEvent): Promise<number> {
+  return recordWebhookEvents(trx, [event]);
+}
+
+/** Several events of one fact, as recordWebhookEvent does each, in one statement; deliveries queued in the events' order. */
+export async function recordWebhookEvents(trx: DbOrTrx, events: readonly NewWebhookEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const values = events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ');
+  const bindings = events.flatMap((event) => [
+    newId('evt'), event.key, event.type, WEBHOOK_API_VERSION, event.teamId ?? null, event.organizationId ?? null, event.occurredAt, JSON.stringify(event.data),
+  ]);
   const { rows } = (await trx.raw(
     `WITH event AS (
        INSERT INTO webhook_events (id, idempotency_key, type, api_version, team_id, organization_id, occurred_at, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+       VALUES ${values}
        ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id
+       RETURNING id, idempotency_key, type
      ), deliveries AS (
        INSERT INTO webhook_deliveries (endpoint_id, event_id, idempotency_key)
        SELECT endpoint.id, event.id, event.id || ':' || endpoint.id
        FROM event CROSS JOIN webhook_endpoints endpoint
-       WHERE endpoint.status = 'active' AND (endpoint.event_types @> '["*"]'::jsonb OR endpoint.event_types @> jsonb_build_array(?::text))
-       ORDER BY endpoint.id
+       WHERE endpoint.status = 'active' AND (endpoint.event_types @> '["*"]'::jsonb OR endpoint.event_types @> jsonb_build_array(event.type::text))
+       ORDER BY array_position(ARRAY[${events.map(() => '?').join(', ')}]::text[], event.idempotency_key), endpoint.id
        RETURNING 1
      )
      SELECT count(*)::int AS queued FROM deliveries`,
-    [newId('evt'), event.key, event.type, WEBHOOK_API_VERSION, event.teamId ?? null, event.organizationId ?? null, event.occurredAt, JSON.stringify(event.data), event.type],
+    [...bindings, ...events.map((event) => event.key)],
   )) as { rows: { queued: number }[] };
   return rows[0]?.queued ?? 0;
 }
