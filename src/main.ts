@@ -113,7 +113,10 @@ async function main(): Promise<void> {
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TASK_QUEUE,
         maxChargesPerSecond: config.PAYMENT_PROVIDER_MAX_RPS,
-        activities: createBillingActivities({ db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal, seller: sellerSettings(config) }),
+        activities: createBillingActivities({
+          db, payments: createPaymentProvider(config, db), stripeInvoices: createStripeInvoicing(config), temporal, seller: sellerSettings(config),
+          maxChargesPerSecond: config.PAYMENT_PROVIDER_MAX_RPS, // the same pace as the worker's charges task queue
+        }),
         tuning: workerTuning(config),
       });
       const workerRun = worker.run();

@@ -13,7 +13,10 @@ export interface BillingWorkerOptions {
   taskQueue: string;
   activities: WorkerOptions['activities'];
   bundle?: WorkerOptions['workflowBundle'];
-  /** PAYMENT_PROVIDER_MAX_RPS: charges a second the server dispatches on the charges task queue, to all its workers together. */
+  /**
+   * PAYMENT_PROVIDER_MAX_RPS: charges a second the server dispatches on the charges task queue, to all its workers
+   * together. The activities take the same value (BillingDependencies.maxChargesPerSecond): set, collections use the queue.
+   */
   maxChargesPerSecond?: number;
   /** More options of the task queue's worker (benchmarks: its workflow cache, interceptors of their own). */
   tuning?: Partial<WorkerOptions>;

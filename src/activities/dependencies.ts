@@ -18,6 +18,12 @@ export interface BillingDependencies {
   email?: EmailSettings;
   /** Who issues the invoices and credit notes, and where it is established (section 13); DEFAULT_SELLER when absent. */
   seller?: SellerSettings;
+  /**
+   * PAYMENT_PROVIDER_MAX_RPS, as the worker's charges task queue paces it (src/worker.ts): set, a team's collections go
+   * through that queue; unset, issueInvoice answers that its collection may run as a local activity in the workflow task
+   * that issued it (collect-local). Give the worker and the activities the same value.
+   */
+  maxChargesPerSecond?: number;
   /** Webhook HTTP settings; tests shorten the receiver's timeout. */
   webhooks?: Partial<WebhookHttpOptions>;
 }

@@ -52,7 +52,7 @@ export type { BillingDependencies } from './dependencies';
 export type { FailureType } from './failures';
 export type { InvoiceStatus } from '../ledger/rows';
 export type { EnsureTeamInput, TeamRecord } from './teams';
-export type { CloseInvoiceInput, InvoiceLineInput, InvoiceSummary, IssueInvoiceInput } from './invoices';
+export type { CloseInvoiceInput, CollectOn, InvoiceLineInput, InvoiceSummary, IssuedInvoice, IssueInvoiceInput } from './invoices';
 export type { CollectInvoiceInput, MarkInvoicePaidExternallyInput, PaymentMethodRef } from './collection';
 export type { SettledInvoice } from './settlement';
 export type { ProviderInvoiceClosed, ProviderInvoiceSent, SendProviderInvoiceInput, VoidProviderInvoiceInput } from './provider-invoices';

@@ -48,20 +48,32 @@ export interface InvoiceSummary {
   status: InvoiceStatus;
 }
 
+/**
+ * Where the issued invoice's collection runs: `local`, a local activity in the workflow task that issued it (no limit
+ * on charges a second); `charges-queue`, the charges task queue the server paces at PAYMENT_PROVIDER_MAX_RPS.
+ */
+export type CollectOn = 'local' | 'charges-queue';
+
+export interface IssuedInvoice extends InvoiceSummary {
+  collectOn: CollectOn;
+}
+
 export interface CloseInvoiceInput {
   invoiceId: string;
   at: Instant;
 }
 
-export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDependencies) {
+export function invoiceActivities({ db, seller = DEFAULT_SELLER, maxChargesPerSecond }: BillingDependencies) {
+  const collectOn: CollectOn = maxChargesPerSecond === undefined ? 'local' : 'charges-queue';
   return {
     /**
      * Writes an open invoice, numbered, with its lines and one tax line at the team's rate on the day it is issued
      * (section 13), and the plan of how its total (lines + tax) will be paid (section 4) from what the team has now.
      * The plan holds that balance and those credits for this invoice until it is paid, failed or void. The tax is
-     * decided here, in the issuing transaction, so the workflow's commands are the same taxed or not.
+     * decided here, in the issuing transaction, so the workflow's commands are the same taxed or not. The answer also
+     * says where its collection runs (CollectOn): recorded with the answer, the workflow's choice replays as it was made.
      */
-    async issueInvoice(input: IssueInvoiceInput): Promise<InvoiceSummary> {
+    async issueInvoice(input: IssueInvoiceInput): Promise<IssuedInvoice> {
       requireText(input.key, 'key');
       if (input.lines.length === 0) throw nonRetryable('InvalidInput', `invoice ${input.key} has no lines`);
       const amounts = input.lines.map((line, i) => requireCents(line.amount, `line ${i + 1} amount`));
@@ -127,7 +139,7 @@ export function invoiceActivities({ db, seller = DEFAULT_SELLER }: BillingDepend
         metrics().invoicesIssued.inc({ reason: input.reason });
         metrics().invoicedCents.inc({ reason: input.reason }, total);
       }
-      return summary;
+      return { ...summary, collectOn };
     },
 
     /** After the last dunning retry: the invoice is failed and nothing is taken from the balance or credits. */

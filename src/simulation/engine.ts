@@ -24,6 +24,8 @@ export interface EngineOptions {
   wrapProvider?: (sandbox: SandboxProvider) => PaymentProvider;
   /** Stripe's `send_invoice` invoices, for teams given a Stripe payment method (tests pass a recording fake). */
   stripeInvoices?: StripeInvoices;
+  /** PAYMENT_PROVIDER_MAX_RPS for the worker and the activities alike; a simulation sets none (collections run locally). */
+  maxChargesPerSecond?: number;
 }
 
 export interface SimulatedTeamOptions {
@@ -63,12 +65,13 @@ export class SimulationEngine {
   static async start(options: EngineOptions): Promise<SimulationEngine> {
     const sandbox = createSandboxProvider({ db: options.db });
     const provider = options.wrapProvider ? options.wrapProvider(sandbox) : sandbox;
-    const activities = createBillingActivities({ db: options.db, payments: { sandbox: provider }, stripeInvoices: options.stripeInvoices });
+    const { maxChargesPerSecond } = options;
+    const activities = createBillingActivities({ db: options.db, payments: { sandbox: provider }, stripeInvoices: options.stripeInvoices, maxChargesPerSecond });
     const [bundle, env] = await Promise.all([workflowBundle(), createTimeSkippingEnv()]);
     try {
       await registerSearchAttributes(env.connection, 'default');
-      // With the charges task queue's worker, on the same time-skipping server; a simulation sets no rate limit.
-      const worker = await createBillingWorker({ connection: env.nativeConnection, taskQueue: 'simulation', bundle, activities });
+      // With the charges task queue's worker, on the same time-skipping server.
+      const worker = await createBillingWorker({ connection: env.nativeConnection, taskQueue: 'simulation', bundle, activities, maxChargesPerSecond });
       const engine = new SimulationEngine(env, options.db, sandbox, activities, worker);
       engine.running = worker.run();
       return engine;

@@ -61,6 +61,8 @@ export const PATCHES = {
     "issue 24, 2026-12-03. A team's invoice (issueInvoice, in charge and issueOpen) is written by a local activity: its marker in the workflow task that then schedules the collection, where runs from before scheduled an issueInvoice activity and collected in the next workflow task. The run decides it at its start (run-patches.ts), so a run in flight when it was deployed keeps the activity until it continues as new.",
   'carry-published':
     "issue 24, 2026-12-03. A run carries what it last published into the next (state.published: the search attributes' values and the read model view's fingerprint), and the next run publishes them again only when they changed: a run continued as new after a renewal starts without an UpsertWorkflowSearchAttributes (the server carries them over) and without the recordSubscriptionChange local activity that wrote the same view again. Without it (runs from before, and the first run carried from one) each run upserted and published at its start.",
+  'collect-local':
+    "issue 24, 2026-12-03. A team's charge (TeamLedger.charge: a subscription, renewal, plan change or seat order paid by card) is collected by a collectInvoice local activity in the workflow task that issued its invoice, when issueInvoice's answer (recorded in its marker) says collectOn 'local': the deployment sets no PAYMENT_PROVIDER_MAX_RPS. One attempt: unless paid or declined (or refused) at once, the charges-queue activity follows under the same key. It answers 'charges-queue' when one is set, and the collection is the activity on the charges task queue as before. Without it (runs from before, and runs whose answer has no collectOn) collections are that activity. A renewal is then one workflow task: its timer's, which issues, collects, records and continues as new.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -122,5 +124,7 @@ export const PROVIDER_RATE_LIMIT: PatchId = 'provider-rate-limit';
 export const ISSUE_INVOICE_LOCAL: PatchId = 'issue-invoice-local';
 /** What a run last published is carried into the next, which does not publish it again (src/workflows/team/change-records.ts). */
 export const CARRY_PUBLISHED: PatchId = 'carry-published';
+/** A charge collected by a local activity when the deployment does not pace its provider calls (src/workflows/team/ledger.ts). */
+export const COLLECT_LOCAL: PatchId = 'collect-local';
 /** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
 export const PATCHES_AT_START: PatchId = 'patches-at-start';

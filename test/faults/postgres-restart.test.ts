@@ -39,7 +39,8 @@ test('Postgres restarted while activities run: they retry and complete, and noth
 
   // The retries happened, and wrote once.
   const attempts = await Promise.all([...charging, ...arriving].map((teamId) => lab.activityAttempts(`team:${teamId}`)));
-  const collectAttempts = attempts.slice(0, charging.length).map((a) => a.collectInvoice![0]!);
+  // A collection's local try fails at once with Postgres down; the charges-queue activity after it retries (its last attempt).
+  const collectAttempts = attempts.slice(0, charging.length).map((a) => a.collectInvoice!.at(-1)!);
   const ensureAttempts = attempts.slice(charging.length).map((a) => a.ensureTeam![0]!);
   for (const attempt of [...collectAttempts, ...ensureAttempts]) expect(attempt).toBeGreaterThan(1);
   const teams = await lab.db('teams').select('id');

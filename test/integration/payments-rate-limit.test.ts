@@ -72,7 +72,8 @@ async function renewAtOnce(name: string, options: { maxChargesPerSecond?: number
   const workers: BillingWorker[] = await Promise.all(sandboxes.map((sandbox, i) =>
     createBillingWorker({
       connection: connections[i]!, taskQueue, bundle, maxChargesPerSecond: options.maxChargesPerSecond,
-      activities: createBillingActivities({ db, payments: { sandbox } }),
+      // The same pace for the activities, as src/main.ts gives both: without one, a renewal collects locally (collect-local).
+      activities: createBillingActivities({ db, payments: { sandbox }, maxChargesPerSecond: options.maxChargesPerSecond }),
     })));
   const running = workers.map((worker) => worker.run());
   try {

@@ -18,6 +18,7 @@ import { workflowBundle } from '../../src/infra/workflow-bundle';
 import { stateQuery, teamSubscription, teamWorkflowId, type TeamSubscriptionView } from '../../src/workflows';
 import { TeamId } from '../../src/workflows/search-attributes';
 import type { ProviderFaults } from '../faults/worker-process';
+import { activityAttemptsOf } from './run-tasks';
 
 export { checkLedgerInvariant, type LedgerFigures } from './ledger-invariant';
 
@@ -244,22 +245,9 @@ export class FaultLab {
     return this.client.workflow.getHandle(teamWorkflowId(teamId)).query(stateQuery);
   }
 
-  /** How many attempts each activity of a workflow's runs took (ActivityTaskStarted.attempt), by activity type. */
+  /** How many attempts each activity of a workflow's runs took, by activity type (run-tasks.ts). */
   async activityAttempts(workflowId: string): Promise<Record<string, number[]>> {
-    const attempts: Record<string, number[]> = {};
-    for (const history of await this.histories(workflowId)) {
-      const scheduled = new Map<string, string>();
-      for (const event of history.events ?? []) {
-        const s = event.activityTaskScheduledEventAttributes;
-        if (s) scheduled.set(String(event.eventId), s.activityType?.name ?? '?');
-        const started = event.activityTaskStartedEventAttributes;
-        if (started) {
-          const type = scheduled.get(String(started.scheduledEventId)) ?? '?';
-          (attempts[type] ??= []).push(started.attempt ?? 1);
-        }
-      }
-    }
-    return attempts;
+    return activityAttemptsOf(await this.histories(workflowId));
   }
 
   /** The histories of every run of a workflow, first to last (following continue-as-new backwards from the latest). */

@@ -20,6 +20,8 @@ export interface HarnessOptions {
   wrapProvider?: (sandbox: SandboxProvider) => PaymentProvider;
   /** Stripe's `send_invoice` invoices (a recording fake in workflow tests). */
   stripeInvoices?: StripeInvoices;
+  /** PAYMENT_PROVIDER_MAX_RPS: collections on the charges task queue, paced; none by default (collected locally). */
+  maxChargesPerSecond?: number;
 }
 
 export interface LedgerInvoice {
@@ -60,7 +62,8 @@ export class WorkflowHarness {
   static async start(options: HarnessOptions = {}): Promise<WorkflowHarness> {
     const ledger = await openIsolatedLedger();
     try {
-      return new WorkflowHarness(await SimulationEngine.start({ db: ledger.db, wrapProvider: options.wrapProvider, stripeInvoices: options.stripeInvoices }), ledger);
+      const { wrapProvider, stripeInvoices, maxChargesPerSecond } = options;
+      return new WorkflowHarness(await SimulationEngine.start({ db: ledger.db, wrapProvider, stripeInvoices, maxChargesPerSecond }), ledger);
     } catch (error) {
       await ledger.close();
       throw error;

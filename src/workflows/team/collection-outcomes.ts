@@ -25,25 +25,36 @@ export class CollectionRefused extends Error {
   }
 }
 
+/**
+ * What the collection's activity failed with: an activity's failure wraps it in an ActivityFailure; a local activity's
+ * (collect-local) that is not retried comes as it was thrown (Core 1.24), so both shapes are read alike.
+ */
+function causeOf(error: unknown): unknown {
+  return error instanceof ActivityFailure ? error.cause : error;
+}
+
 /** Retries stopped by the schedule-to-close timeout: the server ran out of time, not the card of money. */
 export function outOfKeyWindow(error: unknown): boolean {
-  return error instanceof ActivityFailure && (error.retryState === 'TIMEOUT' || error.cause instanceof TimeoutFailure);
+  if (error instanceof ActivityFailure && error.retryState === 'TIMEOUT') return true;
+  return causeOf(error) instanceof TimeoutFailure;
 }
 
 /** Failures of a collection that no retry of the same charge fixes, and that leave the invoice unpaid. */
 const REFUSALS = new Set(['PaymentRequestRejected', 'PaymentProviderNotConfigured']);
 
-/** The provider or the ledger refused the collection for good: `ActivityFailure` caused by one of REFUSALS. */
+/** The provider or the ledger refused the collection for good: the activity failed with one of REFUSALS. */
 export function refusalOf(error: unknown): { type: string; message: string } | null {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
-  const type = error.cause.type ?? '';
-  return REFUSALS.has(type) ? { type, message: error.cause.message } : null;
+  const cause = causeOf(error);
+  if (!(cause instanceof ApplicationFailure)) return null;
+  const type = cause.type ?? '';
+  return REFUSALS.has(type) ? { type, message: cause.message } : null;
 }
 
-/** A card decline: `ActivityFailure` caused by the activity's non-retryable `PaymentDeclined`. */
+/** A card decline: the activity's non-retryable `PaymentDeclined`. */
 export function declineOf(error: unknown): { code: string | null } | null {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== 'PaymentDeclined') return null;
-  const [details] = error.cause.details ?? [];
+  const cause = causeOf(error);
+  if (!(cause instanceof ApplicationFailure) || cause.type !== 'PaymentDeclined') return null;
+  const [details] = cause.details ?? [];
   const code = (details as { code?: unknown } | undefined)?.code;
   return { code: typeof code === 'string' ? code : null };
 }

@@ -3,12 +3,12 @@
 // replayed workflow or the next run after continue-as-new writes each row once.
 import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type {
-  BillingActivities, CollectInvoiceInput, InvoiceSummary, IssueInvoiceInput, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput, SettledInvoice,
-  VoidedInvoice,
+  BillingActivities, CollectInvoiceInput, CollectOn, InvoiceSummary, IssueInvoiceInput, PaymentMethodRef, ProviderInvoiceClosed, ProviderInvoiceSent, RecordAuditInput,
+  SettledInvoice, VoidedInvoice,
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
 import { chargesTaskQueue } from '../charges-queue';
-import { COLLECT_RECONCILE, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
+import { COLLECT_LOCAL, COLLECT_RECONCILE, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
@@ -54,6 +54,13 @@ function collectionActivities(onChargesQueue: boolean) {
     reconciling: proxyActivities<BillingActivities>({ ...reconcilingOptions, ...taskQueue }),
   };
 }
+
+// Where no limit paces the provider's calls (issueInvoice answers collectOn 'local'), the workflow task that issued
+// the invoice collects it too (COLLECT_LOCAL): no activity task, no workflow task for its result. One attempt: a
+// charge left unsettled, or a provider down, goes on as the activity above under the same charge key (its retries and
+// 20 hours from there). A worker lost mid-charge has the workflow task run again elsewhere, whose collection finds the
+// charge under that key.
+const localCollecting = proxyLocalActivities<BillingActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } });
 
 // The records of a change (its audit rows, the published view) are a few rows in our own Postgres: one local
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
@@ -113,30 +120,37 @@ export class TeamLedger {
 
   /** Writes the invoice, then collects it: balance, then credits, then the card (attempt 1). */
   async charge(key: string, invoice: Invoice, paymentMethod: PaymentMethodRef, period?: Period): Promise<ChargedInvoice> {
-    const charged = await this.issue(key, invoice, period ? { periodStart: period.start, periodEnd: period.end } : {});
+    const { charged, collectOn } = await this.issue(key, invoice, period ? { periodStart: period.start, periodEnd: period.end } : {});
     if (charged.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
-    const collection = await this.collect(charged.invoiceId, 1, paymentMethod, key, period?.start);
+    const collection = await this.collect(charged.invoiceId, 1, paymentMethod, key, period?.start, collectOn);
     if (collection.refused) throw new CollectionRefused(charged, collection.refused, collection.failure);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
 
-  /** Writes the invoice under `key` with its terms (its period, or its due day and purchase order), and how it stands. */
-  private async issue(key: string, invoice: Invoice, terms: Pick<IssueInvoiceInput, 'periodStart' | 'periodEnd' | 'dueOn' | 'purchaseOrder'>): Promise<ChargedInvoice> {
+  /**
+   * Writes the invoice under `key` with its terms (its period, or its due day and purchase order): how it stands, and
+   * where its collection runs (absent in answers recorded before collectOn).
+   */
+  private async issue(
+    key: string,
+    invoice: Invoice,
+    terms: Pick<IssueInvoiceInput, 'periodStart' | 'periodEnd' | 'dueOn' | 'purchaseOrder'>,
+  ): Promise<{ charged: ChargedInvoice; collectOn?: CollectOn }> {
     const { workflowId, runId } = workflowInfo(); // the run: evidence for support only, never part of a key
     const { reason, on, lines } = invoice;
     const input: IssueInvoiceInput = { key, teamId: this.teamId, reason, issuedOn: on, ...terms, lines, workflowId, runId, at: this.clock.now() };
     const issued = await (this.uses(ISSUE_INVOICE_LOCAL) ? localIssuing : billing).issueInvoice(input);
-    return { ...paidAs(issued), key, on, reason, lines };
+    return { charged: { ...paidAs(issued), key, on, reason, lines }, collectOn: issued.collectOn };
   }
 
   /**
    * One collection attempt of an open invoice; each attempt is its own charge key at the provider. `periodStart`: the
    * period (or order) the invoice started, which a refund of it ends.
    */
-  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string, periodStart?: Day): Promise<Collection> {
+  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string, periodStart?: Day, collectOn?: CollectOn): Promise<Collection> {
     try {
       const at = this.clock.now();
-      const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at });
+      const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at }, collectOn === 'local' && this.uses(COLLECT_LOCAL));
       this.paid({ paymentId: paid.paymentId ?? null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at, ...(periodStart ? { periodStart } : {}) });
       return { paid };
     } catch (error) {
@@ -152,7 +166,14 @@ export class TeamLedger {
    * The collection, or, when its retries ran out of the charge key's window with the charge unsettled, the
    * provider's record of that charge (paid: recorded once; processing: asked again; none or failed: a decline).
    */
-  private async collectOrReconcile(input: CollectInvoiceInput): Promise<SettledInvoice> {
+  private async collectOrReconcile(input: CollectInvoiceInput, locally: boolean): Promise<SettledInvoice> {
+    if (locally) {
+      try {
+        return await localCollecting.collectInvoice(input);
+      } catch (error) {
+        if (declineOf(error) || refusalOf(error)) throw error; // for good; anything else goes on as the activity
+      }
+    }
     const { collecting, reconciling } = collectionActivities(this.uses(PROVIDER_RATE_LIMIT));
     try {
       return await collecting.collectInvoice(input);
@@ -164,7 +185,8 @@ export class TeamLedger {
 
   /** Invoice first: writes the invoice open, due on `dueOn` (with the buyer's purchase order, if any), and collects nothing. */
   async issueOpen(key: string, invoice: Invoice, dueOn: Day, purchaseOrder?: string): Promise<ChargedInvoice> {
-    return this.issue(key, invoice, { dueOn, ...(purchaseOrder === undefined ? {} : { purchaseOrder }) }); // a value of the same command: no patch
+    const { charged } = await this.issue(key, invoice, { dueOn, ...(purchaseOrder === undefined ? {} : { purchaseOrder }) }); // a value of the same command: no patch
+    return charged;
   }
 
   /**
