@@ -50,6 +50,7 @@ test('T1: trial end of basic monthly, 10 members, 3000 team credits: invoice 120
   });
   expect(invoice).toEqual({
     invoiceId: expect.any(String), number: expect.stringMatching(/^INV-2026-\d{6}$/), net: 12000, tax: 0, total: 12000, balanceApplied: 0, creditsApplied: 3000, charged: 9000, status: 'open',
+    collectOn: 'local', // no PAYMENT_PROVIDER_MAX_RPS given: the workflow collects it in the same task (collect-local)
   });
 
   const paid = await billing.collectInvoice({ invoiceId: invoice.invoiceId, attempt: 1, paymentMethod: visa, at: '2026-05-20T00:00:05Z' });
