@@ -35,7 +35,7 @@ export function fingerprintOf(text: string): string {
 }
 
 export class ChangeRecords {
-  /** The fingerprint of the view last published: by this run, or carried from the run before; undefined until asked. */
+  /** The JSON of the view last published: by this run, or the carried one's when it matches; undefined until asked. */
   private published: string | null | undefined;
 
   constructor(
@@ -48,15 +48,17 @@ export class ChangeRecords {
   async write(view: PublishedSubscriptionView): Promise<void> {
     if (!recordsInOneActivity(this.state)) return;
     const carried = carriedRecord(this.state);
-    if (this.published === undefined) this.published = carried?.view ?? null; // null: a run from before publishes once at its start
+    const json = JSON.stringify(view);
+    // The run compares the view's JSON; the fingerprint is taken only to meet the one carried in (at the run's first
+    // write) and to carry the one published. A run from before (nothing carried) publishes once at its start.
+    if (this.published === undefined) this.published = carried?.view !== undefined && fingerprintOf(json) === carried.view ? json : null;
     const audits = this.audit.take();
-    const fingerprint = carried ? fingerprintOf(JSON.stringify(view)) : JSON.stringify(view);
-    const viewChanged = fingerprint !== this.published;
+    const viewChanged = json !== this.published;
     if (audits.length === 0 && !viewChanged) return;
     let published: { version: number; view: PublishedSubscriptionView } | null = null;
     if (viewChanged) {
-      this.published = fingerprint;
-      if (carried) carried.view = fingerprint;
+      this.published = json;
+      if (carried) carried.view = fingerprintOf(json);
       // Workflow time in µs, or one more than the last version if that is later: it grows across continue-as-new,
       // and also when a team's workflow is started afresh (the renewal sweep's repair) with no version carried.
       this.state.viewVersion = Math.max((this.state.viewVersion ?? 0) + 1, Date.now() * 1000);
