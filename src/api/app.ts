@@ -50,7 +50,7 @@ export function createApi(deps: ApiDeps): Express & { locals: { api: ApiContext 
     payments: deps.payments ?? createPaymentProvider(config, db),
     stripe: deps.stripe !== undefined ? deps.stripe : config.STRIPE_SECRET_KEY ? createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }) : null,
   });
-  const workflows = teamWorkflows(deps.temporal, config.TASK_QUEUE);
+  const workflows = teamWorkflows(deps.temporal, config.TASK_QUEUE, { db, logger: deps.logger });
   const subscription = subscriptionReader(db, workflows);
   const ui = config.TEMPORAL_UI_URL ? { url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE } : null;
   const ledger = ledgerReads(db, { temporalUi: ui });

@@ -1,6 +1,6 @@
 // Reads of a team's subscription. The read model (the `subscription_views` row its workflow publishes after each
-// change, before the change's update answers) is one indexed row; the workflow's `state` query goes through the
-// Temporal server to a worker. The read model answers unless the caller asks for the live state, or the workflow
+// change, and the API from an update's answer before it answers) is one indexed row; the workflow's `state` query
+// goes through the Temporal server to a worker. The read model answers unless the caller asks for the live state, or the workflow
 // has not published yet (a team created a moment ago, or a workflow still running code from before the read model).
 import { dayOf, instantFromEpochMs, isRestricted } from '../domain';
 import type { Db } from '../ledger/db';

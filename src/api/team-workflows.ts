@@ -16,12 +16,25 @@ import type { PriceVersion } from '../domain/price-versions';
 import {
   teamWorkflowId,
   teamWorkflowSummary,
+  type AnswerPublication,
   type TeamSubscriptionInput,
 } from '../workflows/team-subscription-messages';
+import type { Db } from '../ledger/db';
+import { publishView } from '../ledger/subscription-views';
+import type { Logger } from '../logger';
 import { updateIdFor } from './idempotent-request';
 import { problem, type ProblemError } from './problem';
 
-export function teamWorkflows(temporal: Client, taskQueue: string) {
+/**
+ * Where the API publishes the view a team update answered with (records-after-answer) before it answers in turn, so
+ * its caller's next read sees the change; without one (a tool, a bench) the workflow's records timer writes it.
+ */
+export interface ReadModel {
+  db: Db;
+  logger: Logger;
+}
+
+export function teamWorkflows(temporal: Client, taskQueue: string, readModel?: ReadModel) {
   const handle = (teamId: string): WorkflowHandle => temporal.workflow.getHandle(teamWorkflowId(teamId));
   return {
     /** Starts the team's lifecycle; the team's ledger record is written by it (and by the caller, before). */
@@ -53,7 +66,7 @@ export function teamWorkflows(temporal: Client, taskQueue: string) {
       const updateId = updateIdFor(update);
       return asProblem(() =>
         handle(teamId).executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, { args: args as unknown as [unknown], ...(updateId ? { updateId } : {}) }),
-      );
+      ).then((answer) => withoutPublication(teamId, answer, readModel));
     },
 
     query<Ret, Args extends unknown[]>(teamId: string, query: QueryDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
@@ -67,6 +80,21 @@ export function teamWorkflows(temporal: Client, taskQueue: string) {
 }
 
 export type TeamWorkflows = ReturnType<typeof teamWorkflows>;
+
+/**
+ * The answer without the view it carried, which is written to the read model first (versioned: a newer one already
+ * there stays). Not written (Postgres away for a moment), the answer still goes out: the change is made, and the
+ * workflow's records timer writes the same view a second later.
+ */
+async function withoutPublication<Ret>(teamId: string, answer: Ret, readModel?: ReadModel): Promise<Ret> {
+  if (typeof answer !== 'object' || answer === null || !('published' in answer)) return answer;
+  const { published, ...rest } = answer as Ret & AnswerPublication;
+  if (published && readModel) {
+    await publishView(readModel.db, teamId, published, published.at).catch((error: unknown) =>
+      readModel.logger.warn({ err: error, teamId, version: published.version }, 'the answered view was not published; the workflow writes it'));
+  }
+  return rest as Ret;
+}
 
 async function asProblem<T>(call: () => Promise<T>): Promise<T> {
   try {

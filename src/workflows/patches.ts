@@ -63,6 +63,8 @@ export const PATCHES = {
     "issue 24, 2026-12-03. A run carries what it last published into the next (state.published: the search attributes' values and the read model view's fingerprint), and the next run publishes them again only when they changed: a run continued as new after a renewal starts without an UpsertWorkflowSearchAttributes (the server carries them over) and without the recordSubscriptionChange local activity that wrote the same view again. Without it (runs from before, and the first run carried from one) each run upserted and published at its start.",
   'collect-local':
     "issue 24, 2026-12-03. A team's charge (TeamLedger.charge: a subscription, renewal, plan change or seat order paid by card) is collected by a collectInvoice local activity in the workflow task that issued its invoice, when issueInvoice's answer (recorded in its marker) says collectOn 'local': the deployment sets no PAYMENT_PROVIDER_MAX_RPS. One attempt: unless paid or declined (or refused) at once, the charges-queue activity follows under the same key. It answers 'charges-queue' when one is set, and the collection is the activity on the charges task queue as before. Without it (runs from before, and runs whose answer has no collectOn) collections are that activity. A renewal is then one workflow task: its timer's, which issues, collects, records and continues as new.",
+  'records-after-answer':
+    "issue 24, 2026-12-04. A team's request (an update) answers as soon as its change is made: the answer carries the view it published (version, view, clock offset), which the API writes to the read model before it answers in turn, and the change's records (audit rows, view) are written by the run's records timer, started in the workflow task that completes the update (so as durable as the update), one second later, with every change made meanwhile, and before the run continues as new. Without it (runs from before) a request's records local activity ran before its answer. A refused request, a signal and a scheduled event write their records before they end, as before.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -126,5 +128,7 @@ export const ISSUE_INVOICE_LOCAL: PatchId = 'issue-invoice-local';
 export const CARRY_PUBLISHED: PatchId = 'carry-published';
 /** A charge collected by a local activity when the deployment does not pace its provider calls (src/workflows/team/ledger.ts). */
 export const COLLECT_LOCAL: PatchId = 'collect-local';
+/** A request answers before its records, which its run's records timer writes (src/workflows/team/change-records.ts). */
+export const RECORDS_AFTER_ANSWER: PatchId = 'records-after-answer';
 /** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
 export const PATCHES_AT_START: PatchId = 'patches-at-start';

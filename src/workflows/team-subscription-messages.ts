@@ -147,6 +147,26 @@ export interface TeamSubscriptionView {
  */
 export type PublishedSubscriptionView = Omit<TeamSubscriptionView, 'today' | 'restricted' | 'busy'>;
 
+/** One publication of the read model's row (migration 011): `version` grows with every one, so an older never overwrites. */
+export interface SubscriptionViewPublication {
+  version: number;
+  /** The team's business clock, for reading the view's day. */
+  clockOffsetMs: number;
+  view: PublishedSubscriptionView;
+}
+
+/**
+ * What a team update's answer may carry besides its result (patch records-after-answer): the view its change
+ * published, which the caller writes to the read model before it answers in turn, so it reads its own write
+ * while the workflow's records timer writes the change's records a moment later. The API strips it from its answer.
+ */
+export interface AnswerPublication {
+  published?: SubscriptionViewPublication & { at: string };
+}
+
+/** The answer of a team update that runs as a request (TeamLifecycle.request): its result, and the view it published. */
+export type Answered<T> = T & AnswerPublication;
+
 /** The next charge, computed by the same domain functions that will make it. */
 export interface UpcomingInvoice {
   on: Day;
@@ -232,22 +252,22 @@ export interface VoidPaidInvoiceRequest {
 /** What was left of the invoice went back as a refund's would (card, balance, credits); it is `void` now. */
 export type VoidPaidInvoiceResult = RefundResult & { invoiceId: string };
 
-export const startTrialUpdate = defineUpdate<TrialStarted, [PlanSelection]>('startTrial');
-export const subscribeUpdate = defineUpdate<ChargedInvoice, [PlanSelection]>('subscribe');
-export const changePlanUpdate = defineUpdate<PlanChangeResult, [PlanChangeRequest]>('changePlan');
-export const withdrawPendingChangeUpdate = defineUpdate<PendingChange, []>('withdrawPendingChange');
-export const cancelUpdate = defineUpdate<PendingChange, []>('cancel');
-export const addMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('addMembers');
-export const removeMembersUpdate = defineUpdate<MemberCount, [{ count: number }]>('removeMembers');
+export const startTrialUpdate = defineUpdate<Answered<TrialStarted>, [PlanSelection]>('startTrial');
+export const subscribeUpdate = defineUpdate<Answered<ChargedInvoice>, [PlanSelection]>('subscribe');
+export const changePlanUpdate = defineUpdate<Answered<PlanChangeResult>, [PlanChangeRequest]>('changePlan');
+export const withdrawPendingChangeUpdate = defineUpdate<Answered<PendingChange>, []>('withdrawPendingChange');
+export const cancelUpdate = defineUpdate<Answered<PendingChange>, []>('cancel');
+export const addMembersUpdate = defineUpdate<Answered<MemberCount>, [{ count: number }]>('addMembers');
+export const removeMembersUpdate = defineUpdate<Answered<MemberCount>, [{ count: number }]>('removeMembers');
 export const setPaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: true }, [PaymentMethodRef]>('setPaymentMethod');
 /** Forgets the card on file; refused (`payment_method_in_use`) while anything is still to be charged to it. */
-export const removePaymentMethodUpdate = defineUpdate<{ hasPaymentMethod: false }, []>('removePaymentMethod');
-export const buySeatsUpdate = defineUpdate<SeatOrderResult, [SeatOrderRequest]>('buySeats');
-export const addSeatsUpdate = defineUpdate<SeatsAdded, [{ count: number }]>('addSeats');
-export const recordInvoicePaymentUpdate = defineUpdate<InvoicePaymentResult, [InvoicePayment]>('recordInvoicePayment');
-export const requestRefundUpdate = defineUpdate<RefundResult, [RefundRequest]>('requestRefund');
+export const removePaymentMethodUpdate = defineUpdate<Answered<{ hasPaymentMethod: false }>, []>('removePaymentMethod');
+export const buySeatsUpdate = defineUpdate<Answered<SeatOrderResult>, [SeatOrderRequest]>('buySeats');
+export const addSeatsUpdate = defineUpdate<Answered<SeatsAdded>, [{ count: number }]>('addSeats');
+export const recordInvoicePaymentUpdate = defineUpdate<Answered<InvoicePaymentResult>, [InvoicePayment]>('recordInvoicePayment');
+export const requestRefundUpdate = defineUpdate<Answered<RefundResult>, [RefundRequest]>('requestRefund');
 /** Section 13: the platform voids a paid invoice issued in error (its credit note, the money back the way it came). */
-export const voidPaidInvoiceUpdate = defineUpdate<VoidPaidInvoiceResult, [VoidPaidInvoiceRequest]>('voidPaidInvoice');
+export const voidPaidInvoiceUpdate = defineUpdate<Answered<VoidPaidInvoiceResult>, [VoidPaidInvoiceRequest]>('voidPaidInvoice');
 
 /** A payment made outside the workflow's own collection (a webhook, a bank transfer) settled `invoiceId`. */
 /**

@@ -1,9 +1,10 @@
 // One durable workflow per team (ID `team:<teamId>`), started when the team is created and running for as long
 // as the team exists. Each run lasts one billing period: when a new period starts it waits for its handlers to
-// finish and continues as new with its state as plain JSON, so no run's history grows without bound.
+// finish and its changes' records to be written, and continues as new with its state as plain JSON, so no run's
+// history grows without bound.
 // The workflow only wires messages to the TeamSubscription state class, as in temporalio/samples-typescript
 // message-passing/safe-message-handlers.
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { continueAsNew, setHandler } from '@temporalio/workflow';
 import { BusinessClock } from './team/clock';
 import { decidePatches } from './team/run-patches';
 import { newTeamState } from './team/state';
@@ -62,6 +63,6 @@ export async function teamSubscription(input: TeamSubscriptionInput): Promise<vo
 
   await team.open(input.carried ? undefined : input.team);
   await team.runUntilNewPeriod();
-  await condition(allHandlersFinished);
+  await team.finishRun();
   return continueAsNew<typeof teamSubscription>({ ...input, carried: team.snapshot() });
 }

@@ -43,7 +43,9 @@ test('create a team, start a trial, reach trial end, upgrade, cancel', async () 
   expect(upgrade.body).toMatchObject({ timing: 'immediate', invoice: { status: 'paid', lines: quote.body.planChange.invoice.lines, total: quote.body.planChange.invoice.total } });
 
   const cancel = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/cancel`).expect(200);
-  expect(cancel.body).toEqual({ plan: 'free', interval: 'month', effectiveOn: upgrade.body.period.end });
+  expect(cancel.body).toEqual({ plan: 'free', interval: 'month', effectiveOn: upgrade.body.period.end }); // the view it carried stripped
+  // Read your writes: the API wrote that view to the read model before answering; the workflow's records follow a second later.
+  expect((await api.call(as, 'get', `/v1/teams/${teamId}/subscription`).expect(200)).body.pendingChange).toEqual(cancel.body);
   const again = await api.call(as, 'post', `/v1/teams/${teamId}/subscription/cancel`).expect(409);
   expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(again.body).toMatchObject({ status: 409, code: 'already_canceled' });

@@ -1,6 +1,7 @@
 // What a run of the team workflow asked of the server, read from its history (issue 24: the tasks a renewal takes).
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { RECORDS_TIMER_SUMMARY } from '../../src/workflows/team/change-records';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -42,4 +43,20 @@ export function activityAttemptsOf(histories: temporal.api.history.v1.IHistory[]
     }
   }
   return attempts;
+}
+
+/**
+ * Whether every records timer of a run (records-after-answer, known by its summary) has fired and the workflow task
+ * it woke has completed, with the records' local activity in it: the changes answered so far are written.
+ */
+export function recordsTimersDone(events: HistoryEvent[]): boolean {
+  const started = new Set<string>();
+  let lastFired = -1;
+  events.forEach((event, index) => {
+    const summary = event.userMetadata?.summary;
+    if (event.timerStartedEventAttributes && summary && defaultPayloadConverter.fromPayload(summary) === RECORDS_TIMER_SUMMARY) started.add(String(event.eventId));
+    const fired = event.timerFiredEventAttributes;
+    if (fired && started.delete(String(fired.startedEventId))) lastFired = index;
+  });
+  return started.size === 0 && (lastFired < 0 || events.slice(lastFired).some((event) => event.workflowTaskCompletedEventAttributes));
 }

@@ -13,6 +13,8 @@ import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { SimulationEngine, type SimulatedTeam, type SimulatedTeamOptions } from '../../src/simulation/engine';
 import { openIsolatedLedger, type IsolatedLedger } from '../../src/simulation/isolated-ledger';
 import { recordingHistories, storeHistory } from './record-history';
+import { recordsTimersDone } from './run-tasks';
+import { RECORDS_AFTER_ANSWER_MS } from '../../src/workflows/team/change-records';
 import type { teamSubscription, TeamSubscriptionView } from '../../src/workflows';
 
 export interface HarnessOptions {
@@ -127,6 +129,21 @@ export class TeamUnderTest {
 
   state(): Promise<TeamSubscriptionView> {
     return this.team.state();
+  }
+
+  /**
+   * Waits until the records of the requests answered so far are written (records-after-answer): the records timer's
+   * second skipped, then every records timer of the latest run fired and its workflow task completed.
+   */
+  async recordsWritten(timeoutMs = 30_000): Promise<void> {
+    await this.harness.env.sleep(RECORDS_AFTER_ANSWER_MS);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const history = await this.harness.env.client.workflow.getHandle(this.handle.workflowId).fetchHistory();
+      if (recordsTimersDone(history.events ?? [])) return;
+      if (Date.now() > deadline) throw new Error(`team ${this.teamId}: the records timer's write did not complete within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Every run of the workflow so far, first to last, following continue-as-new. */

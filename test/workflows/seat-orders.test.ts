@@ -66,7 +66,7 @@ test('an invite past the seat count is refused naming the seats needed; members 
   await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] });
   await team.advanceTo('2026-03-01');
   await team.handle.executeUpdate(addSeatsUpdate, { args: [{ count: 1 }] });
-  expect(await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] })).toEqual({ members: 6, restricted: false });
+  expect(await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] })).toMatchObject({ members: 6, restricted: false });
   expect(await team.state()).toMatchObject({ seats: 6, members: 6 });
 });
 
@@ -86,7 +86,7 @@ describe('invoice first (due on issue + 30 days)', () => {
     await team.advanceTo('2026-01-30'); // day 29
     const invoiceId = ordered.invoice!.invoiceId;
     const paid = await team.handle.executeUpdate(recordInvoicePaymentUpdate, { args: [{ invoiceId, method: 'bank_transfer', reference: 'wire-0001' }] });
-    expect(paid).toEqual({ status: 'active', order: { plan: 'basic', seats: 3, period: { start: '2026-01-30', end: '2027-01-30' }, expiryNoticeOn: '2026-12-31' } });
+    expect(paid).toMatchObject({ status: 'active', order: { plan: 'basic', seats: 3, period: { start: '2026-01-30', end: '2027-01-30' }, expiryNoticeOn: '2026-12-31' } });
     const { invoices, payments } = await team.ledger();
     expect(invoices).toMatchObject([{ reason: 'seat_order', status: 'paid', total: 32400, charged: 32400 }]);
     expect(payments).toEqual([{ invoiceKey: invoices[0]!.key, amount: 32400, provider: 'external' }]);
@@ -142,7 +142,7 @@ test('subscription → seats: the subscription is canceled and the order starts,
   await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
   await team.advanceTo('2026-06-01');
   const scheduled = await team.handle.executeUpdate(buySeatsUpdate, { args: [{ plan: 'professional', seats: 5 }] });
-  expect(scheduled).toEqual({ status: 'scheduled', ordered: { plan: 'professional', seats: 5, startsOn: '2026-06-20', invoice: null }, invoice: null });
+  expect(scheduled).toMatchObject({ status: 'scheduled', ordered: { plan: 'professional', seats: 5, startsOn: '2026-06-20', invoice: null }, invoice: null });
   expect(await team.state()).toMatchObject({ plan: 'basic', pendingChange: { plan: 'free', effectiveOn: '2026-06-20' } });
   await team.advanceTo('2026-06-20');
   expect(await team.state()).toMatchObject({
@@ -161,7 +161,7 @@ test('seats → subscription: the order runs out and the subscription starts on 
   const team = await teamWithSeats('2026-01-01', 4, 4);
   await team.advanceTo('2026-09-15');
   const change = await team.handle.executeUpdate(changePlanUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
-  expect(change).toEqual({ timing: 'deferred', pendingChange: { plan: 'basic', interval: 'month', effectiveOn: '2027-01-01' } });
+  expect(change).toMatchObject({ timing: 'deferred', pendingChange: { plan: 'basic', interval: 'month', effectiveOn: '2027-01-01' } });
   await team.advanceTo('2027-01-01');
   expect(await team.state()).toMatchObject({ plan: 'basic', interval: 'month', status: 'active', seats: null, period: { start: '2027-01-01', end: '2027-02-01' } });
   const { invoices, notifications } = await team.ledger();

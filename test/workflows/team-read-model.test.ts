@@ -1,7 +1,10 @@
 // The read model: after every change the team's workflow publishes its subscription to `subscription_views`, with the
-// change's audit rows, in one local activity before the change's update answers. The API reads that row instead of
-// querying the workflow (src/api/subscription-views.ts).
-import { addMembersUpdate, cancelUpdate, paymentFailedSignal, setPaymentMethodUpdate, subscribeUpdate, type PublishedSubscriptionView, type TeamSubscriptionView } from '../../src/workflows';
+// change's audit rows, in one local activity: a request's a second after its answer, by the records timer the answer
+// started (records-after-answer), its answer carrying the same view for the API to publish first. The API reads that
+// row instead of querying the workflow (src/api/subscription-views.ts).
+import {
+  addMembersUpdate, cancelUpdate, paymentFailedSignal, setPaymentMethodUpdate, subscribeUpdate, type AnswerPublication, type PublishedSubscriptionView, type TeamSubscriptionView,
+} from '../../src/workflows';
 import { createBillingActivities } from '../../src/activities';
 import { withReadingTime } from '../../src/api/subscription-views';
 import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
@@ -22,25 +25,24 @@ async function liveView(team: TeamUnderTest): Promise<Omit<TeamSubscriptionView,
   return view;
 }
 
-test('each update answers after its change is in the read model, which matches the live state; versions only grow', async () => {
+test('each change reaches the read model, which matches the live state and the view its answer carried; versions only grow', async () => {
   const team = await harness.startTeam({ start: '2026-05-20', members: 3 });
   const versions: number[] = [];
-  const check = async () => {
+  const check = async (answer?: AnswerPublication) => {
+    await team.recordsWritten();
     const row = await published(team);
     expect(row.view).toEqual(await liveView(team));
+    if (answer) expect(answer.published).toMatchObject({ version: Number(row.version), view: row.view });
     versions.push(Number(row.version));
   };
 
-  await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
-  await check();
+  await check(await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] }));
   await team.advanceTo('2026-05-25');
-  await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 2 }] });
-  await check();
+  await check(await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 2 }] }));
   expect((await published(team)).view).toMatchObject({ plan: 'basic', status: 'active', members: 5, unbilledMemberChanges: [{ on: '2026-05-25', delta: 2 }] });
   await team.handle.executeUpdate(setPaymentMethodUpdate, { args: [{ provider: 'sandbox', paymentMethodId: 'pm_card_mastercard' }] });
-  await check();
-  await team.handle.executeUpdate(cancelUpdate, { args: [] });
-  await check();
+  await check(); // not a request: written before its answer, as before
+  await check(await team.handle.executeUpdate(cancelUpdate, { args: [] }));
   expect((await published(team)).view.pendingChange).toEqual({ plan: 'free', interval: 'month', effectiveOn: '2026-06-20' });
 
   // A signal changes what the workflow knows without a request: it publishes too.

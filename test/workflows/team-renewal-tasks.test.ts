@@ -65,8 +65,9 @@ test('a run continued as new publishes nothing at its start: the run before publ
   expect(renewedView.view.period).toEqual({ start: '2026-06-20', end: '2026-07-20' });
   expect(renewedView.view).toEqual((await harness.db('subscription_views').where({ team_id: team.teamId }).first('view')).view);
 
-  // The next change in the new run publishes, with a newer version.
+  // The next change in the new run publishes, with a newer version (its records a moment after its answer).
   await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] });
+  await team.recordsWritten();
   const changed = await viewRow(team.teamId);
   expect(changed.view.members).toBe(11);
   expect(BigInt(changed.version) > BigInt(renewedView.version)).toBe(true);

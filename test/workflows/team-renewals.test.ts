@@ -17,7 +17,7 @@ async function basicTeam(interval: 'month' | 'year'): Promise<TeamUnderTest> {
 test('M1: a member added 2026-05-25 is charged 1200 × 26/31 = 1006 at the renewal: 13200 + 1006 = 14206', async () => {
   const team = await basicTeam('month');
   await team.advanceTo('2026-05-25');
-  expect(await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] })).toEqual({ members: 11, restricted: false });
+  expect(await team.handle.executeUpdate(addMembersUpdate, { args: [{ count: 1 }] })).toMatchObject({ members: 11, restricted: false });
   const preview = await team.handle.query(upcomingInvoiceQuery);
   expect(preview).toMatchObject({ on: '2026-06-20', reason: 'renewal', total: 14206 });
 

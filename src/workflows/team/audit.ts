@@ -58,4 +58,8 @@ export class AuditTrail {
   take(): RecordAuditInput[] {
     return this.pending.splice(0);
   }
+
+  hasPending(): boolean {
+    return this.pending.length > 0;
+  }
 }

@@ -1,11 +1,16 @@
 // What a change of the team's subscription leaves in the ledger: its audit rows, and the read model's view (migration
 // 011) that the API answers the SaaS's frequent reads from. Written together, by one local activity, at the end of
-// each request or scheduled event and before a request answers, so a caller reads its own writes.
-import { patched } from '@temporalio/workflow';
+// each scheduled event, signal and refused request. A request that made its change answers first (records-after-answer):
+// its answer carries the view for the caller to publish (it reads its own write), and the run's records timer, started
+// in the workflow task that completes the update and so as durable as it, writes the records a moment later together
+// with those of the requests answered meanwhile: one local activity and one workflow task for a burst of requests,
+// none before any answer. Runs from before wrote a request's records before its answer.
+import { patched, sleep } from '@temporalio/workflow';
 import type { PublishedSubscriptionView } from '../team-subscription-messages';
+import type { RecordAuditInput } from '../../activities';
 import type { AuditTrail } from './audit';
 import type { TeamLedger } from './ledger';
-import { CARRY_PUBLISHED, CHANGE_RECORDS, SUBSCRIPTION_VIEW } from '../patches';
+import { CARRY_PUBLISHED, CHANGE_RECORDS, RECORDS_AFTER_ANSWER, SUBSCRIPTION_VIEW } from '../patches';
 import type { PublishedRecord, TeamState } from './state';
 import { usesPatch } from './run-patches';
 
@@ -16,6 +21,15 @@ import { usesPatch } from './run-patches';
  */
 export function recordsInOneActivity(state: TeamState): boolean {
   return usesPatch(state, CHANGE_RECORDS) || (!state.patches && patched(SUBSCRIPTION_VIEW));
+}
+
+/**
+ * Whether a request of this run answers before its records (records-after-answer): only runs that decide their patches
+ * at their start (run-patches.ts) and write records in one activity. Runs from before answer after them until they
+ * continue as new.
+ */
+export function recordsAfterAnswer(state: TeamState): boolean {
+  return !!state.patches && recordsInOneActivity(state) && usesPatch(state, RECORDS_AFTER_ANSWER);
 }
 
 /**
@@ -34,9 +48,22 @@ export function fingerprintOf(text: string): string {
   return hash.toString(16);
 }
 
+/** A request's records follow its answer by this much workflow time, with those of every request answered meanwhile. */
+export const RECORDS_AFTER_ANSWER_MS = 1000;
+
+/** The records timer's summary in the history (and the Temporal UI). */
+export const RECORDS_TIMER_SUMMARY = 'records of the requests answered';
+
+type Publication = { version: number; view: PublishedSubscriptionView };
+
 export class ChangeRecords {
   /** The JSON of the view last published: by this run, or the carried one's when it matches; undefined until asked. */
   private published: string | null | undefined;
+  /** records-after-answer: the view last published in an answer and not written by this run yet. */
+  private unwritten: Publication | null = null;
+  private timerRunning = false;
+  /** records-after-answer: the write under way; the next waits for it, so the rows reach the ledger in order. */
+  private lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly state: TeamState,
@@ -44,33 +71,73 @@ export class ChangeRecords {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** Writes the audit rows not written yet, and the view when it changed since this run last published it. */
+  /** Writes the audit rows not written yet, and the view when it changed since this run last wrote it. */
   async write(view: PublishedSubscriptionView): Promise<void> {
     if (!recordsInOneActivity(this.state)) return;
-    const carried = carriedRecord(this.state);
-    const json = JSON.stringify(view);
-    // The run compares the view's JSON; the fingerprint is taken only to meet the one carried in (at the run's first
-    // write) and to carry the one published. A run from before (nothing carried) publishes once at its start.
-    if (this.published === undefined) this.published = carried?.view !== undefined && fingerprintOf(json) === carried.view ? json : null;
-    const audits = this.audit.take();
-    const viewChanged = json !== this.published;
-    if (audits.length === 0 && !viewChanged) return;
-    let published: { version: number; view: PublishedSubscriptionView } | null = null;
-    if (viewChanged) {
-      this.published = json;
-      if (carried) carried.view = fingerprintOf(json);
-      // Workflow time in µs, or one more than the last version if that is later: it grows across continue-as-new,
-      // and also when a team's workflow is started afresh (the renewal sweep's repair) with no version carried.
-      this.state.viewVersion = Math.max((this.state.viewVersion ?? 0) + 1, Date.now() * 1000);
-      published = { version: this.state.viewVersion, view };
+    const published = this.publication(view) ?? this.unwritten;
+    this.unwritten = null;
+    await this.send(this.audit.take(), published);
+  }
+
+  /**
+   * records-after-answer: the view after a request's change, for its answer (null when it did not change); the
+   * change's records are left to the records timer, started now (a command of the task that answers) unless it runs.
+   */
+  publishForAnswer(view: PublishedSubscriptionView): Publication | null {
+    const published = this.publication(view);
+    if (published) this.unwritten = published;
+    if (!this.timerRunning && (this.unwritten || this.audit.hasPending())) {
+      this.timerRunning = true;
+      void sleep(RECORDS_AFTER_ANSWER_MS, { summary: RECORDS_TIMER_SUMMARY }).then(() => {
+        this.timerRunning = false; // a request answered during the write starts the next timer
+        return this.flush();
+      });
     }
-    await this.ledger.recordChange(audits, published);
+    return published;
+  }
+
+  /** Writes what the answers left (and waits for a write under way): whether there was anything. Before continue-as-new. */
+  async flush(): Promise<boolean> {
+    const audits = this.audit.take();
+    const published = this.unwritten;
+    this.unwritten = null;
+    if (audits.length === 0 && !published) {
+      await this.lastWrite;
+      return false;
+    }
+    await this.send(audits, published);
+    return true;
   }
 
   /** Only the audit rows (between two scheduled events of one day: each event's rows go out before the next event's). */
   async writeAudits(): Promise<void> {
     if (!recordsInOneActivity(this.state)) return;
     const audits = this.audit.take();
-    if (audits.length > 0) await this.ledger.recordChange(audits, null);
+    if (audits.length > 0) await this.send(audits, null);
+    else if (recordsAfterAnswer(this.state)) await this.lastWrite; // the records timer's write took them
+  }
+
+  /** A new version of the view when it changed since this run last published it, else null. */
+  private publication(view: PublishedSubscriptionView): Publication | null {
+    const carried = carriedRecord(this.state);
+    const json = JSON.stringify(view);
+    // The run compares the view's JSON; the fingerprint is taken only to meet the one carried in (at the run's first
+    // write) and to carry the one published. A run from before (nothing carried) publishes once at its start.
+    if (this.published === undefined) this.published = carried?.view !== undefined && fingerprintOf(json) === carried.view ? json : null;
+    if (json === this.published) return null;
+    this.published = json;
+    if (carried) carried.view = fingerprintOf(json);
+    // Workflow time in µs, or one more than the last version if that is later: it grows across continue-as-new,
+    // and also when a team's workflow is started afresh (the renewal sweep's repair) with no version carried.
+    this.state.viewVersion = Math.max((this.state.viewVersion ?? 0) + 1, Date.now() * 1000);
+    return { version: this.state.viewVersion, view };
+  }
+
+  private async send(audits: RecordAuditInput[], published: Publication | null): Promise<void> {
+    if (audits.length === 0 && !published) return;
+    if (!recordsAfterAnswer(this.state)) return this.ledger.recordChange(audits, published); // one at a time already
+    const write = this.lastWrite.then(() => this.ledger.recordChange(audits, published));
+    this.lastWrite = write.catch(() => undefined);
+    await write;
   }
 }

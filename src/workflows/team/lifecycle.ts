@@ -1,9 +1,10 @@
 // The frame of a team's subscription run: one request or scheduled event at a time (the lock), and after each the
 // operator view and the change's records published; charging an invoice, with state following money; the views.
 // The scheduled events are in ./scheduled-events, the requests in ./payment-requests and ./subscription.
-import { ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import { afterFailedAttempt, percentOffCarried, type Day, type Invoice, type Period } from '../../domain';
 import type {
+  AnswerPublication,
   ChargedInvoice,
   PaymentMethodRef,
   PendingChangePrice,
@@ -16,7 +17,7 @@ import { COUPONS, KEEP_TIMER, PRICING_VIEW, SERIALIZED_REQUESTS, UNDO_REFUSED_CH
 import { periodDiscountOf, upcomingInvoice } from './charges';
 import { previewWithDiscount, withDiscount } from './discounts';
 import { AuditTrail } from './audit';
-import { ChangeRecords } from './change-records';
+import { ChangeRecords, recordsAfterAnswer } from './change-records';
 import type { BusinessClock } from './clock';
 import { CollectionRefused } from './collection-outcomes';
 import { TeamLedger } from './ledger';
@@ -108,6 +109,35 @@ export abstract class TeamLifecycle {
   }
 
   protected async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
+    await this.takeTurn(opening);
+    try {
+      return await work();
+    } finally {
+      await this.writeRecordsAndRelease();
+    }
+  }
+
+  /**
+   * A request's turn (records-after-answer): once its change is made it answers with the view it published, and its
+   * records are left to the records timer (ChangeRecords). Refused, it writes them first as exclusive() does.
+   */
+  protected async answered<T extends object>(work: () => Promise<T>): Promise<T & AnswerPublication> {
+    if (!recordsAfterAnswer(this.state)) return this.exclusive(work);
+    await this.takeTurn(false);
+    const answer = await work().catch((error: unknown) => this.writeRecordsAndRelease().then(() => Promise.reject(error)));
+    const published = this.records.publishForAnswer(this.endTurn());
+    this.busy = false;
+    return published ? { ...answer, published: { ...published, clockOffsetMs: this.clock.offsetMs, at: this.clock.now() } } : answer;
+  }
+
+  /** Still busy: the records of this change are written before the next request runs, and before this one answers. */
+  private async writeRecordsAndRelease(): Promise<void> {
+    await this.records.write(this.endTurn()).finally(() => {
+      this.busy = false;
+    });
+  }
+
+  private async takeTurn(opening: boolean): Promise<void> {
     if (usesPatch(this.state, SERIALIZED_REQUESTS)) {
       // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
       // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
@@ -118,17 +148,20 @@ export abstract class TeamLifecycle {
       await condition(() => !this.busy); // before the patch: every waiter woken together ran at once
     }
     this.busy = true;
-    try {
-      return await work();
-    } finally {
-      this.changes += 1;
-      if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && usesPatch(this.state, PRICING_VIEW)) this.state.pricingView = true;
-      this.operatorView.publish(this.state, this.clock.today());
-      // Still busy: the records of this change are written before the next request runs, and before this one answers.
-      await this.records.write(this.publishedView()).finally(() => {
-        this.busy = false;
-      });
-    }
+  }
+
+  /** The end of a request's or event's turn: the main loop woken, the operator view published; the view for the records. */
+  private endTurn(): PublishedSubscriptionView {
+    this.changes += 1;
+    if (!this.state.pricingView && (this.state.coupon || this.state.priceChange) && usesPatch(this.state, PRICING_VIEW)) this.state.pricingView = true;
+    this.operatorView.publish(this.state, this.clock.today());
+    return this.publishedView();
+  }
+
+  /** Before continue-as-new: no handler running, and every change's records written (none carried unwritten). */
+  async finishRun(): Promise<void> {
+    do await condition(allHandlersFinished);
+    while (recordsAfterAnswer(this.state) && (await this.records.flush()));
   }
 
   /** What is scheduled up to today happens first, in day order, before any request of the day. */
@@ -211,8 +244,8 @@ export abstract class TeamLifecycle {
   // ---- requests (updates) ----------------------------------------------------------------------------------
 
   /** Runs the day's scheduled events, checks the request again against the resulting state, then acts; `kind` names it in the audit trail. */
-  protected request<T>(kind: string, check: (today: Day) => void, act: (today: Day) => T | Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
+  protected request<T extends object>(kind: string, check: (today: Day) => void, act: (today: Day) => T | Promise<T>): Promise<T & AnswerPublication> {
+    return this.answered(async () => {
       await this.runDueEvents();
       const today = this.clock.today();
       check(today);
