@@ -46,12 +46,14 @@ test('a Free team over its capacity is restricted once, and unrestricted once ba
   const teamId = await api.createTeam(owner.id); // the owner is its 1st member; Free allows 4
   const users = await Promise.all([1, 2, 3, 4].map((n) => api.createUser(`member-${n}`)));
   for (const user of users.slice(0, 3)) await api.call(as, 'post', `/v1/teams/${teamId}/members`, { userId: user.id, role: 'member' }).expect(201);
+  await api.recordsWritten(teamId); // the audit rows, and the events they queue, follow each answer by a second
   expect(await eventsOf(teamId)).toEqual([]); // 4 members: within the capacity
 
   const over = await api.call(as, 'post', `/v1/teams/${teamId}/members`, { userId: users[3]!.id, role: 'visitor' }).expect(201);
   expect(over.body).toMatchObject({ members: 5, restricted: true });
   const within = await api.call(as, 'delete', `/v1/teams/${teamId}/members/${users[0]!.id}`).expect(200);
   expect(within.body).toMatchObject({ members: 4, restricted: false });
+  await api.recordsWritten(teamId);
 
   const { today } = await api.state(teamId);
   expect(await eventsOf(teamId)).toEqual([
@@ -67,6 +69,7 @@ test('a trial started and a deferred downgrade, each told once; a change replaci
   const trialTeam = await api.createTeam(owner.id);
   const trial = await api.call(as, 'post', `/v1/teams/${trialTeam}/subscription/trial`, { plan: 'basic', interval: 'month' }).expect(200);
   const { today } = await api.state(trialTeam);
+  await api.recordsWritten(trialTeam);
   expect((await eventsOf(trialTeam)).map(({ type, data }) => ({ type, data }))).toEqual([
     { type: 'subscription.trial_started', data: { plan: 'basic', interval: 'month', trialStart: today, trialEnd: trial.body.trialEnd } },
   ]);
@@ -79,6 +82,7 @@ test('a trial started and a deferred downgrade, each told once; a change replaci
   await api.call(as, 'post', `/v1/teams/${teamId}/subscription/plan-change`, { plan: 'basic' }).expect(200); // the same change again: nothing new to tell
   await api.call(as, 'post', `/v1/teams/${teamId}/subscription/cancel`).expect(200); // replaces the downgrade
   await api.call(as, 'post', `/v1/teams/${teamId}/subscription/withdraw-pending-change`).expect(200);
+  await api.recordsWritten(teamId);
 
   expect((await eventsOf(teamId)).map(({ type, data }) => ({ type, data }))).toEqual([
     { type: 'subscription.change_scheduled', data: { plan: 'basic', interval: 'month', effectiveOn: periodEnd } },

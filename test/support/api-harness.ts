@@ -21,6 +21,7 @@ import { createBillingWorker, type BillingWorker } from '../../src/worker';
 import type { StripeInvoices } from '../../src/payments/stripe-invoices';
 import { stateQuery, teamWorkflowId, type TeamState, type TeamSubscriptionView } from '../../src/workflows/team-subscription-messages';
 import { createTestDatabase, type TestDatabase } from './database';
+import { recordsTimersDone } from './run-tasks';
 import { integrationEnv } from './integration-env';
 
 export const WEBHOOK_SECRET = 'whsec_seatbill_api_tests';
@@ -158,6 +159,15 @@ export class ApiHarness {
   }
 
   /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+  /**
+   * Waits until the records of the team's requests answered so far are written (records-after-answer: the audit rows
+   * and their webhook events follow the answer by a second): every records timer of its latest run fired and done.
+   */
+  async recordsWritten(teamId: string): Promise<void> {
+    const handle = this.temporal.workflow.getHandle(teamWorkflowId(teamId));
+    await this.eventually(async () => (recordsTimersDone((await handle.fetchHistory()).events ?? []) || undefined));
+  }
+
   async eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

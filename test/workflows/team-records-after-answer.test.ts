@@ -2,6 +2,7 @@
 // it published, for the caller to write to the read model (the API does, before it answers), and the change's records
 // (audit rows, view) are written by the run's records timer a second later, with every request answered meanwhile.
 // The timer is started by the workflow task that completes the update, so the records are as durable as the answer.
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { addMembersUpdate, cancelUpdate, subscribeUpdate, type AnswerPublication } from '../../src/workflows';
 import { RECORDS_TIMER_SUMMARY } from '../../src/workflows/team/change-records';
@@ -14,6 +15,8 @@ jest.setTimeout(120_000);
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
+const summaryOf = (event: HistoryEvent) => event.userMetadata?.summary && defaultPayloadConverter.fromPayload<string>(event.userMetadata.summary);
+
 /** What each completed workflow task of a run commanded, by the events its completion wrote. */
 function tasks(events: HistoryEvent[]): string[][] {
   const out: string[][] = [];
@@ -23,7 +26,7 @@ function tasks(events: HistoryEvent[]): string[][] {
     else if (event.workflowTaskScheduledEventAttributes || event.timerFiredEventAttributes) current = null;
     else if (current) {
       if (event.workflowExecutionUpdateCompletedEventAttributes) current.push('update completed');
-      else if (event.timerStartedEventAttributes) current.push(event.userMetadata?.summary ? 'records timer' : 'timer');
+      else if (event.timerStartedEventAttributes) current.push(summaryOf(event) === RECORDS_TIMER_SUMMARY ? 'records timer' : 'timer');
       else if (event.markerRecordedEventAttributes?.markerName === 'core_local_activity') current.push('local activity');
       else if (event.workflowExecutionContinuedAsNewEventAttributes) current.push('continued as new');
     }
