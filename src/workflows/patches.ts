@@ -65,6 +65,8 @@ export const PATCHES = {
     "issue 24, 2026-12-03. A team's charge (TeamLedger.charge: a subscription, renewal, plan change or seat order paid by card) is collected by a collectInvoice local activity in the workflow task that issued its invoice, when issueInvoice's answer (recorded in its marker) says collectOn 'local': the deployment sets no PAYMENT_PROVIDER_MAX_RPS. One attempt: unless paid or declined (or refused) at once, the charges-queue activity follows under the same key. It answers 'charges-queue' when one is set, and the collection is the activity on the charges task queue as before. Without it (runs from before, and runs whose answer has no collectOn) collections are that activity. A renewal is then one workflow task: its timer's, which issues, collects, records and continues as new.",
   'records-after-answer':
     "issue 24, 2026-12-04. A team's request (an update) answers as soon as its change is made: the answer carries the view it published (version, view, clock offset), which the API writes to the read model before it answers in turn, and the change's records (audit rows, view) are written by the run's records timer, started in the workflow task that completes the update (so as durable as the update), one second later, with every change made meanwhile, and before the run continues as new. Without it (runs from before) a request's records local activity ran before its answer. A refused request, a signal and a scheduled event write their records before they end, as before.",
+  'records-in-bursts':
+    "issue 24, 2026-12-04. Under records-after-answer, a request answers before its records only in a burst of the team's requests: when the records timer is running or the team's previous request was answered less than 250 ms of workflow time before; then its answer carries its view and the records timer writes the burst's records together. An isolated request writes its records before it answers, in its one workflow task, as before records-after-answer, and its answer carries no view. Without it (runs that took records-after-answer alone) every request answered first and started or joined the records timer.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -130,5 +132,7 @@ export const CARRY_PUBLISHED: PatchId = 'carry-published';
 export const COLLECT_LOCAL: PatchId = 'collect-local';
 /** A request answers before its records, which its run's records timer writes (src/workflows/team/change-records.ts). */
 export const RECORDS_AFTER_ANSWER: PatchId = 'records-after-answer';
+/** Only a request in a burst answers before its records; an isolated one writes them first (src/workflows/team/change-records.ts). */
+export const RECORDS_IN_BURSTS: PatchId = 'records-in-bursts';
 /** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
 export const PATCHES_AT_START: PatchId = 'patches-at-start';

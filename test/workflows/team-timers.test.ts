@@ -20,7 +20,7 @@ test('member changes within a period keep the renewal timer; the renewal still h
   expect(await team.state()).toMatchObject({ plan: 'basic', status: 'active', periodEnd: '2026-07-20' });
 
   const [, period] = await team.runs(); // run 0 ends with the subscribe's new period; run 1 is May 20 – Jun 20
-  // The next-event timer only: a request's records timer (records-after-answer) comes and goes with each burst.
+  // The next-event timer only: a records timer (records-after-answer) comes and goes with a burst of requests.
   const events = period!.history.events ?? [];
   const recordsTimers = new Set(events.filter((event) => event.userMetadata?.summary && defaultPayloadConverter.fromPayload(event.userMetadata.summary) === RECORDS_TIMER_SUMMARY).map((event) => String(event.eventId)));
   const types = events
@@ -29,6 +29,5 @@ test('member changes within a period keep the renewal timer; the renewal still h
   const count = (type: number) => types.filter((t) => t === type).length;
   const { EVENT_TYPE_TIMER_STARTED, EVENT_TYPE_TIMER_FIRED, EVENT_TYPE_TIMER_CANCELED } = temporal.api.enums.v1.EventType;
   expect([count(EVENT_TYPE_TIMER_STARTED), count(EVENT_TYPE_TIMER_FIRED), count(EVENT_TYPE_TIMER_CANCELED)]).toEqual([1, 1, 0]);
-  expect(recordsTimers.size).toBeGreaterThan(0);
   await team.recordHistory('keep-timer', 1);
 });

@@ -10,7 +10,7 @@ import type { PublishedSubscriptionView } from '../team-subscription-messages';
 import type { RecordAuditInput } from '../../activities';
 import type { AuditTrail } from './audit';
 import type { TeamLedger } from './ledger';
-import { CARRY_PUBLISHED, CHANGE_RECORDS, RECORDS_AFTER_ANSWER, SUBSCRIPTION_VIEW } from '../patches';
+import { CARRY_PUBLISHED, CHANGE_RECORDS, RECORDS_AFTER_ANSWER, RECORDS_IN_BURSTS, SUBSCRIPTION_VIEW } from '../patches';
 import type { PublishedRecord, TeamState } from './state';
 import { usesPatch } from './run-patches';
 
@@ -51,6 +51,13 @@ export function fingerprintOf(text: string): string {
 /** A request's records follow its answer by this much workflow time, with those of every request answered meanwhile. */
 export const RECORDS_AFTER_ANSWER_MS = 1000;
 
+/**
+ * records-in-bursts: a request answered within this much workflow time of the team's previous one is in a burst, whose
+ * records the timer writes together; an isolated request writes its own before it answers (one workflow task, as
+ * before), since a timer of its own would add a workflow task for nothing to share it with.
+ */
+export const BURST_GAP_MS = 250;
+
 /** The records timer's summary in the history (and the Temporal UI). */
 export const RECORDS_TIMER_SUMMARY = 'records of the requests answered';
 
@@ -62,6 +69,8 @@ export class ChangeRecords {
   /** records-after-answer: the view last published in an answer and not written by this run yet. */
   private unwritten: Publication | null = null;
   private timerRunning = false;
+  /** Workflow time of the run's last request answer (records-in-bursts); a run starts without one. */
+  private lastAnswerAt: number | null = null;
   /** records-after-answer: the write under way; the next waits for it, so the rows reach the ledger in order. */
   private lastWrite: Promise<void> = Promise.resolve();
 
@@ -94,6 +103,17 @@ export class ChangeRecords {
       });
     }
     return published;
+  }
+
+  /**
+   * Whether this request, done now, answers before its records: always under records-after-answer alone; under
+   * records-in-bursts only in a burst (the records timer running, or the previous answer under BURST_GAP_MS ago).
+   */
+  answersFirst(): boolean {
+    const previous = this.lastAnswerAt;
+    this.lastAnswerAt = Date.now();
+    if (!usesPatch(this.state, RECORDS_IN_BURSTS)) return true;
+    return this.timerRunning || (previous !== null && this.lastAnswerAt - previous < BURST_GAP_MS);
   }
 
   /** Writes what the answers left (and waits for a write under way): whether there was anything. Before continue-as-new. */

@@ -117,14 +117,13 @@ export abstract class TeamLifecycle {
     }
   }
 
-  /**
-   * A request's turn (records-after-answer): once its change is made it answers with the view it published, and its
-   * records are left to the records timer (ChangeRecords). Refused, it writes them first as exclusive() does.
-   */
+  /** A request's turn (records-after-answer): done, it answers with its view, leaving its records to the records timer
+   * (ChangeRecords); refused, or alone (records-in-bursts), it writes them first. */
   protected async answered<T extends object>(work: () => Promise<T>): Promise<T & AnswerPublication> {
     if (!recordsAfterAnswer(this.state)) return this.exclusive(work);
     await this.takeTurn(false);
     const answer = await work().catch((error: unknown) => this.writeRecordsAndRelease().then(() => Promise.reject(error)));
+    if (!this.records.answersFirst()) return this.writeRecordsAndRelease().then(() => answer); // an isolated request
     const published = this.records.publishForAnswer(this.endTurn());
     this.busy = false;
     return published ? { ...answer, published: { ...published, clockOffsetMs: this.clock.offsetMs, at: this.clock.now() } } : answer;
