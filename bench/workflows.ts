@@ -185,7 +185,7 @@ async function overhead(): Promise<void> {
     const recordsShare = (100 * recordsTimer.meanMs() * recordsTimer.durationsMs.length) / updates / ((1000 * WORKFLOWS) / mean(teamRates));
     console.log(`the records of each change (recordSubscriptionChange, one Postgres transaction): ${recordsTimer.summary()} for ${figure(updates)} updates`
       + ` (${figure(recordsTimer.durationsMs.length / updates, 2)} per update), their time ${figure(recordsShare)}% of a team update's`
-      + ` (${recordsTimer.afterAnswer ? 'the records timer\'s local activity, after the answers: not in their latency' : recordsTimer.local ? 'a local activity, before the answer' : 'a regular activity'})`);
+      + ` (${recordsTimer.afterAnswer ? 'a burst\'s by the records timer\'s local activity after their answers, not in their latency (each burst\'s first request\'s before its answer)' : recordsTimer.local ? 'a local activity, before the answer' : 'a regular activity'})`);
     console.log(`history events per update: no-op ${figure(noopEvents!, 1)}, team ${figure(teamEvents!, 1)} (the team's: its update, and its share of the local activity that writes the changes' audit rows and read-model view, with the records timer's task)`);
   } finally {
     await noopWorkflows.close();

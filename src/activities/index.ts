@@ -61,7 +61,7 @@ export type { GrantTeamCreditsInput, TeamCreditGrant } from './credits';
 export type { ExpireDueCreditsInput } from './credit-expiry';
 export type { RecordNotificationInput } from './notifications';
 export type { RecordAuditInput } from './audit';
-export type { PublishedViewInput, RecordSubscriptionChangeInput } from './subscription-views';
+export type { RecordSubscriptionChangeInput } from './subscription-views';
 export type { PaymentRefund, RefundPaymentInput } from './refunds';
 export type { InvoiceRefund, RefundInvoiceInput, VoidedInvoice, VoidPaidInvoiceInput } from './invoice-refunds';
 export type { PriceInForceInput, RedeemPromotionCodeInput } from './pricing';

@@ -8,15 +8,12 @@ import { writeAudit, type RecordAuditInput } from './audit';
 import type { BillingDependencies } from './dependencies';
 import { requireText } from './failures';
 
-/** The view after a change, as its workflow published it. */
-export type PublishedViewInput = SubscriptionViewPublication;
-
 export interface RecordSubscriptionChangeInput {
   teamId: string;
   /** In the order the changes happened; each idempotent under its key. */
   audits: RecordAuditInput[];
   /** The view after them, when it changed. */
-  published: PublishedViewInput | null;
+  published: SubscriptionViewPublication | null;
   /** The workflow's time. */
   at: string;
 }

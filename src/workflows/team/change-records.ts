@@ -1,10 +1,10 @@
 // What a change of the team's subscription leaves in the ledger: its audit rows, and the read model's view (migration
 // 011) that the API answers the SaaS's frequent reads from. Written together, by one local activity, at the end of
-// each scheduled event, signal and refused request. A request that made its change answers first (records-after-answer):
-// its answer carries the view for the caller to publish (it reads its own write), and the run's records timer, started
-// in the workflow task that completes the update and so as durable as it, writes the records a moment later together
-// with those of the requests answered meanwhile: one local activity and one workflow task for a burst of requests,
-// none before any answer. Runs from before wrote a request's records before its answer.
+// each scheduled event, signal, refused request and isolated request, before it ends. A request in a burst of the
+// team's requests answers first (records-after-answer, records-in-bursts): its answer carries the view for the caller
+// to publish (it reads its own write), and the run's records timer, started in the workflow task that completes the
+// update and so as durable as it, writes the burst's records a moment later: one local activity and one workflow task
+// for the burst, none before its answers. Runs from before wrote every request's records before its answer.
 import { patched, sleep } from '@temporalio/workflow';
 import type { PublishedSubscriptionView } from '../team-subscription-messages';
 import type { RecordAuditInput } from '../../activities';
