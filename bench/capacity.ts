@@ -3,7 +3,8 @@
 // (issue 24, "Start burst and memory"). SEATBILL_BENCH_TEAMS (10,000) of each are started, 32 at a time:
 //   no-op              the floor: bench/fixtures/noop-workflow.ts on a worker of its own with the SDK's defaults
 //   carried            the way every team's run begins after a continue-as-new: the workflow started with its carried
-//                      state (trialing), idle on its 14-day trial timer; one workflow task, no activity
+//                      state (trialing, and the patches its run took), idle on its 14-day trial timer; one workflow
+//                      task, no activity, no patch marker
 //   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam activity first
 // SEATBILL_BENCH_START lists the team modes (default `carried,update-with-start`). Each mode runs on its own task
 // queue with a worker made as the engine makes it (createBillingWorker), whose cache holds SEATBILL_BENCH_CACHE (1,000)
@@ -21,6 +22,7 @@ import { createSandboxProvider } from '../src/payments/sandbox-provider';
 import { createBillingWorker } from '../src/worker';
 import { addMembersUpdate, startTrialUpdate, stateQuery, teamSubscription, teamWorkflowId } from '../src/workflows';
 import { TeamId } from '../src/workflows/search-attributes';
+import { TEAM_PATCHES } from '../src/workflows/team/run-patches';
 import { newTeamState } from '../src/workflows/team/state';
 import { cpuByProcess, cpuPerUpdate } from './fixtures/cpu-use';
 import { noopWorker } from './fixtures/noop-baseline';
@@ -62,7 +64,7 @@ function startTeam(client: Client, taskQueue: string, mode: string, i: number): 
   const options = { taskQueue, workflowId: teamWorkflowId(teamId), typedSearchAttributes: [{ key: TeamId, value: teamId }] };
   if (mode === 'carried') {
     const today = dayOf(instantFromEpochMs(Date.now()));
-    const carried = { ...newTeamState(input), plan: 'basic' as const, status: 'trialing' as const, hadTrial: true, trial: { start: today, end: trialEnd(today) } };
+    const carried = { ...newTeamState(input), patches: [...TEAM_PATCHES], plan: 'basic' as const, status: 'trialing' as const, hadTrial: true, trial: { start: today, end: trialEnd(today) } };
     return client.workflow.start(teamSubscription, { ...options, args: [{ ...input, carried }] });
   }
   const start = new WithStartWorkflowOperation(teamSubscription, { ...options, workflowIdConflictPolicy: 'USE_EXISTING', args: [input] });

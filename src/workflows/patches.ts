@@ -67,6 +67,12 @@ export const PATCHES = {
     "issue 24, 2026-12-04. A team's request (an update) answers as soon as its change is made: the answer carries the view it published (version, view, clock offset), which the API writes to the read model before it answers in turn, and the change's records (audit rows, view) are written by the run's records timer, started in the workflow task that completes the update (so as durable as the update), one second later, with every change made meanwhile, and before the run continues as new. Without it (runs from before) a request's records local activity ran before its answer. A refused request, a signal and a scheduled event write their records before they end, as before.",
   'records-in-bursts':
     "issue 24, 2026-12-04. Under records-after-answer, a request answers before its records only in a burst of the team's requests: when the records timer is running or the team's previous request was answered less than 250 ms of workflow time before; then its answer carries its view and the records timer writes the burst's records together. An isolated request writes its records before it answers, in its one workflow task, as before records-after-answer, and its answer carries no view. Without it (runs that took records-after-answer alone) every request answered first and started or joined the records timer.",
+  'ensure-team-local':
+    "issue 24, 2026-12-04. A new run writes the team's ledger row (ensureTeam) by a local activity in its first workflow task, where runs from before scheduled an ensureTeam activity and went on in the next workflow task once it completed.",
+  'records-to-waiting-turn':
+    "issue 24, 2026-12-04. A turn that answers no request (open(), a scheduled event, a signal) ending while a request waits for its turn leaves its records (audit rows, view) and its operator view to that request's turn, which writes them with its own (before its answer, or by the records timer): an update delivered with the start (update-with-start) writes one records local activity and one search-attribute upsert, not two of each. Without it (runs from before) every turn wrote its own.",
+  'patch-set-records-to-waiting-turn':
+    "issue 24, 2026-12-04. A new run's one patch marker, first in its history: it stands for patches-at-start and every patch of TEAM_PATCHES from serialized-requests through records-to-waiting-turn (the first 28, src/workflows/team/run-patches.ts), which the run takes and carries in state.patches; it asks each later patch by its own marker. Without it (runs from before) a new run wrote one marker for patches-at-start and one for each patch it took, each with the TemporalChangeVersion upsert Core adds: 54 events in its first workflow task.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -136,3 +142,9 @@ export const RECORDS_AFTER_ANSWER: PatchId = 'records-after-answer';
 export const RECORDS_IN_BURSTS: PatchId = 'records-in-bursts';
 /** Every patch decided at the run's start and carried into the next run (src/workflows/team/run-patches.ts). */
 export const PATCHES_AT_START: PatchId = 'patches-at-start';
+/** The team's ledger row written by a local activity (src/workflows/team/ledger.ts). */
+export const ENSURE_TEAM_LOCAL: PatchId = 'ensure-team-local';
+/** A turn that answers nothing leaves its records to a request waiting for its turn (src/workflows/team/lifecycle.ts). */
+export const RECORDS_TO_WAITING_TURN: PatchId = 'records-to-waiting-turn';
+/** One marker for patches-at-start and every team patch through records-to-waiting-turn (src/workflows/team/run-patches.ts). */
+export const PATCH_SET_RECORDS_TO_WAITING_TURN: PatchId = 'patch-set-records-to-waiting-turn';

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import * as patches from '../../src/workflows/patches';
 import { PATCHES, PATCHES_AT_START, SUBSCRIPTION_VIEW, type PatchId } from '../../src/workflows/patches';
-import { TEAM_PATCHES, usesPatch } from '../../src/workflows/team/run-patches';
+import { PATCH_SETS, TEAM_PATCHES, usesPatch } from '../../src/workflows/team/run-patches';
 import { appendOnlyViolations, HISTORIES_DIR, historyFiles, patchMarkersOf } from '../support/history-manifest';
 import { committedVersions } from '../support/committed-versions';
 import { patchCallProblems } from '../support/patch-calls';
@@ -72,6 +72,14 @@ test('every patch the team workflow\'s files ask is one a run decides at its sta
   expect(asked.length).toBeGreaterThan(15);
   const missing = asked.filter(({ id }) => !notDecidedAtStart.has(id) && !(TEAM_PATCHES as readonly PatchId[]).includes(id));
   expect(missing).toEqual([]);
+});
+
+test('a patch set stands for a prefix of TEAM_PATCHES: its last patch is in the list, and sets come newest first', () => {
+  const ends = PATCH_SETS.map(({ through }) => (TEAM_PATCHES as readonly PatchId[]).indexOf(through));
+  expect(ends.every((end) => end >= 0)).toBe(true);
+  expect(ends).toEqual([...ends].sort((a, b) => b - a));
+  expect(new Set(PATCH_SETS.map(({ id }) => id)).size).toBe(PATCH_SETS.length);
+  expect(PATCH_SETS.filter(({ id }) => (TEAM_PATCHES as readonly PatchId[]).includes(id))).toEqual([]); // a set is not itself a patch a run asks
 });
 
 test('a run that carries its patches refuses one no run decides, rather than answer false', () => {

@@ -1,8 +1,9 @@
 // src/workflows/team/run-patches.ts on the time-skipping server: a run decides every patch at its first activation,
-// before any command of its own, and the run it continues as carries them and records no marker at all; the money
-// is the same (M1, section 5: 13200 + 1006 = 14206 at the renewal).
+// before any command of its own, by one patch set's marker, and the run it continues as carries them and records no
+// marker at all; the money is the same (M1, section 5: 13200 + 1006 = 14206 at the renewal).
 import type { temporal } from '@temporalio/proto';
 import { addMembersUpdate, subscribeUpdate } from '../../src/workflows';
+import { TEAM_PATCHES } from '../../src/workflows/team/run-patches';
 import { patchMarkersOf } from '../support/history-manifest';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
@@ -27,6 +28,12 @@ function firstTaskCommands(history: History): string[] {
   });
 }
 
+/** The patches a run was started with: its input's carried state.patches. */
+function carriedPatches(history: History): unknown {
+  const [payload] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  return (JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as { carried?: { patches?: unknown } }).carried?.patches;
+}
+
 test('the first run decides every patch before its first command; the run it continues as asks none, and bills the same', async () => {
   const team = await harness.startTeam({ start: '2026-05-20', members: 10 });
   await team.handle.executeUpdate(subscribeUpdate, { args: [{ plan: 'basic', interval: 'month' }] });
@@ -35,21 +42,20 @@ test('the first run decides every patch before its first command; the run it con
   await team.advanceTo('2026-06-20');
 
   const [first, carried] = await team.runs();
-  const decided = patchMarkersOf(first!.history);
-  expect(decided[0]).toBe('patches-at-start');
-  expect(decided).toEqual(expect.arrayContaining(['serialized-requests', 'keep-timer', 'change-records', 'invoice-sequence', 'provider-rate-limit']));
-  expect(decided).not.toContain('subscription-view'); // new runs take its branch under change-records
-  // Its first task: the markers (each with the TemporalChangeVersion upsert Core adds) before anything else.
-  const commands = firstTaskCommands(first!.history).filter((command) => command !== 'upsert');
-  expect(commands.slice(0, decided.length)).toEqual(decided.map((id) => `patch:${id}`));
-  expect(commands.slice(decided.length)).not.toContainEqual(expect.stringMatching(/^patch:/));
+  // One marker, its patch set's, stands for patches-at-start and every patch of TEAM_PATCHES through records-to-waiting-turn.
+  expect(patchMarkersOf(first!.history)).toEqual(['patch-set-records-to-waiting-turn']);
+  // Its first task: that marker (with the TemporalChangeVersion upsert Core adds) before anything else.
+  const commands = firstTaskCommands(first!.history);
+  expect(commands.slice(0, 2)).toEqual(['patch:patch-set-records-to-waiting-turn', 'upsert']);
+  expect(commands.slice(2)).not.toContainEqual(expect.stringMatching(/^patch:/));
 
   expect(patchMarkersOf(carried!.history)).toEqual([]); // carried in state.patches: nothing asked of the server
+  expect(carriedPatches(carried!.history)).toEqual([...TEAM_PATCHES]);
   const { invoices } = await team.ledger();
   expect(invoices.find((invoice) => invoice.reason === 'renewal')).toMatchObject({
     key: `${team.teamId}:renewal:2026-06-20:n2`, total: 14206, status: 'paid',
     lines: [{ kind: 'period', amount: 13200 }, { kind: 'members_added', amount: 1006 }],
   });
-  await team.recordHistory('patches-decided-at-start', 0);
-  await team.recordHistory('patches-carried-renewal', 1);
+  await team.recordHistory('patch-set-decided-at-start', 0);
+  await team.recordHistory('patch-set-carried-renewal', 1);
 });

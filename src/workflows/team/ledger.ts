@@ -8,7 +8,7 @@ import type {
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
 import { chargesTaskQueue } from '../charges-queue';
-import { COLLECT_LOCAL, COLLECT_RECONCILE, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
+import { COLLECT_LOCAL, COLLECT_RECONCILE, ENSURE_TEAM_LOCAL, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
@@ -114,8 +114,9 @@ export class TeamLedger {
     return [this.teamId, kind, on, detail, sequence].filter((part) => part !== undefined).join(':');
   }
 
+  /** The team's ledger row, one upsert: a local activity (ENSURE_TEAM_LOCAL) in the new run's first workflow task. */
   async ensureTeam(team: { name: string; billingCountry: string; organizationId?: string }): Promise<void> {
-    await billing.ensureTeam({ teamId: this.teamId, ...team });
+    await (this.uses(ENSURE_TEAM_LOCAL) ? local : billing).ensureTeam({ teamId: this.teamId, ...team });
   }
 
   /** Writes the invoice, then collects it: balance, then credits, then the card (attempt 1). */

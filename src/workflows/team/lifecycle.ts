@@ -13,8 +13,8 @@ import type {
   TeamSubscriptionView,
   UpcomingInvoice,
 } from '../team-subscription-messages';
-import { COUPONS, KEEP_TIMER, PRICING_VIEW, SERIALIZED_REQUESTS, UNDO_REFUSED_CHARGE } from '../patches';
-import { periodDiscountOf, upcomingInvoice } from './charges';
+import { COUPONS, KEEP_TIMER, PRICING_VIEW, RECORDS_TO_WAITING_TURN, SERIALIZED_REQUESTS, UNDO_REFUSED_CHARGE } from '../patches';
+import { upcomingInvoice } from './charges';
 import { previewWithDiscount, withDiscount } from './discounts';
 import { AuditTrail } from './audit';
 import { ChangeRecords, recordsAfterAnswer } from './change-records';
@@ -26,9 +26,9 @@ import { OperatorView } from './operator-view';
 import { rememberPayment } from './refunds';
 import { dueEvent, nextEventOn, type ScheduledEvent } from './schedule';
 import { SeatOrders, type FreeReason } from './seat-orders';
-import { orderedSeatsOf, seatOrderOf } from './seat-state';
 import { restricted, startPeriod, type TeamState } from './state';
 import { usesPatch } from './run-patches';
+import { publishedViewOf } from './published-view';
 
 export abstract class TeamLifecycle {
   protected readonly ledger: TeamLedger;
@@ -41,6 +41,8 @@ export abstract class TeamLifecycle {
   protected busy = false;
   /** Bumped by every request, so the waiting main loop re-reads the schedule. */
   protected changes = 0;
+  /** Turns waiting to begin (serialized-requests). */
+  private waiting = 0;
   /** A new period (and anchor) started in this run: time to continue-as-new. */
   protected newPeriodStarted = false;
   /** open() has run (the team's ledger record, the events due at the start of the run). */
@@ -108,12 +110,14 @@ export abstract class TeamLifecycle {
     }
   }
 
+  /** A turn that answers no request; with one waiting (records-to-waiting-turn), its records are left to that turn. */
   protected async exclusive<T>(work: () => Promise<T>, opening = false): Promise<T> {
     await this.takeTurn(opening);
     try {
       return await work();
     } finally {
-      await this.writeRecordsAndRelease();
+      if (this.waiting > 0 && usesPatch(this.state, RECORDS_TO_WAITING_TURN)) this.release();
+      else await this.writeRecordsAndRelease();
     }
   }
 
@@ -136,13 +140,21 @@ export abstract class TeamLifecycle {
     });
   }
 
+  /** The turn over, its records and operator view left to the next turn, which publishes and writes them with its own. */
+  private release(): void {
+    this.changes += 1;
+    this.busy = false;
+  }
+
   private async takeTurn(opening: boolean): Promise<void> {
     if (usesPatch(this.state, SERIALIZED_REQUESTS)) {
       // An update delivered with the start runs as soon as its handler is set, before open(): it waits for open().
       // One condition wakes every waiter in the same pass (two updates that waited for the same charge): each checks
       // again after it wakes, and only the first takes its turn.
       const free = () => !this.busy && (opening || this.opened);
+      this.waiting += 1;
       while (!free()) await condition(free);
+      this.waiting -= 1;
     } else {
       await condition(() => !this.busy); // before the patch: every waiter woken together ran at once
     }
@@ -261,35 +273,7 @@ export abstract class TeamLifecycle {
 
   /** The view without what depends on the moment of reading: what the read model stores. */
   protected publishedView(): PublishedSubscriptionView {
-    const s = this.state;
-    const periodDiscount = s.pricingView ? periodDiscountOf(s) : null; // what quotes of a removal take off its refund
-    return {
-      teamId: s.teamId,
-      plan: s.plan,
-      interval: s.interval,
-      status: s.status,
-      members: s.members,
-      seats: seatOrderOf(s)?.seats ?? null,
-      seatOrder: seatOrderOf(s),
-      orderedSeats: orderedSeatsOf(s),
-      period: s.period,
-      periodEnd: s.period?.end ?? s.trial?.end ?? seatOrderOf(s)?.period.end ?? null,
-      anchorDay: s.anchorDay,
-      trial: s.trial,
-      hadTrial: s.hadTrial,
-      pendingChange: s.pendingChange,
-      dunning: s.dunning && { invoiceId: s.dunning.invoiceId, firstFailure: s.dunning.firstFailure, failedRetries: s.dunning.failedRetries, nextTryOn: s.dunning.nextTryOn },
-      unbilledMemberChanges: [...s.memberChanges],
-      lastPaymentFailure: s.lastPaymentFailure ?? null,
-      hasPaymentMethod: s.paymentMethod !== null,
-      nextEventOn: nextEventOn(s),
-      // Section 14, under pricing-view: a view that changes adds a records command, so runs before it publish none.
-      ...(s.pricingView && s.coupon ? { coupon: s.coupon } : {}),
-      ...(periodDiscount ? { periodDiscount } : {}),
-      ...(s.pricingView && s.priceChange ? { priceChange: s.priceChange } : {}),
-      // Changes only with the plan, interval or period (a new price is taken only there), so it adds no records command.
-      ...(s.price ? { price: s.price } : {}),
-    };
+    return publishedViewOf(this.state);
   }
 
   upcomingInvoice(pendingChangePrice: PendingChangePrice | null = null): UpcomingInvoice | null {

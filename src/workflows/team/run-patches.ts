@@ -3,11 +3,12 @@
 // or in the next one (under cache eviction while a query waited: 13 of 200 teams' next runs recorded keep-timer one
 // task after the local activity that preceded it, so their replay decided it false and failed). So a run decides
 // them all at its first activation, before any local activity, and carries the IDs it took into the next run, which
-// asks only for patches newer than those: no marker and no TemporalChangeVersion upsert for the others.
+// asks only for patches newer than those: no marker and no TemporalChangeVersion upsert for the others. A new run
+// writes one marker for all of them, its patch set's (PATCH_SETS), rather than one per patch.
 import { patched } from '@temporalio/workflow';
 import {
-  AUDIT_EVENTS, CARRY_PUBLISHED, CHANGE_RECORDS, COLLECT_LOCAL, COLLECT_RECONCILE, COUPONS, DEFERRED_CHANGE_PRICE_IN_FORCE, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, KEEP_TIMER, ORDER_AWAITING_PAYMENT,
-  PATCHES_AT_START, PRICE_IN_FORCE, PRICE_VERSIONS, PRICING_VIEW, PROVIDER_RATE_LIMIT, RECORD_CONFIRMED_PAYMENT, RECORDS_AFTER_ANSWER, RECORDS_IN_BURSTS, REFUND_FULLY_DISCOUNTED,
+  AUDIT_EVENTS, CARRY_PUBLISHED, CHANGE_RECORDS, COLLECT_LOCAL, COLLECT_RECONCILE, COUPONS, DEFERRED_CHANGE_PRICE_IN_FORCE, ENSURE_TEAM_LOCAL, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, KEEP_TIMER, ORDER_AWAITING_PAYMENT,
+  PATCH_SET_RECORDS_TO_WAITING_TURN, PATCHES_AT_START, PRICE_IN_FORCE, PRICE_VERSIONS, PRICING_VIEW, PROVIDER_RATE_LIMIT, RECORD_CONFIRMED_PAYMENT, RECORDS_AFTER_ANSWER, RECORDS_IN_BURSTS, RECORDS_TO_WAITING_TURN, REFUND_FULLY_DISCOUNTED,
   REMOVE_PAYMENT_METHOD, SEAT_CHARGE_ATTEMPTS, SERIALIZED_REQUESTS, STRIPE_SEAT_INVOICE, TRIAL_ENDING_NOTICE, UNDO_REFUSED_CHARGE,
   VOID_PAID_INVOICE, type PatchId,
 } from '../patches';
@@ -23,14 +24,26 @@ export const TEAM_PATCHES = [
   SERIALIZED_REQUESTS, KEEP_TIMER, AUDIT_EVENTS, TRIAL_ENDING_NOTICE, STRIPE_SEAT_INVOICE, SEAT_CHARGE_ATTEMPTS, CHANGE_RECORDS, INVOICE_SEQUENCE,
   UNDO_REFUSED_CHARGE, RECORD_CONFIRMED_PAYMENT, COLLECT_RECONCILE, REMOVE_PAYMENT_METHOD, COUPONS, PRICE_VERSIONS, PRICING_VIEW,
   ORDER_AWAITING_PAYMENT, PRICE_IN_FORCE, REFUND_FULLY_DISCOUNTED, VOID_PAID_INVOICE, DEFERRED_CHANGE_PRICE_IN_FORCE, PROVIDER_RATE_LIMIT,
-  ISSUE_INVOICE_LOCAL, CARRY_PUBLISHED, COLLECT_LOCAL, RECORDS_AFTER_ANSWER, RECORDS_IN_BURSTS,
+  ISSUE_INVOICE_LOCAL, CARRY_PUBLISHED, COLLECT_LOCAL, RECORDS_AFTER_ANSWER, RECORDS_IN_BURSTS, ENSURE_TEAM_LOCAL, RECORDS_TO_WAITING_TURN,
 ] as const;
+
+/**
+ * Patch sets, newest first: one marker standing for patches-at-start and every patch of TEAM_PATCHES up to and
+ * including `through`. A new run writes the newest set's marker, then one for each patch after `through`; a history
+ * holding an older set's marker (or only patches-at-start's) replays with what it took. A set is never changed: a
+ * later one is a new ID (src/workflows/patches.ts), added at the front.
+ */
+export const PATCH_SETS: readonly { id: PatchId; through: PatchId }[] = [
+  { id: PATCH_SET_RECORDS_TO_WAITING_TURN, through: RECORDS_TO_WAITING_TURN },
+];
 
 /** At the run's first activation, before any other command: the patches it takes, unless its history is from before. */
 export function decidePatches(state: TeamState): void {
   if (!state.patches) {
-    if (!patched(PATCHES_AT_START)) return; // a history from before: each patch is asked where its code runs
-    state.patches = [];
+    const set = PATCH_SETS.find(({ id }) => patched(id));
+    if (set) state.patches = TEAM_PATCHES.slice(0, TEAM_PATCHES.indexOf(set.through) + 1);
+    else if (patched(PATCHES_AT_START)) state.patches = [];
+    else return; // a history from before: each patch is asked where its code runs
   }
   for (const id of TEAM_PATCHES) if (!state.patches.includes(id) && patched(id)) state.patches.push(id);
 }
