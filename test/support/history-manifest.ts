@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
+import { PATCHES_AT_START } from '../../src/workflows/patches';
+import { PATCH_SETS, TEAM_PATCHES } from '../../src/workflows/team/run-patches';
 
 export const HISTORIES_DIR = join(__dirname, '../workflows/histories');
 export const MANIFEST_FILE = 'MANIFEST.json';
@@ -82,4 +84,12 @@ export function patchMarkersOf(history: temporal.api.history.v1.IHistory): strin
     return payloads.map((payload) => (JSON.parse(Buffer.from(payload.data ?? []).toString('utf8')) as { id: string }).id);
   });
   return [...new Set(ids)];
+}
+
+/** The patches a run's markers say it took: a patch set's marker (src/workflows/team/run-patches.ts) stands for its patches. */
+export function patchesTakenBy(history: temporal.api.history.v1.IHistory): string[] {
+  return patchMarkersOf(history).flatMap((id) => {
+    const set = PATCH_SETS.find((candidate) => candidate.id === id);
+    return set ? [PATCHES_AT_START, ...TEAM_PATCHES.slice(0, TEAM_PATCHES.indexOf(set.through) + 1)] : [id];
+  });
 }

@@ -7,7 +7,7 @@ import { quote } from '../../src/api/quotes';
 import type { Coupon } from '../../src/domain';
 import { createCoupon, createPromotionCode } from '../../src/ledger/pricing';
 import { redeemCodeUpdate, removeMembersUpdate, subscribeUpdate, upcomingInvoiceQuery } from '../../src/workflows';
-import { patchMarkersOf } from '../support/history-manifest';
+import { patchesTakenBy } from '../support/history-manifest';
 import { workflowHarnessForFile, type TeamUnderTest } from '../support/workflow-harness';
 
 const harness = workflowHarnessForFile();
@@ -83,7 +83,7 @@ test('a 100% off takes the whole refund: nothing is credited, no credit note (pa
   // The team took the patch at its first run's start (src/workflows/team/run-patches.ts); the second run (from the
   // period of May 20) removes the member and renews under it: no balance credit.
   const [first, second] = await team.runs();
-  expect(patchMarkersOf(first!.history)).toContain('refund-fully-discounted');
+  expect(patchesTakenBy(first!.history)).toContain('refund-fully-discounted');
   const { history } = second!;
   expect(history.events?.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).not.toContain('creditTeamBalance');
   await team.recordHistory('coupon-refund-fully-discounted', 1);

@@ -7,7 +7,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { addMembersUpdate, cancelUpdate, changePlanUpdate, subscribeUpdate, type AnswerPublication } from '../../src/workflows';
 import { RECORDS_TIMER_SUMMARY } from '../../src/workflows/team/change-records';
-import { patchMarkersOf } from '../support/history-manifest';
+import { patchesTakenBy, patchMarkersOf } from '../support/history-manifest';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
 const harness = workflowHarnessForFile();
@@ -62,7 +62,7 @@ test('a burst of member changes: the first writes its records before it answers,
   expect(await auditCauses(team.teamId)).toEqual(['subscribe 10', 'add_members 11', 'add_members 12', 'add_members 13', 'add_members 14']);
   expect(await viewRow(team.teamId)).toMatchObject({ version: published[2]!.version, view: { members: 14 } });
   expect(patchMarkersOf(run!.history)).toEqual([]); // carried from the first run, which decided them
-  expect(patchMarkersOf((await team.runs())[0]!.history)).toEqual(expect.arrayContaining(['records-after-answer', 'records-in-bursts']));
+  expect(patchesTakenBy((await team.runs())[0]!.history)).toEqual(expect.arrayContaining(['records-after-answer', 'records-in-bursts']));
   await team.recordHistory('member-burst-records-in-bursts', 1);
 });
 

@@ -4,7 +4,7 @@
 // renewal is one workflow task (team-renewal-tasks.test.ts). The money is the same: Basic monthly, 10 × 1200 = 12000.
 import { subscribeUpdate } from '../../src/workflows';
 import { chargesTaskQueue } from '../../src/workflows/charges-queue';
-import { patchMarkersOf } from '../support/history-manifest';
+import { patchesTakenBy } from '../support/history-manifest';
 import { afterTimerFired } from '../support/run-tasks';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
@@ -18,7 +18,7 @@ test('paced, a renewal collects on the charges task queue: its result is the nex
   await team.advanceTo('2026-06-20');
 
   const [first, renewed] = await team.runs();
-  expect(patchMarkersOf(first!.history)).toContain('collect-local'); // the run takes the patch; the answer keeps the queue
+  expect(patchesTakenBy(first!.history)).toContain('collect-local'); // the run takes the patch; the answer keeps the queue
   const events = renewed!.history.events ?? [];
   expect(afterTimerFired(events)).toEqual(['task', 'local issueInvoice', 'activity collectInvoice', 'task', 'local recordSubscriptionChange']);
   const collection = events.find((event) => event.activityTaskScheduledEventAttributes)!.activityTaskScheduledEventAttributes!;

@@ -5,7 +5,7 @@
 // at each renewal).
 import type { temporal } from '@temporalio/proto';
 import { addMembersUpdate, subscribeUpdate } from '../../src/workflows';
-import { patchMarkersOf } from '../support/history-manifest';
+import { patchesTakenBy } from '../support/history-manifest';
 import { afterTimerFired } from '../support/run-tasks';
 import { workflowHarnessForFile } from '../support/workflow-harness';
 
@@ -21,7 +21,7 @@ test('a renewal is the one workflow task its timer woke: invoice written, collec
   await team.advanceTo('2026-06-20');
 
   const [first, renewed] = await team.runs();
-  expect(patchMarkersOf(first!.history)).toEqual(expect.arrayContaining(['issue-invoice-local', 'collect-local']));
+  expect(patchesTakenBy(first!.history)).toEqual(expect.arrayContaining(['issue-invoice-local', 'collect-local']));
   // Under issue-invoice-local alone: 'task', 'local issueInvoice', 'activity collectInvoice', 'task', 'local recordSubscriptionChange'.
   expect(afterTimerFired(renewed!.history.events ?? [])).toEqual(['task', 'local issueInvoice', 'local collectInvoice', 'local recordSubscriptionChange']);
   expect(renewed!.history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
@@ -58,7 +58,7 @@ test('a run continued as new publishes nothing at its start: the run before publ
   const renewedView = await viewRow(team.teamId);
 
   const [first, afterSubscribe, afterRenewal] = await team.runs();
-  expect(patchMarkersOf(first!.history)).toContain('carry-published');
+  expect(patchesTakenBy(first!.history)).toContain('carry-published');
   // Runs from before: 'upsert search attributes', 'marker core_local_activity' (recordSubscriptionChange), 'timer'.
   expect(firstTaskCommands(afterSubscribe!.history.events ?? [])).toEqual(['timer']);
   expect(firstTaskCommands(afterRenewal!.history.events ?? [])).toEqual(['timer']);
