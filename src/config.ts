@@ -106,8 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /**
  * The worker's memory per cached team workflow (KiB), measured by `npm run bench -- capacity` (RSS settled after a
  * burst of team starts less RSS before it, over the workflows cached): 61, 209 and 337 KiB in three runs of 1,000
- * trialing teams and 482 KiB in one of 2,000 on 2026-12-02; the largest, rounded up, so the cache stays inside its
- * budget. README, "Operating the engine", "Worker memory and the workflow cache".
+ * trialing teams and 482 KiB in one of 2,000 on 2026-12-02, 422 KiB in one of 3,000 and 351 KiB in one of 10,000 on
+ * 2026-12-04; the largest, rounded up, so the cache stays inside its budget. README, "Operating the engine", "Worker
+ * memory and the workflow cache".
  */
 export const MEMORY_PER_CACHED_TEAM_WORKFLOW_KIB = 490;
 

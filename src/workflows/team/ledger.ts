@@ -66,10 +66,7 @@ const localCollecting = proxyLocalActivities<BillingActivities>({ startToCloseTi
 // activity, run by the worker inside the workflow task that made the change, instead of a round trip through the
 // server's activity queue. Retried the same way, idempotent under the same keys. The catalog's price in force is
 // read the same way: a few rows, once where a price is fixed.
-const local = proxyLocalActivities<BillingActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: ACTIVITY_RETRY,
-});
+const local = proxyLocalActivities<BillingActivities>({ startToCloseTimeout: '10 seconds', retry: ACTIVITY_RETRY });
 // Writing an invoice is the same: rows in our own Postgres, idempotent under the invoice's key. As a local activity
 // (ISSUE_INVOICE_LOCAL) the workflow task that wrote it goes on to schedule its collection: a renewal is one workflow
 // task and one activity task fewer at the server. Its timeout is the activity's (numbering waits on the series' lock).
