@@ -12,7 +12,7 @@ import { COLLECT_LOCAL, COLLECT_RECONCILE, ENSURE_TEAM_LOCAL, INVOICE_SEQUENCE, 
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
-import type { LastPayment } from './state';
+import type { InvoiceToSettle, LastPayment } from './state';
 import { ACTIVITY_RETRY } from '../retry';
 import { usesPatch } from './run-patches';
 
@@ -120,7 +120,7 @@ export class TeamLedger {
   async charge(key: string, invoice: Invoice, paymentMethod: PaymentMethodRef, period?: Period): Promise<ChargedInvoice> {
     const { charged, collectOn } = await this.issue(key, invoice, period ? { periodStart: period.start, periodEnd: period.end } : {});
     if (charged.status !== 'open') return charged; // collected already, by an earlier attempt of this same fact
-    const collection = await this.collect(charged.invoiceId, 1, paymentMethod, key, period?.start, collectOn);
+    const collection = await this.collect({ invoiceId: charged.invoiceId, key, ...(period ? { periodStart: period.start } : {}) }, 1, paymentMethod, collectOn);
     if (collection.refused) throw new CollectionRefused(charged, collection.refused, collection.failure);
     return collection.paid ? { ...charged, ...paidAs(collection.paid) } : charged;
   }
@@ -145,7 +145,8 @@ export class TeamLedger {
    * One collection attempt of an open invoice; each attempt is its own charge key at the provider. `periodStart`: the
    * period (or order) the invoice started, which a refund of it ends.
    */
-  async collect(invoiceId: string, attempt: number, paymentMethod: PaymentMethodRef, invoiceKey: string, periodStart?: Day, collectOn?: CollectOn): Promise<Collection> {
+  async collect(invoice: InvoiceToSettle, attempt: number, paymentMethod: PaymentMethodRef, collectOn?: CollectOn): Promise<Collection> {
+    const { invoiceId, key: invoiceKey, periodStart } = invoice;
     try {
       const at = this.clock.now();
       const paid = await this.collectOrReconcile({ invoiceId, attempt, paymentMethod, at }, collectOn === 'local' && this.uses(COLLECT_LOCAL));
@@ -191,13 +192,7 @@ export class TeamLedger {
    * A bank transfer or card payment received for an open invoice; the same reference twice is one payment. A card
    * payment made at the provider (`provider`) can be refunded there; a transfer (`external`) cannot.
    */
-  async recordPayment(
-    invoice: { invoiceId: string; key: string; periodStart?: Day },
-    amount: Cents,
-    method: 'bank_transfer' | 'card',
-    reference: string,
-    provider?: 'stripe',
-  ): Promise<InvoiceSummary> {
+  async recordPayment(invoice: InvoiceToSettle, amount: Cents, method: 'bank_transfer' | 'card', reference: string, provider?: 'stripe'): Promise<InvoiceSummary> {
     const at = this.clock.now();
     const { invoiceId, key: invoiceKey, periodStart } = invoice;
     const paid = await billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at, ...(provider ? { provider } : {}) });

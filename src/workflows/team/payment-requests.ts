@@ -20,7 +20,7 @@ import { RECORD_CONFIRMED_PAYMENT, REMOVE_PAYMENT_METHOD, VOID_PAID_INVOICE } fr
 import { checkRefund, checkVoidRequest, forgetPayment, refundEnds } from './refunds';
 import * as checks from './checks';
 import * as seatChecks from './seat-checks';
-import { restricted } from './state';
+import { invoiceInDunning, restricted } from './state';
 import { TeamScheduledEvents } from './scheduled-events';
 import { usesPatch } from './run-patches';
 
@@ -140,8 +140,7 @@ export abstract class TeamPaymentRequests extends TeamScheduledEvents {
         if (dunning?.invoiceId !== invoiceId) return;
         if (payment && usesPatch(this.state, RECORD_CONFIRMED_PAYMENT)) {
           const { provider, providerPaymentId, amount } = payment;
-          const invoice = { invoiceId, key: dunning.invoiceKey, ...(dunning.periodStart ? { periodStart: dunning.periodStart } : {}) };
-          const recorded = await this.ledger.recordPayment(invoice, amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
+          const recorded = await this.ledger.recordPayment(invoiceInDunning(dunning), amount, 'card', providerPaymentId, provider).catch(refusedByLedger);
           if (recorded?.status !== 'paid') return;
         }
         this.paymentSettled();

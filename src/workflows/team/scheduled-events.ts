@@ -6,7 +6,7 @@ import { cancellationCharge, memberReviewCharge, paidSubscription, renewalCharge
 import type { ScheduledEvent } from './schedule';
 import type { FreeReason } from './seat-orders';
 import { seatsStartOn } from './seat-state';
-import { dropToFree, restricted, reviewAfter } from './state';
+import { dropToFree, invoiceInDunning, restricted, reviewAfter } from './state';
 import { TeamLifecycle } from './lifecycle';
 import { takePrice, takePriceInForce } from './price-changes';
 import { usesPatch } from './run-patches';
@@ -118,7 +118,7 @@ export abstract class TeamScheduledEvents extends TeamLifecycle {
     const dunning = this.state.dunning;
     if (!dunning) return;
     const attempt = dunning.failedRetries + 2; // attempt 1 was the first failure
-    const collection = await this.ledger.collect(dunning.invoiceId, attempt, this.paymentMethod(), dunning.invoiceKey, dunning.periodStart);
+    const collection = await this.ledger.collect(invoiceInDunning(dunning), attempt, this.paymentMethod());
     if (collection.paid) return this.paymentSettled(); // anchor unchanged
     dunning.failedRetries += 1;
     const next = afterFailedAttempt(dunning.firstFailure, dunning.failedRetries);

@@ -34,6 +34,18 @@ export interface Dunning {
   periodStart?: Day;
 }
 
+/** An open invoice to collect or record a payment on: its business key names the payment; `periodStart` the period it starts. */
+export interface InvoiceToSettle {
+  invoiceId: string;
+  key: string;
+  periodStart?: Day;
+}
+
+/** The invoice dunning retries. */
+export function invoiceInDunning({ invoiceId, invoiceKey, periodStart }: Dunning): InvoiceToSettle {
+  return { invoiceId, key: invoiceKey, ...(periodStart ? { periodStart } : {}) };
+}
+
 /** A paid invoice: what a refund (section 10) gives back, and when its window opened. */
 export interface LastPayment {
   /** The card's payment; null when the balance and credits paid it all. */
