@@ -5,7 +5,7 @@
 //   carried            the way every team's run begins after a continue-as-new: the workflow started with its carried
 //                      state (trialing, and the patches its run took), idle on its 14-day trial timer; one workflow
 //                      task, no activity, no patch marker
-//   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam activity first
+//   update-with-start  the way a new team begins: update-with-start of startTrial, its ensureTeam local activity first
 // SEATBILL_BENCH_START lists the team modes (default `carried,update-with-start`). Each mode runs on its own task
 // queue with a worker made as the engine makes it (createBillingWorker), whose cache holds SEATBILL_BENCH_CACHE (1,000)
 // workflows. Target: every team's first workflow task done within 2× the no-op's time (per workflow, should the

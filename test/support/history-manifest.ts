@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { PATCHES_AT_START } from '../../src/workflows/patches';
-import { PATCH_SETS, TEAM_PATCHES } from '../../src/workflows/team/run-patches';
+import { PATCH_SETS, patchesOfSet } from '../../src/workflows/team/run-patches';
 
 export const HISTORIES_DIR = join(__dirname, '../workflows/histories');
 export const MANIFEST_FILE = 'MANIFEST.json';
@@ -90,6 +90,6 @@ export function patchMarkersOf(history: temporal.api.history.v1.IHistory): strin
 export function patchesTakenBy(history: temporal.api.history.v1.IHistory): string[] {
   return patchMarkersOf(history).flatMap((id) => {
     const set = PATCH_SETS.find((candidate) => candidate.id === id);
-    return set ? [PATCHES_AT_START, ...TEAM_PATCHES.slice(0, TEAM_PATCHES.indexOf(set.through) + 1)] : [id];
+    return set ? [PATCHES_AT_START, ...patchesOfSet(set)] : [id];
   });
 }

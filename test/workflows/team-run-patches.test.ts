@@ -1,6 +1,7 @@
 // src/workflows/team/run-patches.ts on the time-skipping server: a run decides every patch at its first activation,
 // before any command of its own, by one patch set's marker, and the run it continues as carries them and records no
 // marker at all; the money is the same (M1, section 5: 13200 + 1006 = 14206 at the renewal).
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { addMembersUpdate, subscribeUpdate } from '../../src/workflows';
 import { TEAM_PATCHES } from '../../src/workflows/team/run-patches';
@@ -31,7 +32,7 @@ function firstTaskCommands(history: History): string[] {
 /** The patches a run was started with: its input's carried state.patches. */
 function carriedPatches(history: History): unknown {
   const [payload] = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
-  return (JSON.parse(Buffer.from(payload!.data!).toString('utf8')) as { carried?: { patches?: unknown } }).carried?.patches;
+  return defaultPayloadConverter.fromPayload<{ carried?: { patches?: unknown } }>(payload!).carried?.patches;
 }
 
 test('the first run decides every patch before its first command; the run it continues as asks none, and bills the same', async () => {

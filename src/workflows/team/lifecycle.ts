@@ -124,6 +124,8 @@ export abstract class TeamLifecycle {
   /** A request's turn (records-after-answer): done, it answers with its view, leaving its records to the records timer
    * (ChangeRecords); refused, or alone (records-in-bursts), it writes them first. */
   protected async answered<T extends object>(work: () => Promise<T>): Promise<T & AnswerPublication> {
+    // Runs from before it; never one that took records-to-waiting-turn (decided at the same start), so exclusive()
+    // writes this request's records before it answers.
     if (!recordsAfterAnswer(this.state)) return this.exclusive(work);
     await this.takeTurn(false);
     const answer = await work().catch((error: unknown) => this.writeRecordsAndRelease().then(() => Promise.reject(error)));

@@ -33,15 +33,25 @@ export const TEAM_PATCHES = [
  * holding an older set's marker (or only patches-at-start's) replays with what it took. A set is never changed: a
  * later one is a new ID (src/workflows/patches.ts), added at the front.
  */
-export const PATCH_SETS: readonly { id: PatchId; through: PatchId }[] = [
+export const PATCH_SETS: readonly PatchSet[] = [
   { id: PATCH_SET_RECORDS_TO_WAITING_TURN, through: RECORDS_TO_WAITING_TURN },
 ];
+
+export interface PatchSet {
+  id: PatchId;
+  through: PatchId;
+}
+
+/** The patches of TEAM_PATCHES a set's marker stands for (with patches-at-start, which is the deciding itself). */
+export function patchesOfSet(set: PatchSet): PatchId[] {
+  return TEAM_PATCHES.slice(0, TEAM_PATCHES.indexOf(set.through) + 1);
+}
 
 /** At the run's first activation, before any other command: the patches it takes, unless its history is from before. */
 export function decidePatches(state: TeamState): void {
   if (!state.patches) {
     const set = PATCH_SETS.find(({ id }) => patched(id));
-    if (set) state.patches = TEAM_PATCHES.slice(0, TEAM_PATCHES.indexOf(set.through) + 1);
+    if (set) state.patches = patchesOfSet(set);
     else if (patched(PATCHES_AT_START)) state.patches = [];
     else return; // a history from before: each patch is asked where its code runs
   }
