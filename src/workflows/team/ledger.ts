@@ -8,7 +8,7 @@ import type {
 } from '../../activities';
 import { sumCents, type Cents, type Day, type HeldPrice, type Interval, type Invoice, type InvoiceLine, type PaidPlan, type Period } from '../../domain';
 import { chargesTaskQueue } from '../charges-queue';
-import { COLLECT_LOCAL, COLLECT_RECONCILE, ENSURE_TEAM_LOCAL, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
+import { COLLECT_LOCAL, COLLECT_RECONCILE, ENSURE_TEAM_LOCAL, INVOICE_SEQUENCE, ISSUE_INVOICE_LOCAL, LEDGER_WRITES_LOCAL, PROVIDER_RATE_LIMIT, REFUND_FULLY_DISCOUNTED, type PatchId } from '../patches';
 import type { ChargedInvoice, PublishedSubscriptionView } from '../team-subscription-messages';
 import type { BusinessClock } from './clock';
 import { CollectionRefused, declineOf, outOfKeyWindow, refusalOf, type Collection } from './collection-outcomes';
@@ -70,7 +70,9 @@ const local = proxyLocalActivities<BillingActivities>({ startToCloseTimeout: '10
 // Writing an invoice is the same: rows in our own Postgres, idempotent under the invoice's key. As a local activity
 // (ISSUE_INVOICE_LOCAL) the workflow task that wrote it goes on to schedule its collection: a renewal is one workflow
 // task and one activity task fewer at the server. Its timeout is the activity's (numbering waits on the series' lock).
-const localIssuing = proxyLocalActivities<BillingActivities>({ startToCloseTimeout: '1 minute', retry: ACTIVITY_RETRY });
+// So are the ledger's other writes (LEDGER_WRITES_LOCAL: a balance credit, a notice, an invoice closed, a payment
+// received): only the provider's calls stay activities.
+const localWriting = proxyLocalActivities<BillingActivities>({ startToCloseTimeout: '1 minute', retry: ACTIVITY_RETRY });
 
 /** Notices for the team's admins and billing managers. */
 export type NotificationKind = 'payment_failed' | 'renewal_reminder' | 'trial_ending' | 'downgraded_to_free' | 'expiry_notice' | 'price_change_notice';
@@ -96,6 +98,11 @@ export class TeamLedger {
     /** Whether the run takes a patch's branch (run-patches.ts); by default asked where its code runs. */
     private readonly uses: (id: PatchId) => boolean = (id) => usesPatch({}, id),
   ) {}
+
+  /** Our own ledger's writes: local activities in the workflow task that made the change (LEDGER_WRITES_LOCAL). */
+  private get writes() {
+    return this.uses(LEDGER_WRITES_LOCAL) ? localWriting : billing;
+  }
 
   /** `team-1:renewal:2026-06-20:n7`: the invoice of one business event. */
   invoiceKey(invoice: Invoice, detail?: string): string {
@@ -137,7 +144,7 @@ export class TeamLedger {
     const { workflowId, runId } = workflowInfo(); // the run: evidence for support only, never part of a key
     const { reason, on, lines } = invoice;
     const input: IssueInvoiceInput = { key, teamId: this.teamId, reason, issuedOn: on, ...terms, lines, workflowId, runId, at: this.clock.now() };
-    const issued = await (this.uses(ISSUE_INVOICE_LOCAL) ? localIssuing : billing).issueInvoice(input);
+    const issued = await (this.uses(ISSUE_INVOICE_LOCAL) ? localWriting : billing).issueInvoice(input);
     return { charged: { ...paidAs(issued), key, on, reason, lines }, collectOn: issued.collectOn };
   }
 
@@ -195,7 +202,7 @@ export class TeamLedger {
   async recordPayment(invoice: InvoiceToSettle, amount: Cents, method: 'bank_transfer' | 'card', reference: string, provider?: 'stripe'): Promise<InvoiceSummary> {
     const at = this.clock.now();
     const { invoiceId, key: invoiceKey, periodStart } = invoice;
-    const paid = await billing.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at, ...(provider ? { provider } : {}) });
+    const paid = await this.writes.markInvoicePaidExternally({ invoiceId, providerPaymentId: reference, amount, method, at, ...(provider ? { provider } : {}) });
     this.paid({ paymentId: provider ? paid.paymentId : null, invoiceId, invoiceKey, amount: paid.charged, total: paid.total, paidAt: at, ...(periodStart ? { periodStart } : {}) });
     return paid;
   }
@@ -211,11 +218,11 @@ export class TeamLedger {
   }
 
   async voidInvoice(invoiceId: string): Promise<void> {
-    await billing.voidInvoice({ invoiceId, at: this.clock.now() });
+    await this.writes.voidInvoice({ invoiceId, at: this.clock.now() });
   }
 
   async failInvoice(invoiceId: string): Promise<void> {
-    await billing.failInvoice({ invoiceId, at: this.clock.now() });
+    await this.writes.failInvoice({ invoiceId, at: this.clock.now() });
   }
 
   /**
@@ -228,13 +235,13 @@ export class TeamLedger {
     const undiscounted = sumCents(refunds.filter((line) => line.kind !== 'discount').map((line) => line.amount));
     if (amount <= 0 && undiscounted > 0 && !this.uses(REFUND_FULLY_DISCOUNTED)) amount = undiscounted;
     if (amount <= 0) return 0;
-    await billing.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
+    await this.writes.creditTeamBalance({ key: `${key}:member_removed`, teamId: this.teamId, amount, reason: 'member_removed', on });
     return amount;
   }
 
   /** A refused change's removed-member refunds taken back out of the balance (see creditBalance). */
   async reverseBalanceCredit(key: string, on: Day): Promise<void> {
-    await billing.reverseTeamBalanceCredit({ key: `${key}:member_removed`, on });
+    await this.writes.reverseTeamBalanceCredit({ key: `${key}:member_removed`, on });
   }
 
   /**
@@ -258,7 +265,7 @@ export class TeamLedger {
 
   /** Evidence for support: a change of the subscription; the run is recorded beside it, never in the key. */
   async audit(key: string, kind: string, payload: Record<string, unknown>, on: Day): Promise<void> {
-    await billing.recordAudit(this.auditRow(key, kind, payload, on));
+    await this.writes.recordAudit(this.auditRow(key, kind, payload, on));
   }
 
   /** An audit row as the activities take it, stamped now; `on` is the business day of the change. */
@@ -281,7 +288,7 @@ export class TeamLedger {
   }
 
   async notify(kind: NotificationKind, on: Day, key: string, payload: Record<string, unknown>): Promise<void> {
-    await billing.recordNotification({ key: `${key}:${kind}`, teamId: this.teamId, kind, on, payload });
+    await this.writes.recordNotification({ key: `${key}:${kind}`, teamId: this.teamId, kind, on, payload });
   }
 }
 
