@@ -75,6 +75,8 @@ export const PATCHES = {
     "issue 24, 2026-12-04. A new run's one patch marker, first in its history: it stands for patches-at-start and every patch of TEAM_PATCHES from serialized-requests through records-to-waiting-turn (the first 28, src/workflows/team/run-patches.ts), which the run takes and carries in state.patches; it asks each later patch by its own marker. Without it (runs from before) a new run wrote one marker for patches-at-start and one for each patch it took, each with the TemporalChangeVersion upsert Core adds: 54 events in its first workflow task.",
   'ledger-writes-local':
     "issue 24, 2026-12-04. A team's writes of its own ledger (creditTeamBalance and reverseTeamBalanceCredit, recordNotification, recordAudit, voidInvoice, failInvoice, markInvoicePaidExternally) are local activities, their markers in the workflow task that made the change, where runs from before scheduled activities and went on in the next workflow task: a renewal that credits removed members' refunds to the balance, or whose card declines (the payment_failed notice), is one workflow task, not two and an activity task. The provider's calls (collections paced by a limit, refunds, Stripe invoices) stay activities. The run decides it at its start (run-patches.ts).",
+  'patch-set-ledger-writes-local':
+    "issue 24, 2026-12-04. A new run's one patch marker, first in its history: it stands for patches-at-start and every patch of TEAM_PATCHES from serialized-requests through ledger-writes-local (the first 29, src/workflows/team/run-patches.ts), which the run takes and carries in state.patches; it asks each later patch by its own marker. Without it (runs from before) a new run wrote patch-set-records-to-waiting-turn's marker and one for ledger-writes-local, each with the TemporalChangeVersion upsert Core adds.",
 } as const;
 
 export type PatchId = keyof typeof PATCHES;
@@ -152,3 +154,5 @@ export const RECORDS_TO_WAITING_TURN: PatchId = 'records-to-waiting-turn';
 export const PATCH_SET_RECORDS_TO_WAITING_TURN: PatchId = 'patch-set-records-to-waiting-turn';
 /** The team's writes of its own ledger are local activities; the provider's calls stay activities (src/workflows/team/ledger.ts). */
 export const LEDGER_WRITES_LOCAL: PatchId = 'ledger-writes-local';
+/** One marker for patches-at-start and every team patch through ledger-writes-local (src/workflows/team/run-patches.ts). */
+export const PATCH_SET_LEDGER_WRITES_LOCAL: PatchId = 'patch-set-ledger-writes-local';

@@ -43,11 +43,11 @@ test('the first run decides every patch before its first command; the run it con
   await team.advanceTo('2026-06-20');
 
   const [first, carried] = await team.runs();
-  // One marker, its patch set's, stands for patches-at-start and every patch of TEAM_PATCHES through records-to-waiting-turn.
-  expect(patchMarkersOf(first!.history)).toEqual(['patch-set-records-to-waiting-turn']);
+  // One marker, its patch set's, stands for patches-at-start and every patch of TEAM_PATCHES through ledger-writes-local.
+  expect(patchMarkersOf(first!.history)).toEqual(['patch-set-ledger-writes-local']);
   // Its first task: that marker (with the TemporalChangeVersion upsert Core adds) before anything else.
   const commands = firstTaskCommands(first!.history);
-  expect(commands.slice(0, 2)).toEqual(['patch:patch-set-records-to-waiting-turn', 'upsert']);
+  expect(commands.slice(0, 2)).toEqual(['patch:patch-set-ledger-writes-local', 'upsert']);
   expect(commands.slice(2)).not.toContainEqual(expect.stringMatching(/^patch:/));
 
   expect(patchMarkersOf(carried!.history)).toEqual([]); // carried in state.patches: nothing asked of the server
@@ -57,6 +57,6 @@ test('the first run decides every patch before its first command; the run it con
     key: `${team.teamId}:renewal:2026-06-20:n2`, total: 14206, status: 'paid',
     lines: [{ kind: 'period', amount: 13200 }, { kind: 'members_added', amount: 1006 }],
   });
-  await team.recordHistory('patch-set-decided-at-start', 0);
-  await team.recordHistory('patch-set-carried-renewal', 1);
+  await team.recordHistory('patch-set-ledger-writes-local-decided-at-start', 0);
+  await team.recordHistory('patch-set-ledger-writes-local-carried-renewal', 1);
 });

@@ -1,5 +1,5 @@
 // A new team whose first request comes with its start (update-with-start of startTrial, issue 24 "Start burst"): one
-// workflow task does all of it. Its one patch marker stands for every patch (patch-set-records-to-waiting-turn), the
+// workflow task does all of it. Its one patch marker stands for every patch (patch-set-ledger-writes-local), the
 // team's ledger row is a local activity (ensure-team-local), and open() leaves its records to the waiting request
 // (records-to-waiting-turn), which writes them with its own before it answers: one records write, one upsert.
 import { WithStartWorkflowOperation } from '@temporalio/client';
@@ -47,7 +47,7 @@ test('update-with-start of startTrial: one workflow task, one patch marker, the 
   // The start's workflow task, then nothing until the trial timer fires. Three local activities: the team's row,
   // the price in force, and the records of open() and the trial together.
   expect(commandsOf(history.events ?? [])).toEqual([
-    'workflow task', 'patch:patch-set-records-to-waiting-turn', 'upsert', 'update accepted',
+    'workflow task', 'patch:patch-set-ledger-writes-local', 'upsert', 'update accepted',
     'local activity', 'local activity', 'upsert', 'local activity', 'update completed', 'timer',
   ]);
 
@@ -56,5 +56,5 @@ test('update-with-start of startTrial: one workflow task, one patch marker, the 
   expect(view.view).toMatchObject({ status: 'trialing', trial: { start: '2026-05-20', end: '2026-06-03' } });
   const audits = (await harness.db('audit_events').where({ team_id: teamId }).orderBy('id').select('payload')) as { payload: { cause: string } }[];
   expect(audits.map(({ payload }) => payload.cause)).toEqual(['start_trial']); // open() wrote none: a new team's first view only
-  if (recordingHistories()) storeHistory('start-trial-with-start-one-task', history);
+  if (recordingHistories()) storeHistory('start-trial-with-start-set-ledger-writes-local', history);
 });
