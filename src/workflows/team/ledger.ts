@@ -100,9 +100,9 @@ export class TeamLedger {
   ) {}
 
   /** Our own ledger's writes: local activities in the workflow task that made the change (LEDGER_WRITES_LOCAL). */
-  private get writes() {
-    return this.uses(LEDGER_WRITES_LOCAL) ? localWriting : billing;
-  }
+  private get writes() { return this.via(LEDGER_WRITES_LOCAL, localWriting); }
+  /** The local activities of the patch that made them so, or the activities runs from before it scheduled. */
+  private via(patch: PatchId, localActivities: typeof billing) { return this.uses(patch) ? localActivities : billing; }
 
   /** `team-1:renewal:2026-06-20:n7`: the invoice of one business event. */
   invoiceKey(invoice: Invoice, detail?: string): string {
@@ -120,7 +120,7 @@ export class TeamLedger {
 
   /** The team's ledger row, one upsert: a local activity (ENSURE_TEAM_LOCAL) in the new run's first workflow task. */
   async ensureTeam(team: { name: string; billingCountry: string; organizationId?: string }): Promise<void> {
-    await (this.uses(ENSURE_TEAM_LOCAL) ? local : billing).ensureTeam({ teamId: this.teamId, ...team });
+    await this.via(ENSURE_TEAM_LOCAL, local).ensureTeam({ teamId: this.teamId, ...team });
   }
 
   /** Writes the invoice, then collects it: balance, then credits, then the card (attempt 1). */
@@ -144,7 +144,7 @@ export class TeamLedger {
     const { workflowId, runId } = workflowInfo(); // the run: evidence for support only, never part of a key
     const { reason, on, lines } = invoice;
     const input: IssueInvoiceInput = { key, teamId: this.teamId, reason, issuedOn: on, ...terms, lines, workflowId, runId, at: this.clock.now() };
-    const issued = await (this.uses(ISSUE_INVOICE_LOCAL) ? localWriting : billing).issueInvoice(input);
+    const issued = await this.via(ISSUE_INVOICE_LOCAL, localWriting).issueInvoice(input);
     return { charged: { ...paidAs(issued), key, on, reason, lines }, collectOn: issued.collectOn };
   }
 
